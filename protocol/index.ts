@@ -1,0 +1,20 @@
+// protocol/: what every party must agree on, bit for bit.
+export { Domain } from "./domain.ts";
+export {
+  InvalidLengthError,
+  MalformedProofError,
+  OptioError,
+  StorageError,
+  UnknownRootError,
+} from "./errors.ts";
+export { hashTagged, keccak256, keccak256Reference } from "./keccak.ts";
+export { bitAt, leafHash, nodeHash, stateKey, ZERO } from "./smt/hash.ts";
+export {
+  computeRoot,
+  decodeProof,
+  encodeProof,
+  provenValue,
+  rootAfterWrite,
+  type StateProof,
+  verifyRead,
+} from "./smt/proof.ts";
