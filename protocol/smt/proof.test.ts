@@ -64,7 +64,7 @@ describe("state proofs against the reference tree", () => {
       ];
       for (const [key, value] of writes) {
         const enc = encodeProof(referenceProof(leaves, key));
-        const next = leaves.filter((l) => !equalBytes(l.key, key));
+        const next: Leaf[] = leaves.filter((l) => !equalBytes(l.key, key));
         if (!isZero(value)) next.push({ key, value });
         expect(rootAfterWrite(root, key, value, enc)).toEqual(referenceHash(next));
       }

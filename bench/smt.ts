@@ -1,0 +1,199 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createMPT } from "@ethereumjs/mpt";
+import type { BatchDBOp, DB } from "@ethereumjs/util";
+import { network } from "hardhat";
+import { open, type RootDatabase } from "lmdb";
+import { bytesToHex } from "viem";
+import { encodeProof, type StateProof } from "../protocol/smt/proof.ts";
+import { StateTree } from "../protocol/smt/StateTree.ts";
+import { emit, median, note, round, seconds } from "./report.ts";
+
+/**
+ * `npm run bench -- smt [--leaves N] [--batch N] [--rounds N] [--no-baseline]`
+ *
+ * smt.update: leaf writes/s committing batches of 10,000 random writes (half
+ *   updates, half inserts) to a persisted tree of 1,000,000 leaves; baseline:
+ *   @ethereumjs/mpt over the same LMDB, doing the same writes in this run.
+ * smt.prove: proofs generated (and encoded) per second at that size.
+ * smt.verify.gas: execution gas of the Solidity library verifying one inclusion
+ *   proof from that tree, with the proof's size and calldata gas beside it.
+ */
+export async function main(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      leaves: { type: "string", default: "1000000" },
+      batch: { type: "string", default: "10000" },
+      rounds: { type: "string", default: "5" },
+      "no-baseline": { type: "boolean", default: false },
+    },
+  });
+  const leaves = Number(values.leaves);
+  const batch = Number(values.batch);
+  const rounds = Number(values.rounds);
+  const dir = mkdtempSync(join(tmpdir(), "optio-bench-smt-"));
+  try {
+    const keys = Array.from({ length: leaves }, () => word());
+    const batches = Array.from({ length: rounds }, () => randomWrites(keys, batch));
+
+    note(`building a ${leaves}-leaf state tree`);
+    const tree = StateTree.open({ path: join(dir, "smt"), keepRoots: 64 });
+    const buildTime = await seconds(() => {
+      for (let i = 0; i < leaves; i += 50_000) {
+        tree.commit(keys.slice(i, i + 50_000).map((k) => [k, word()] as [Uint8Array, Uint8Array]));
+      }
+    });
+    note(`built in ${round(buildTime, 1)} s`);
+    const ours: number[] = [];
+    for (const writes of batches) ours.push(batch / (await seconds(() => tree.commit(writes))));
+    note(`smt.update rounds (writes/s): ${ours.map((x) => Math.round(x)).join(", ")}`);
+
+    let baseline: number | undefined;
+    if (!values["no-baseline"]) baseline = await mptRate(join(dir, "mpt"), keys, batches);
+
+    emit({
+      name: "smt.update",
+      value: Math.round(median(ours)),
+      unit: "leaf writes/s",
+      leaves,
+      batch,
+      rounds,
+      ...(baseline !== undefined && {
+        baseline: "@ethereumjs/mpt on LMDB",
+        baselineValue: Math.round(baseline),
+      }),
+    });
+
+    const probe = [...keys.slice(0, 5_000), ...Array.from({ length: 5_000 }, () => word())];
+    const proveRates: number[] = [];
+    let proofBytes = 0;
+    for (let r = 0; r < rounds; r++) {
+      proveRates.push(
+        probe.length /
+          (await seconds(() => {
+            for (const k of probe) proofBytes = Math.max(proofBytes, encodeProof(tree.prove(k)).length);
+          })),
+      );
+    }
+    emit({
+      name: "smt.prove",
+      value: Math.round(median(proveRates)),
+      unit: "proofs/s",
+      leaves,
+      maxProofBytes: proofBytes,
+    });
+
+    await verifyGas(tree, keys);
+    await tree.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function word(): Uint8Array {
+  return new Uint8Array(randomBytes(32));
+}
+
+function randomWrites(keys: Uint8Array[], n: number): [Uint8Array, Uint8Array][] {
+  return Array.from({ length: n }, (_, i) => [
+    i % 2 ? keys[(Math.random() * keys.length) | 0] : word(),
+    word(),
+  ]);
+}
+
+async function verifyGas(tree: StateTree, keys: Uint8Array[]): Promise<void> {
+  const { viem } = await network.create();
+  const harness = await viem.deployContract("SparseMerkleHarness");
+  const samples: { gas: number; bytes: number; depth: number }[] = [];
+  for (const key of keys.slice(0, 200)) {
+    const proof: StateProof = tree.prove(key);
+    const enc = encodeProof(proof);
+    const [ok, gas] = (await harness.read.verifyGas([
+      bytesToHex(tree.root),
+      bytesToHex(key),
+      bytesToHex(tree.get(key)),
+      bytesToHex(enc),
+    ])) as readonly [boolean, bigint];
+    if (!ok) throw new Error("the Solidity library rejected an honest proof");
+    samples.push({ gas: Number(gas), bytes: enc.length, depth: proof.depth });
+  }
+  samples.sort((a, b) => a.gas - b.gas);
+  const mid = samples[samples.length >> 1];
+  const calldataGas = (bytes: number) => bytes * 16; // upper bound: every byte non-zero
+  emit({
+    name: "smt.verify.gas",
+    value: mid.gas,
+    unit: "gas (execution, median of 200 inclusion proofs)",
+    max: samples[samples.length - 1].gas,
+    depth: mid.depth,
+    proofBytes: mid.bytes,
+    calldataGasAtMost: calldataGas(mid.bytes),
+  });
+}
+
+/** The same writes through @ethereumjs/mpt, persisted in LMDB like ours. */
+async function mptRate(
+  path: string,
+  keys: Uint8Array[],
+  batches: [Uint8Array, Uint8Array][][],
+): Promise<number> {
+  const env = open({ path, compression: false });
+  const db = new LmdbAdapter(env);
+  const trie = await createMPT({ db, useKeyHashing: false });
+  note(`building the baseline Merkle Patricia trie with ${keys.length} leaves (slow)`);
+  const t = await seconds(async () => {
+    for (const k of keys) await trie.put(k, word());
+    await db.flush();
+  });
+  note(`baseline built in ${round(t, 1)} s`);
+  const rates: number[] = [];
+  for (const writes of batches) {
+    rates.push(
+      writes.length /
+        (await seconds(async () => {
+          for (const [k, v] of writes) await trie.put(k, v);
+          await db.flush();
+        })),
+    );
+  }
+  note(`baseline rounds (writes/s): ${rates.map((x) => Math.round(x)).join(", ")}`);
+  await env.close();
+  return median(rates);
+}
+
+/** ethereumjs's DB interface over LMDB, writing behind a small overlay so reads see pending writes. */
+class LmdbAdapter implements DB<string, string | Uint8Array> {
+  private readonly overlay = new Map<string, Uint8Array | string | undefined>();
+  private pending: Promise<unknown> = Promise.resolve();
+  constructor(private readonly env: RootDatabase) {}
+  async get(key: string): Promise<string | Uint8Array | undefined> {
+    return this.overlay.has(key) ? this.overlay.get(key) : this.env.get(key);
+  }
+  async put(key: string, val: string | Uint8Array): Promise<void> {
+    this.overlay.set(key, val);
+    this.pending = this.env.put(key, val);
+  }
+  async del(key: string): Promise<void> {
+    this.overlay.set(key, undefined);
+    this.pending = this.env.remove(key);
+  }
+  async batch(ops: BatchDBOp<string, string | Uint8Array>[]): Promise<void> {
+    for (const op of ops) {
+      if (op.type === "put") await this.put(op.key, op.value);
+      else await this.del(op.key);
+    }
+  }
+  /** Waits until every write is committed, as our tree's commit does. */
+  async flush(): Promise<void> {
+    await this.pending;
+    this.overlay.clear();
+  }
+  shallowCopy(): DB<string, string | Uint8Array> {
+    return this;
+  }
+  async open(): Promise<void> {}
+}

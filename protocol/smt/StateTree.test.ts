@@ -1,0 +1,271 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bytesToHex, hexToBytes } from "viem";
+import { afterEach, describe, expect, test } from "vitest";
+import { InvalidLengthError, UnknownRootError } from "../errors.ts";
+import { bitAt, ZERO } from "./hash.ts";
+import { computeRoot, encodeProof, rootAfterWrite, verifyRead } from "./proof.ts";
+import { type Leaf, referenceHash } from "./reference.ts";
+import { StateTree } from "./StateTree.ts";
+import { deterministicBatch } from "./testing/deterministicBatch.ts";
+
+const word = () => new Uint8Array(randomBytes(32));
+const dirs: string[] = [];
+const trees: StateTree[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "optio-smt-"));
+  dirs.push(dir);
+  return dir;
+}
+
+function openTree(path = tempDir(), keepRoots = 1000, cachePages?: number): StateTree {
+  const tree = StateTree.open({ path, keepRoots, cachePages });
+  trees.push(tree);
+  return tree;
+}
+
+afterEach(async () => {
+  for (const t of trees.splice(0)) await t.close().catch(() => {});
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A key sharing its first `shared` bits with `base`. */
+function near(base: Uint8Array, shared: number): Uint8Array {
+  const k = word();
+  for (let i = 0; i < shared; i++) {
+    const mask = 0x80 >> (i & 7);
+    k[i >> 3] = (k[i >> 3] & ~mask) | (bitAt(base, i) ? mask : 0);
+  }
+  return k;
+}
+
+/** The state as a plain map, applied write by write: the model the tree must match. */
+class Model {
+  readonly map = new Map<string, Uint8Array>();
+  apply(writes: [Uint8Array, Uint8Array][]): void {
+    for (const [k, v] of writes) {
+      if (v.every((x) => x === 0)) this.map.delete(bytesToHex(k));
+      else this.map.set(bytesToHex(k), v);
+    }
+  }
+  leaves(): Leaf[] {
+    return [...this.map].map(([k, v]) => ({ key: hexToBytes(k as `0x${string}`), value: v }));
+  }
+}
+
+function randomBatch(model: Model, size: number, base: Uint8Array): [Uint8Array, Uint8Array][] {
+  const existing = [...model.map.keys()];
+  const out: [Uint8Array, Uint8Array][] = [];
+  for (let i = 0; i < size; i++) {
+    const r = Math.random();
+    if (r < 0.2 && existing.length) {
+      out.push([hexToBytes(existing[(Math.random() * existing.length) | 0] as `0x${string}`), ZERO]);
+    } else if (r < 0.4 && existing.length) {
+      out.push([hexToBytes(existing[(Math.random() * existing.length) | 0] as `0x${string}`), word()]);
+    } else if (r < 0.6) {
+      out.push([near(base, 8 + ((Math.random() * 240) | 0)), word()]);
+    } else out.push([word(), word()]);
+  }
+  // Repeated keys inside one batch: the later write wins.
+  if (out.length > 2) out.push([out[0][0], word()]);
+  return out;
+}
+
+describe("StateTree", () => {
+  test("matches the reference tree over random batches of inserts, updates and deletes", () => {
+    const tree = openTree();
+    const model = new Model();
+    const base = word();
+    expect(tree.root).toEqual(ZERO);
+    for (let round = 0; round < 30; round++) {
+      const batch = randomBatch(model, [1, 5, 40, 300][round % 4], base);
+      const { root, version } = tree.commit(batch);
+      model.apply(batch);
+      expect(version).toBe(round + 1);
+      expect(bytesToHex(root)).toBe(bytesToHex(referenceHash(model.leaves())));
+      for (const leaf of model.leaves().slice(0, 10)) expect(tree.get(leaf.key)).toEqual(leaf.value);
+    }
+    // Delete everything: back to the empty root.
+    const all = model.leaves().map((l): [Uint8Array, Uint8Array] => [l.key, ZERO]);
+    expect(tree.commit(all).root).toEqual(ZERO);
+  });
+
+  test("proofs verify against the root and agree with single-key writes", () => {
+    const tree = openTree();
+    const model = new Model();
+    const base = word();
+    for (let i = 0; i < 4; i++) {
+      const batch = randomBatch(model, 400, base);
+      tree.commit(batch);
+      model.apply(batch);
+    }
+    const root = tree.root;
+    const keys = [
+      ...model
+        .leaves()
+        .slice(0, 150)
+        .map((l) => l.key),
+      ...Array.from({ length: 60 }, () => word()),
+      ...Array.from({ length: 60 }, (_, i) => near(base, 10 + i * 3)),
+    ];
+    for (const key of keys) {
+      const proof = tree.prove(key);
+      expect(computeRoot(key, proof)).toEqual(root);
+      const enc = encodeProof(proof);
+      expect(verifyRead(root, key, enc)).toEqual(tree.get(key));
+      // The proof's write rule gives the root a real commit of that one write gives.
+      const value = Math.random() < 0.4 ? ZERO : word();
+      const expected = rootAfterWrite(root, key, value, enc);
+      const scratch = openTree(undefined, 10);
+      scratch.commit(model.leaves().map((l) => [l.key, l.value] as [Uint8Array, Uint8Array]));
+      expect(scratch.commit([[key, value]]).root).toEqual(expected);
+      if (keys.indexOf(key) > 20) break; // a fresh scratch tree per key is slow; 20 writes suffice here
+    }
+  });
+
+  test("reads and proofs at older roots keep working until pruned", () => {
+    const tree = openTree(undefined, 5);
+    const key = word();
+    const history: { root: Uint8Array; value: Uint8Array }[] = [];
+    for (let v = 0; v < 8; v++) {
+      const value = word();
+      const { root } = tree.commit([
+        [key, value],
+        [word(), word()],
+      ]);
+      history.push({ root, value });
+    }
+    // Kept: the last five roots.
+    for (const { root, value } of history.slice(3)) {
+      expect(tree.get(key, root)).toEqual(value);
+      expect(verifyRead(root, key, encodeProof(tree.prove(key, root)))).toEqual(value);
+    }
+    for (const { root } of history.slice(0, 3)) {
+      expect(() => tree.get(key, root)).toThrow(UnknownRootError);
+      expect(tree.hasRoot(root)).toBe(false);
+    }
+    expect(tree.keptRoots().map((r) => r.version)).toEqual([4, 5, 6, 7, 8]);
+    expect(() => tree.get(key, word())).toThrow(
+      /unknown state root 0x[0-9a-f]{64}: never committed, or pruned/,
+    );
+  });
+
+  test("pruning deletes replaced pages but never one a kept root still uses", () => {
+    const tree = openTree(undefined, 3, 1); // a one-page cache forces every read to the database
+    const model = new Model();
+    const base = word();
+    const roots: { root: Uint8Array; leaves: Leaf[] }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const batch = randomBatch(model, 200, base);
+      const { root } = tree.commit(batch);
+      model.apply(batch);
+      roots.push({ root, leaves: model.leaves() });
+    }
+    for (const { root, leaves } of roots.slice(-3)) {
+      for (const l of leaves.slice(0, 50)) expect(tree.get(l.key, root)).toEqual(l.value);
+    }
+  });
+
+  test("bad input throws a typed error and changes nothing", () => {
+    const tree = openTree();
+    const { root } = tree.commit([[word(), word()]]);
+    expect(() => tree.commit([[new Uint8Array(31), word()]])).toThrow(InvalidLengthError);
+    expect(() =>
+      tree.commit([
+        [word(), word()],
+        [word(), new Uint8Array(33)],
+      ]),
+    ).toThrow("value: expected 32 bytes, got 33");
+    expect(() => tree.get(new Uint8Array(20))).toThrow("key: expected 32 bytes, got 20");
+    expect(() => tree.prove(word(), new Uint8Array(5))).toThrow("root: expected 32 bytes, got 5");
+    expect(tree.root).toEqual(root);
+    expect(tree.version).toBe(1);
+    expect(() => StateTree.open({ path: tempDir(), keepRoots: 0 })).toThrow(
+      /keepRoots: expected a whole number/,
+    );
+  });
+
+  test("a batch that changes nothing keeps the root and still counts as a version", () => {
+    const tree = openTree();
+    const k = word();
+    const v = word();
+    const first = tree.commit([[k, v]]);
+    const second = tree.commit([
+      [k, v],
+      [word(), ZERO],
+    ]);
+    expect(second.root).toEqual(first.root);
+    expect(second.version).toBe(first.version + 1);
+    expect(tree.get(k, first.root)).toEqual(v);
+  });
+
+  test("reopening reads back the last root and every kept older root", async () => {
+    const path = tempDir();
+    const tree = StateTree.open({ path, keepRoots: 4 });
+    const model = new Model();
+    const base = word();
+    const snapshots: { root: Uint8Array; leaves: Leaf[] }[] = [];
+    for (let i = 0; i < 6; i++) {
+      const batch = randomBatch(model, 100, base);
+      const { root } = tree.commit(batch);
+      model.apply(batch);
+      snapshots.push({ root, leaves: model.leaves() });
+    }
+    await tree.close();
+    const again = openTree(path, 4);
+    expect(again.root).toEqual(snapshots[5].root);
+    expect(again.version).toBe(6);
+    for (const { root, leaves } of snapshots.slice(2)) {
+      for (const l of leaves.slice(0, 30)) {
+        expect(again.get(l.key, root)).toEqual(l.value);
+        expect(computeRoot(l.key, again.prove(l.key, root))).toEqual(root);
+      }
+    }
+  });
+
+  test("survives a process kill: after reopening, the last acknowledged commit is intact", async () => {
+    const path = tempDir();
+    // A child process commits batches as fast as it can and prints each root; it is killed mid-stream.
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", join(import.meta.dirname, "testing/commitForever.ts"), path],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const acked: string[] = [];
+    let buffer = "";
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        buffer += chunk.toString();
+        const lines = buffer.split("\n");
+        buffer = lines.pop()!;
+        acked.push(...lines.filter(Boolean));
+        if (acked.length >= 25) {
+          child.kill("SIGKILL");
+          resolve();
+        }
+      });
+      child.on("error", reject);
+      child.on("exit", (code) =>
+        acked.length >= 25 ? resolve() : reject(new Error(`child exited ${code}`)),
+      );
+    });
+    await new Promise((r) => child.once("exit", r));
+    const tree = openTree(path, 1000);
+    // Every acknowledged root is there; the tree is at the last one or one commit past it
+    // (a commit can land between its printing and the kill).
+    const last = JSON.parse(acked[acked.length - 1]) as { version: number; root: string };
+    expect(tree.version === last.version || tree.version === last.version + 1).toBe(true);
+    for (const line of acked) {
+      const { root } = JSON.parse(line) as { root: `0x${string}` };
+      expect(tree.hasRoot(hexToBytes(root))).toBe(true);
+    }
+    // And the tree is whole: its root is the hash of the state that many batches make.
+    const model = new Model();
+    for (let i = 0; i < tree.version; i++) model.apply(deterministicBatch(i));
+    expect(bytesToHex(tree.root)).toBe(bytesToHex(referenceHash(model.leaves())));
+  }, 60_000);
+});
