@@ -1,5 +1,6 @@
 import { type Database, open, type RootDatabase } from "lmdb";
 import { bytesToHex } from "viem";
+import { readU64, writeU64 } from "../bytes.ts";
 import { OptioError, StorageError, UnknownRootError } from "../errors.ts";
 import { assertWord, bitAt, equalBytes, isZero, ZERO } from "./hash.ts";
 import { CHILD, LEAF, type NewEntry, Page } from "./page.ts";
@@ -420,15 +421,8 @@ const STALE_MARK = new Uint8Array([1]);
 
 function u64(n: number): Uint8Array {
   const out = new Uint8Array(8);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, Math.floor(n / 2 ** 32));
-  view.setUint32(4, n >>> 0);
+  writeU64(out, 0, n);
   return out;
-}
-
-function readU64(bytes: Uint8Array, at: number): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return view.getUint32(at) * 2 ** 32 + view.getUint32(at + 4);
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -453,11 +447,9 @@ function metaRecord(latest: number, oldest: number): Uint8Array {
  */
 function pageKey(level: number, prefix: Uint8Array, version: number): Uint8Array {
   const out = new Uint8Array(9 + level);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, Math.floor(version / 2 ** 32));
-  view.setUint32(4, version >>> 0);
+  writeU64(out, 0, version);
   out[8] = level;
-  out.set(prefix.subarray(0, level), 9);
+  for (let i = 0; i < level; i++) out[9 + i] = prefix[i];
   return out;
 }
 

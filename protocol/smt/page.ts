@@ -1,3 +1,4 @@
+import { readU64, writeU64 } from "../bytes.ts";
 import { Domain } from "../domain.ts";
 import { StorageError } from "../errors.ts";
 import { hashTagged } from "../keccak.ts";
@@ -36,30 +37,66 @@ export interface NewEntry {
 // Record layout: u16 count, then per entry, by slot:
 //   u8 slot, u8 kind, then LEAF: key (32) || value (32); CHILD: hash (32) || version (u64)
 const LEAF_SIZE = 66;
+const STALE_SCRATCH = new Uint8Array(256);
+
+/**
+ * Inner hashes are memoized down to this page-relative depth. Below it a range
+ * holds about one entry in a sparse page, so recomputing is nearly free, and
+ * not keeping those hashes halves what a cached sparse page costs in memory
+ * (which is what the garbage collector's work grows with).
+ */
+function memoDepth(n: number): number {
+  return n >= 64 ? 8 : Math.min(8, 32 - Math.clz32(n) + 1);
+}
+
+/** At most one memoized node per heap index, and at depth b at most min(2^b, n) of them. */
+function memoCapacity(n: number): number {
+  let cap = 0;
+  for (let b = 0; b < memoDepth(n); b++) cap += Math.min(1 << b, n);
+  return cap;
+}
 const CHILD_SIZE = 42;
 
 export class Page {
   /** The stored record; never mutated once the page exists. */
   readonly record: Uint8Array;
   readonly count: number;
-  /** Offset of each entry in `record`. */
-  private readonly offsets: Uint16Array;
-  /** Entry hashes (leaf hash or child hash), filled on first use; `hashed[i]` says which are valid. */
-  private hashes: Uint8Array | undefined;
-  private hashed: Uint8Array | undefined;
-  /** Memoized inner node hashes by heap index (1..255): memoAt[h] is 1 + its position in memo, 0 if absent. */
-  private memoAt: Uint8Array | undefined;
-  private memo: Uint8Array | undefined;
+  /**
+   * Everything derived from the record, in one buffer so that a cached page is
+   * three heap objects: entry offsets (u16 each), entry-hash-valid flags, the
+   * memo index (memoAt[h] is 1 + the position in the memo of inner node h, or
+   * 0), entry hashes (leaf hash or child hash), then the memoized inner hashes.
+   */
+  private readonly aux: Uint8Array;
+  private readonly hashedAt: number;
+  private readonly memoAtAt: number;
+  private readonly hashesAt: number;
+  private readonly memoAt: number;
   private memoUsed = 0;
 
-  constructor(record: Uint8Array) {
+  /**
+   * Wraps a record. `buffer`, when given, is one allocation that holds the
+   * record at its start and room for the derived data after it (see `allocate`),
+   * so that a page costs one ArrayBuffer.
+   */
+  constructor(record: Uint8Array, buffer?: Uint8Array) {
     if (record.length < 2) throw new StorageError(`corrupt state page: ${record.length} bytes`);
-    this.record = record;
-    this.count = (record[0] << 8) | record[1];
-    this.offsets = new Uint16Array(this.count);
+    const n = (record[0] << 8) | record[1];
+    this.count = n;
+    this.hashedAt = 2 * n;
+    this.memoAtAt = 3 * n;
+    this.hashesAt = this.memoAtAt + 256;
+    this.memoAt = this.hashesAt + 32 * n;
+    if (buffer === undefined) {
+      buffer = Page.allocate(record.length, n);
+      buffer.set(record);
+    }
+    this.record = buffer.subarray(0, record.length);
+    this.aux = buffer.subarray(record.length);
     let at = 2;
-    for (let i = 0; i < this.count; i++) {
-      this.offsets[i] = at;
+    for (let i = 0; i < n; i++) {
+      this.aux[2 * i] = at >> 8;
+      this.aux[2 * i + 1] = at & 0xff;
       const kind = record[at + 1];
       if (kind === LEAF) at += LEAF_SIZE;
       else if (kind === CHILD) at += CHILD_SIZE;
@@ -70,42 +107,47 @@ export class Page {
       throw new StorageError(`corrupt state page: ${record.length - at} trailing bytes`);
   }
 
+  /** One buffer for a record of `size` bytes with `n` entries and its derived data. */
+  private static allocate(size: number, n: number): Uint8Array {
+    return new Uint8Array(size + 3 * n + 256 + 32 * n + 32 * memoCapacity(n));
+  }
+
+  private offset(i: number): number {
+    return (this.aux[2 * i] << 8) | this.aux[2 * i + 1];
+  }
+
   static readonly EMPTY = new Page(new Uint8Array(2));
 
   slot(i: number): number {
-    return this.record[this.offsets[i]];
+    return this.record[this.offset(i)];
   }
 
   kind(i: number): number {
-    return this.record[this.offsets[i] + 1];
+    return this.record[this.offset(i) + 1];
   }
 
   /** LEAF: the key. CHILD: the child's root hash. */
   a(i: number): Uint8Array {
-    const o = this.offsets[i] + 2;
+    const o = this.offset(i) + 2;
     return this.record.subarray(o, o + 32);
   }
 
   /** LEAF: the value. */
   b(i: number): Uint8Array {
-    const o = this.offsets[i] + 34;
+    const o = this.offset(i) + 34;
     return this.record.subarray(o, o + 32);
   }
 
   /** CHILD: the version of the child page. */
   version(i: number): number {
-    const r = this.record;
-    const o = this.offsets[i] + 34;
-    const hi = ((r[o] << 24) | (r[o + 1] << 16) | (r[o + 2] << 8) | r[o + 3]) >>> 0;
-    const lo = ((r[o + 4] << 24) | (r[o + 5] << 16) | (r[o + 6] << 8) | r[o + 7]) >>> 0;
-    return hi * 2 ** 32 + lo;
+    return readU64(this.record, this.offset(i) + 34);
   }
 
   /** Index of the first entry whose slot is >= `slot`. */
   lowerBound(slot: number, lo = 0, hi = this.count): number {
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.record[this.offsets[mid]] < slot) lo = mid + 1;
+      if (this.record[this.offset(mid)] < slot) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -120,12 +162,11 @@ export class Page {
   /** The hash of entry i: its leaf hash, or the child page's root hash. */
   entryHash(i: number): Uint8Array {
     if (this.kind(i) === CHILD) return this.a(i);
-    this.hashes ??= new Uint8Array(this.count * 32);
-    this.hashed ??= new Uint8Array(this.count);
-    const h = this.hashes.subarray(i * 32, i * 32 + 32);
-    if (this.hashed[i] === 0) {
+    const at = this.hashesAt + 32 * i;
+    const h = this.aux.subarray(at, at + 32);
+    if (this.aux[this.hashedAt + i] === 0) {
       h.set(hashTagged(Domain.STATE_LEAF, this.a(i), this.b(i)));
-      this.hashed[i] = 1;
+      this.aux[this.hashedAt + i] = 1;
     }
     return h;
   }
@@ -158,27 +199,26 @@ export class Page {
     if (n === 0) return ZERO;
     if (n === 1 && (b === 8 || this.kind(lo) === LEAF)) return this.entryHash(lo);
     const heap = (1 << b) + idx;
-    const at = this.memoAt?.[heap] ?? 0;
-    if (at !== 0) return this.memo!.subarray((at - 1) * 32, at * 32);
+    const pos = this.aux[this.memoAtAt + heap];
+    if (pos !== 0) return this.memoSlot(pos);
     const mid = this.lowerBound(((idx << 1) | 1) << (7 - b), lo, hi);
     const h = hashTagged(
       Domain.STATE_NODE,
       this.hashRange(b + 1, idx << 1, lo, mid),
       this.hashRange(b + 1, (idx << 1) | 1, mid, hi),
     );
-    this.remember(heap, h);
+    if (b < memoDepth(this.count)) this.remember(heap, h);
     return h;
   }
 
+  private memoSlot(pos: number): Uint8Array {
+    const at = this.memoAt + 32 * (pos - 1);
+    return this.aux.subarray(at, at + 32);
+  }
+
   private remember(heap: number, h: Uint8Array): void {
-    this.memoAt ??= new Uint8Array(256);
-    if (this.memo === undefined || this.memoUsed * 32 === this.memo.length) {
-      const grown = new Uint8Array(Math.max(8, this.memoUsed * 2) * 32);
-      if (this.memo) grown.set(this.memo);
-      this.memo = grown;
-    }
-    this.memo.set(h, this.memoUsed * 32);
-    this.memoAt[heap] = ++this.memoUsed;
+    this.aux.set(h, this.memoAt + 32 * this.memoUsed);
+    this.aux[this.memoAtAt + heap] = ++this.memoUsed;
   }
 
   /**
@@ -194,7 +234,10 @@ export class Page {
       if (i >= 0) size -= this.kind(i) === LEAF ? LEAF_SIZE : CHILD_SIZE;
       if (c.entry) size += c.entry.kind === LEAF ? LEAF_SIZE : CHILD_SIZE;
     }
-    const out = new Uint8Array(size);
+    let count = this.count;
+    for (const c of changes) count += (c.entry ? 1 : 0) - (this.indexOf(c.slot) >= 0 ? 1 : 0);
+    const buffer = Page.allocate(size, count);
+    const out = buffer.subarray(0, size);
     const keep: number[] = []; // for each new entry, the old index it copies, or -1
     let at = 2;
     let i = 0;
@@ -202,8 +245,8 @@ export class Page {
       const start = i;
       while (i < this.count && this.slot(i) < slot) keep.push(i++);
       if (i > start) {
-        const from = this.offsets[start];
-        const to = i < this.count ? this.offsets[i] : this.record.length;
+        const from = this.offset(start);
+        const to = i < this.count ? this.offset(i) : this.record.length;
         out.set(this.record.subarray(from, to), at);
         at += to - from;
       }
@@ -220,16 +263,7 @@ export class Page {
         out.set(e.b, at + 34);
         at += LEAF_SIZE;
       } else {
-        const v = e.version;
-        const hi = Math.floor(v / 2 ** 32);
-        out[at + 34] = hi >>> 24;
-        out[at + 35] = hi >>> 16;
-        out[at + 36] = hi >>> 8;
-        out[at + 37] = hi;
-        out[at + 38] = v >>> 24;
-        out[at + 39] = v >>> 16;
-        out[at + 40] = v >>> 8;
-        out[at + 41] = v;
+        writeU64(out, at + 34, e.version);
         at += CHILD_SIZE;
       }
       keep.push(-1);
@@ -237,24 +271,20 @@ export class Page {
     copyUntil(256);
     out[0] = keep.length >> 8;
     out[1] = keep.length & 0xff;
-    const page = new Page(out);
-    if (this.hashed) {
-      page.hashes = new Uint8Array(keep.length * 32);
-      page.hashed = new Uint8Array(keep.length);
-      for (let k = 0; k < keep.length; k++) {
-        const old = keep[k];
-        if (old < 0 || this.hashed[old] === 0) continue;
-        page.hashes.set(this.hashes!.subarray(old * 32, old * 32 + 32), k * 32);
-        page.hashed[k] = 1;
-      }
+    const page = new Page(out, buffer);
+    for (let k = 0; k < keep.length; k++) {
+      const old = keep[k];
+      if (old < 0 || this.aux[this.hashedAt + old] === 0) continue;
+      const from = this.hashesAt + 32 * old;
+      page.aux.set(this.aux.subarray(from, from + 32), page.hashesAt + 32 * k);
+      page.aux[page.hashedAt + k] = 1;
     }
-    if (this.memoAt) {
-      const stale = new Uint8Array(256);
-      for (const c of changes) for (let h = (256 + c.slot) >> 1; h >= 1; h >>= 1) stale[h] = 1;
-      for (let h = 1; h < 256; h++) {
-        const pos = this.memoAt[h];
-        if (pos !== 0 && stale[h] === 0) page.remember(h, this.memo!.subarray((pos - 1) * 32, pos * 32));
-      }
+    // Inner hashes stay valid unless a changed slot lies below them.
+    const stale = STALE_SCRATCH.fill(0);
+    for (const c of changes) for (let h = (256 + c.slot) >> 1; h >= 1; h >>= 1) stale[h] = 1;
+    for (let h = 1; h < 256; h++) {
+      const pos = this.aux[this.memoAtAt + h];
+      if (pos !== 0 && stale[h] === 0 && h < 1 << memoDepth(page.count)) page.remember(h, this.memoSlot(pos));
     }
     return page;
   }
