@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { keccak256, keccak256Reference } from "../protocol/keccak.ts";
 import { emit, median, seconds } from "./report.ts";
 
-/** keccak-256 of 65-byte preimages (one state-tree node): hash-wasm against @noble/hashes. */
+/** keccak-256 of 65-byte preimages (one state-tree node): our WebAssembly build against @noble/hashes. */
 export async function main(): Promise<void> {
   const inputs = Array.from({ length: 1024 }, () => new Uint8Array(randomBytes(65)));
   const rate = async (fn: (d: Uint8Array) => Uint8Array, n: number) => {

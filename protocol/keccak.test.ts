@@ -13,6 +13,18 @@ describe("keccak256", () => {
     );
   });
 
+  test("agrees with the reference at every length around the 136-byte block edges, and on large inputs", () => {
+    for (let n = 0; n <= 700; n++) {
+      const data = new Uint8Array(n).map((_, i) => (i * 131 + n) & 0xff);
+      expect(bytesToHex(keccak256(data))).toBe(bytesToHex(keccak256Reference(data)));
+    }
+    const big = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff); // grows the module's memory
+    expect(keccak256(big)).toEqual(keccak256Reference(big));
+    expect(hashTagged(1, new Uint8Array(32), new Uint8Array(32))).toEqual(
+      keccak256Reference(new Uint8Array([1, ...new Uint8Array(64)])),
+    );
+  });
+
   test("fast implementation agrees with the reference on random inputs", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), (data) => {

@@ -1,17 +1,39 @@
+import { readFileSync } from "node:fs";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { createKeccak } from "hash-wasm";
 
 /**
- * keccak-256. @noble/hashes is the reference; hash-wasm gives the same digests
- * about 6x faster on the 65-byte preimages the state tree hashes (bench/keccak.ts),
- * so the hot paths use `keccak256`. keccak.test.ts checks both agree.
+ * keccak-256. @noble/hashes is the reference; the hot paths use our own
+ * WebAssembly build (protocol/keccak/, generated and unrolled), which gives
+ * the same digests about 10x faster on the 65-byte preimages the state tree
+ * hashes (bench/keccak.ts) and allocates nothing but the result.
+ * keccak.test.ts checks both agree on random inputs of every length.
  */
-const wasm = await createKeccak(256);
+const wasm = new WebAssembly.Instance(
+  new WebAssembly.Module(readFileSync(new URL("./keccak/keccak.wasm", import.meta.url))),
+).exports as {
+  memory: WebAssembly.Memory;
+  keccak256(len: number): void;
+  INPUT: WebAssembly.Global;
+  OUTPUT: WebAssembly.Global;
+};
+const INPUT = wasm.INPUT.value as number;
+const OUTPUT = wasm.OUTPUT.value as number;
+/** Room the module needs past the input for its padding block. */
+const PAD_ROOM = 136;
+let memory = new Uint8Array(wasm.memory.buffer);
+
+function ensureRoom(len: number): void {
+  const need = INPUT + len + PAD_ROOM;
+  if (need <= memory.length) return;
+  wasm.memory.grow(Math.ceil((need - memory.length) / 65536));
+  memory = new Uint8Array(wasm.memory.buffer);
+}
 
 export function keccak256(data: Uint8Array): Uint8Array {
-  wasm.init();
-  wasm.update(data);
-  return wasm.digest("binary");
+  ensureRoom(data.length);
+  memory.set(data, INPUT);
+  wasm.keccak256(data.length);
+  return memory.slice(OUTPUT, OUTPUT + 32);
 }
 
 /** The reference implementation, for tests and as a benchmark baseline. */
@@ -19,12 +41,22 @@ export function keccak256Reference(data: Uint8Array): Uint8Array {
   return keccak_256(data);
 }
 
-const scratch65 = new Uint8Array(65);
-
 /** keccak(tag || a || b) for two 32-byte words: the shape of every tree hash. */
 export function hashTagged(tag: number, a: Uint8Array, b: Uint8Array): Uint8Array {
-  scratch65[0] = tag;
-  scratch65.set(a, 1);
-  scratch65.set(b, 33);
-  return keccak256(scratch65);
+  const m = memory;
+  m[INPUT] = tag;
+  m.set(a, INPUT + 1);
+  m.set(b, INPUT + 33);
+  wasm.keccak256(65);
+  return m.slice(OUTPUT, OUTPUT + 32);
+}
+
+/** hashTagged, writing the digest into `out` at `at` instead of allocating it. */
+export function hashTaggedInto(tag: number, a: Uint8Array, b: Uint8Array, out: Uint8Array, at: number): void {
+  const m = memory;
+  m[INPUT] = tag;
+  m.set(a, INPUT + 1);
+  m.set(b, INPUT + 33);
+  wasm.keccak256(65);
+  out.set(m.subarray(OUTPUT, OUTPUT + 32), at);
 }

@@ -3,7 +3,7 @@ import { bytesToHex } from "viem";
 import { readU64, writeU64 } from "../bytes.ts";
 import { OptioError, StorageError, UnknownRootError } from "../errors.ts";
 import { assertWord, bitAt, equalBytes, isZero, ZERO } from "./hash.ts";
-import { CHILD, LEAF, type NewEntry, Page } from "./page.ts";
+import { CHILD, LEAF, type NewEntry, Page, type SlotChange } from "./page.ts";
 import type { StateProof } from "./proof.ts";
 
 export interface StateTreeOptions {
@@ -15,7 +15,11 @@ export interface StateTreeOptions {
    * period, so this must cover that many commits. Default 4096.
    */
   keepRoots?: number;
-  /** How many decoded pages to keep in memory. Default 200,000 (a few hundred MB at most). */
+  /**
+   * How many pages of the newest tree to keep in memory (about 3 KB each; a
+   * 1M-leaf tree has ~65k). Default 200,000. Pages of older roots are read from
+   * the database through a small cache of their own.
+   */
   cachePages?: number;
 }
 
@@ -38,8 +42,8 @@ type SlotUpdate = NewEntry | undefined | typeof UNCHANGED;
  *
  * Storage is versioned: each commit writes the pages it changed under a new
  * version number and never overwrites a page, so every kept root can still be
- * read and proven. A page replaced at version v is listed in a stale index
- * under v; once v is older than every kept root, the page is deleted.
+ * read and proven. The pages a commit at version v replaced are listed in one
+ * stale-index record under v; once v is older than every kept root, the page is deleted.
  * A commit is one LMDB transaction: after a crash the tree is exactly at the
  * last commit that returned.
  */
@@ -51,7 +55,10 @@ export class StateTree {
   private readonly stale: Database<Uint8Array, Uint8Array>;
   private readonly keepRoots: number;
   private readonly cachePages: number;
-  private readonly cache = new Map<string, Page>();
+  /** Pages of the newest tree, by level and prefix; mutated in place by each commit. */
+  private readonly live = new Map<string, Page>();
+  /** Pages of older roots, by full page key. */
+  private readonly old = new Map<string, Page>();
   private latest: number;
   private oldest: number;
   private latestRoot: Uint8Array;
@@ -79,7 +86,7 @@ export class StateTree {
     const meta = this.roots.getBinary(META_KEY);
     if (meta === undefined) {
       this.env.transactionSync(() => {
-        this.pages.put(pageKey(0, new Uint8Array(0), 0), Page.EMPTY.record);
+        this.pages.put(pageKey(0, new Uint8Array(0), 0), Page.empty(0).record());
         this.roots.put(u64(0), rootRecord(ZERO, 0));
         this.byRoot.put(ZERO, u64(0));
         this.roots.put(META_KEY, metaRecord(0, 0));
@@ -126,10 +133,12 @@ export class StateTree {
   /** The value of `key` (ZERO if absent) at `root`, by default the latest root. */
   get(key: Uint8Array, root?: Uint8Array): Uint8Array {
     assertWord("key", key);
-    let { pageVersion } = this.rootRecordAt(this.versionOf(root));
+    const version = this.versionOf(root);
+    const live = version === this.latest;
+    let { pageVersion } = this.rootRecordAt(version);
     let prefix: Uint8Array = EMPTY_PREFIX;
     for (let level = 0; level < 32; level++) {
-      const page = this.loadPage(level, prefix, pageVersion);
+      const page = this.loadPage(level, prefix, pageVersion, live);
       const i = page.indexOf(key[level]);
       if (i < 0) return ZERO;
       if (page.kind(i) === LEAF) return equalBytes(page.a(i), key) ? page.b(i).slice() : ZERO;
@@ -142,19 +151,21 @@ export class StateTree {
   /** The proof for `key` at `root` (default latest), in the form encodeProof serializes. */
   prove(key: Uint8Array, root?: Uint8Array): StateProof {
     assertWord("key", key);
-    let { pageVersion } = this.rootRecordAt(this.versionOf(root));
+    const version = this.versionOf(root);
+    const live = version === this.latest;
+    let { pageVersion } = this.rootRecordAt(version);
     const siblings: Uint8Array[] = [];
     let prefix: Uint8Array = EMPTY_PREFIX;
     for (let level = 0; level < 32; level++) {
-      const page = this.loadPage(level, prefix, pageVersion);
+      const page = this.loadPage(level, prefix, pageVersion, live);
       const slot = key[level];
       // Descend the page's eight binary levels while the range holds two or more leaves.
       for (let b = 0; b <= 8; b++) {
         const idx = slot >> (8 - b);
         const [lo, hi] = page.range(b, idx);
-        if (hi === lo) return this.terminal(key, siblings, -1, page, b, idx, level);
+        if (hi === lo) return this.terminal(key, siblings, -1, page, b, idx, level, live);
         if (hi - lo === 1 && page.kind(lo) === LEAF)
-          return this.terminal(key, siblings, lo, page, b, idx, level);
+          return this.terminal(key, siblings, lo, page, b, idx, level, live);
         if (b === 8) break;
         const bit = bitAt(key, level * 8 + b);
         siblings.push(page.hash(b + 1, ((idx << 1) | bit) ^ 1).slice());
@@ -181,47 +192,42 @@ export class StateTree {
     const sorted = sortAndDedupe(list);
     const version = this.latest + 1;
     const prev = this.rootRecordAt(this.latest);
-    const newPages: [Uint8Array, Page][] = [];
-    const stalePages: Uint8Array[] = [];
-    const ctx: CommitContext = { version, newPages, stalePages };
-    const rootPage = this.loadPage(0, EMPTY_PREFIX, prev.pageVersion);
-    const update = this.updatePage(
-      ctx,
-      0,
-      EMPTY_PREFIX,
-      rootPage,
-      prev.pageVersion,
-      sorted,
-      0,
-      sorted.length,
-    );
-    const rootPageVersion = update === UNCHANGED ? prev.pageVersion : version;
-    const root = update === UNCHANGED ? prev.root : newPages[newPages.length - 1][1].rootHash().slice();
+    const ctx: CommitContext = { version, newPages: [], stalePages: [] };
     const oldest = Math.max(this.oldest, version - this.keepRoots + 1);
+    let root = prev.root;
+    let rootPageVersion = prev.pageVersion;
     try {
+      // From here the live pages change in place; if anything fails they are dropped and reread.
+      const rootPage = this.loadPage(0, EMPTY_PREFIX, prev.pageVersion, true);
+      const update = this.updatePage(ctx, 0, EMPTY_PREFIX, rootPage, sorted, 0, sorted.length);
+      if (update !== UNCHANGED) {
+        root = rootPage.rootHash().slice();
+        rootPageVersion = version;
+      }
       this.env.transactionSync(() => {
-        for (const [key, page] of newPages) this.pages.put(key, page.record);
-        for (const key of stalePages) this.stale.put(concat(u64(version), key), STALE_MARK);
+        for (const [key, page] of ctx.newPages) this.pages.put(key, page.record());
+        if (ctx.stalePages.length > 0) this.stale.put(u64(version), encodeKeyList(ctx.stalePages));
         this.roots.put(u64(version), rootRecord(root, rootPageVersion));
         this.byRoot.put(root, u64(version));
         if (oldest > this.oldest) this.prune(oldest);
         this.roots.put(META_KEY, metaRecord(version, oldest));
       });
     } catch (cause) {
+      this.live.clear();
+      if (cause instanceof OptioError) throw cause;
       throw new StorageError("state commit failed; the tree is unchanged", { version }, { cause });
     }
-    // Keep the cache for the live tree: a replaced page serves only reads at older roots.
-    for (const key of stalePages) this.cache.delete(cacheKey(key));
-    for (const [key, page] of newPages) this.remember(cacheKey(key), page);
     this.latest = version;
     this.oldest = oldest;
     this.latestRoot = root;
+    this.trimLive();
     return { root, version };
   }
 
   /** Flushes and closes the database. */
   async close(): Promise<void> {
-    this.cache.clear();
+    this.live.clear();
+    this.old.clear();
     await this.env.close();
   }
 
@@ -235,23 +241,26 @@ export class StateTree {
       if (owner !== undefined && readU64(owner, 0) === v) this.byRoot.remove(root);
       this.roots.remove(u64(v));
     }
-    for (const { key } of this.stale.getRange({ start: u64(0), end: u64(oldest + 1) })) {
-      this.pages.remove(key.subarray(8));
+    for (const { key, value } of this.stale.getRange({ start: u64(0), end: u64(oldest + 1) })) {
+      for (const page of decodeKeyList(value)) this.pages.remove(page);
       this.stale.remove(key);
     }
   }
 
+  /**
+   * Applies writes[lo, hi) (all under `prefix`) to `page` in place and says
+   * what the parent's slot for this page becomes.
+   */
   private updatePage(
     ctx: CommitContext,
     level: number,
     prefix: Uint8Array,
     page: Page,
-    pageVersion: number | undefined,
     writes: Write[],
     lo: number,
     hi: number,
   ): SlotUpdate {
-    const changes: { slot: number; entry: NewEntry | undefined }[] = [];
+    const changes: SlotChange[] = [];
     let i = lo;
     while (i < hi) {
       const slot = writes[i].key[level];
@@ -261,9 +270,8 @@ export class StateTree {
       let update: SlotUpdate;
       if (existing >= 0 && page.kind(existing) === CHILD) {
         const childPrefix = withByte(prefix, slot);
-        const childVersion = page.version(existing);
-        const child = this.loadPage(level + 1, childPrefix, childVersion);
-        update = this.updatePage(ctx, level + 1, childPrefix, child, childVersion, writes, i, j);
+        const child = this.loadPage(level + 1, childPrefix, page.version(existing), true);
+        update = this.updatePage(ctx, level + 1, childPrefix, child, writes, i, j);
       } else {
         const leaf = existing >= 0 ? { key: page.a(existing), value: page.b(existing) } : undefined;
         update = this.updateLeafSlot(ctx, level, prefix, slot, leaf, writes, i, j);
@@ -272,15 +280,18 @@ export class StateTree {
       i = j;
     }
     if (changes.length === 0) return UNCHANGED;
-    const next = page.withChanges(changes);
-    if (pageVersion !== undefined) ctx.stalePages.push(pageKey(level, prefix, pageVersion));
+    const stored = page.count > 0 || level === 0;
+    if (stored) ctx.stalePages.push(pageKey(level, prefix, page.writtenAt));
+    page.apply(changes, ctx.version);
     // Below the root, a page must hold two or more leaves; otherwise its content moves up.
-    if (level > 0 && next.count === 0) return undefined;
-    if (level > 0 && next.count === 1 && next.kind(0) === LEAF) {
-      return { kind: LEAF, a: next.a(0), b: next.b(0), version: 0 };
+    if (level > 0 && (page.count === 0 || (page.count === 1 && page.kind(0) === LEAF))) {
+      this.live.delete(liveKey(level, prefix));
+      if (page.count === 0) return undefined;
+      return { kind: LEAF, a: page.a(0), b: page.b(0), version: 0 };
     }
-    ctx.newPages.push([pageKey(level, prefix, ctx.version), next]);
-    return { kind: CHILD, a: next.rootHash(), b: ZERO, version: ctx.version };
+    this.live.set(liveKey(level, prefix), page);
+    ctx.newPages.push([pageKey(level, prefix, ctx.version), page]);
+    return { kind: CHILD, a: page.rootHash(), b: ZERO, version: ctx.version };
   }
 
   /** Writes into a slot that is empty or holds one leaf. */
@@ -308,16 +319,8 @@ export class StateTree {
     if (leaves.length === 0) return existing ? undefined : UNCHANGED;
     if (leaves.length === 1) return { kind: LEAF, a: leaves[0].key, b: leaves[0].value, version: 0 };
     leaves.sort(compareKeys);
-    return this.updatePage(
-      ctx,
-      level + 1,
-      withByte(prefix, slot),
-      Page.EMPTY,
-      undefined,
-      leaves,
-      0,
-      leaves.length,
-    );
+    const child = Page.empty(ctx.version);
+    return this.updatePage(ctx, level + 1, withByte(prefix, slot), child, leaves, 0, leaves.length);
   }
 
   /** Builds the proof's terminal once the key's path reaches a range with at most one leaf. */
@@ -329,6 +332,7 @@ export class StateTree {
     b: number,
     idx: number,
     level: number,
+    live: boolean,
   ): StateProof {
     const depth = siblings.length;
     const proof: StateProof = { depth, siblings };
@@ -337,7 +341,7 @@ export class StateTree {
     if (depth === 0 || !equalBytes(proof.leaf.key, key)) return proof;
     // Pages below the root hold two or more leaves, so a terminal below depth 0
     // has b >= 1 and its sibling is the other half in the same page.
-    proof.opening = this.openRange(page, level, key, b, idx ^ 1);
+    proof.opening = this.openRange(page, level, key, b, idx ^ 1, live);
     return proof;
   }
 
@@ -348,6 +352,7 @@ export class StateTree {
     key: Uint8Array,
     b: number,
     idx: number,
+    live: boolean,
   ): StateProof["opening"] {
     const [lo, hi] = page.range(b, idx);
     if (hi - lo === 1 && page.kind(lo) === LEAF)
@@ -359,7 +364,7 @@ export class StateTree {
         b: page.hash(b + 1, (idx << 1) | 1).slice(),
       };
     }
-    const child = this.loadPage(level + 1, withByte(key.subarray(0, level), idx), page.version(lo));
+    const child = this.loadPage(level + 1, withByte(key.subarray(0, level), idx), page.version(lo), live);
     return { isLeaf: false, a: child.hash(1, 0).slice(), b: child.hash(1, 1).slice() };
   }
 
@@ -380,32 +385,44 @@ export class StateTree {
     return { root: new Uint8Array(rec.subarray(0, 32)), pageVersion: readU64(rec, 32) };
   }
 
-  private loadPage(level: number, prefix: Uint8Array, version: number): Page {
+  /**
+   * The page at (level, prefix, version). `live` says the walk is in the newest
+   * tree, whose pages are cached by prefix; other versions come from the
+   * database through the cache of older pages.
+   */
+  private loadPage(level: number, prefix: Uint8Array, version: number, live: boolean): Page {
+    const lk = liveKey(level, prefix);
+    const cached = this.live.get(lk);
+    if (cached !== undefined && cached.writtenAt === version) return cached;
     const key = pageKey(level, prefix, version);
-    const ck = cacheKey(key);
-    const hit = this.cache.get(ck);
-    if (hit) return hit;
+    const ok = live ? "" : cacheKey(key);
+    const older = live ? undefined : this.old.get(ok);
+    if (older !== undefined) return older;
     const bytes = this.pages.getBinary(key);
     if (bytes === undefined) {
       throw new StorageError(
         `state page missing: level ${level}, prefix ${bytesToHex(prefix)}, version ${version}`,
       );
     }
-    const page = new Page(new Uint8Array(bytes));
-    this.remember(ck, page);
+    const page = new Page(bytes, version);
+    if (live) this.live.set(lk, page);
+    else {
+      if (this.old.size >= OLD_PAGES) this.old.delete(this.old.keys().next().value!);
+      this.old.set(ok, page);
+    }
     return page;
   }
 
-  private remember(key: string, page: Page): void {
-    if (this.cache.size >= this.cachePages) {
-      // Evict the oldest eighth: cheap, and new versions of hot pages are re-inserted at every commit.
-      let n = this.cachePages >> 3 || 1;
-      for (const k of this.cache.keys()) {
-        this.cache.delete(k);
-        if (--n === 0) break;
-      }
+  /** Keeps the live cache within its bound, dropping the pages cached longest ago. */
+  private trimLive(): void {
+    let excess = this.live.size - this.cachePages;
+    if (excess <= 0) return;
+    excess += this.cachePages >> 3;
+    for (const k of this.live.keys()) {
+      if (k.length === 1) continue; // keep the root page
+      this.live.delete(k);
+      if (--excess <= 0) break;
     }
-    this.cache.set(key, page);
   }
 }
 
@@ -415,9 +432,11 @@ interface CommitContext {
   stalePages: Uint8Array[];
 }
 
+/** Pages of older roots kept in memory (proofs at old roots in disputes read a few paths each). */
+const OLD_PAGES = 4096;
+
 const EMPTY_PREFIX: Uint8Array = new Uint8Array(0);
 const META_KEY = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x6d]);
-const STALE_MARK = new Uint8Array([1]);
 
 function u64(n: number): Uint8Array {
   const out = new Uint8Array(8);
@@ -429,6 +448,27 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
+  return out;
+}
+
+/** The page keys one commit replaced, as one record: each as u8 length || key. */
+function encodeKeyList(keys: Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const k of keys) size += 1 + k.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const k of keys) {
+    out[at] = k.length;
+    out.set(k, at + 1);
+    at += 1 + k.length;
+  }
+  return out;
+}
+
+function decodeKeyList(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += 1 + bytes[at])
+    out.push(bytes.subarray(at + 1, at + 1 + bytes[at]));
   return out;
 }
 
@@ -451,6 +491,13 @@ function pageKey(level: number, prefix: Uint8Array, version: number): Uint8Array
   out[8] = level;
   for (let i = 0; i < level; i++) out[9 + i] = prefix[i];
   return out;
+}
+
+/** The live cache's key: level and prefix. */
+function liveKey(level: number, prefix: Uint8Array): string {
+  let s = String.fromCharCode(level);
+  for (let i = 0; i < level; i++) s += String.fromCharCode(prefix[i]);
+  return s;
 }
 
 function cacheKey(key: Uint8Array): string {
