@@ -518,15 +518,39 @@ function compareKeys(a: Write, b: Write): number {
   return 0;
 }
 
-/** Sorts by key; for repeated keys keeps the last write. */
+/**
+ * Sorts by key; for repeated keys keeps the last write. A counting sort on the
+ * first two key bytes does most of the work (tree keys are hashes, so the
+ * buckets hold one or two writes), then each bucket is sorted in full; both
+ * steps are stable, so among equal keys the last written ends last.
+ */
 function sortAndDedupe(list: Write[]): Write[] {
-  const indexed = list.map((w, i) => ({ w, i }));
-  indexed.sort((a, b) => compareKeys(a.w, b.w) || a.i - b.i);
+  const starts = new Uint32Array(65537);
+  for (const w of list) starts[((w.key[0] << 8) | w.key[1]) + 1]++;
+  for (let i = 1; i <= 65536; i++) starts[i] += starts[i - 1];
+  const sorted: Write[] = new Array(list.length);
+  const fill = starts.slice(0, 65536);
+  for (const w of list) sorted[fill[(w.key[0] << 8) | w.key[1]]++] = w;
   const out: Write[] = [];
-  for (let k = 0; k < indexed.length; k++) {
-    const next = indexed[k + 1];
-    if (next && compareKeys(indexed[k].w, next.w) === 0) continue;
-    out.push(indexed[k].w);
+  for (let bucket = 0; bucket < 65536; bucket++) {
+    const lo = starts[bucket];
+    const hi = starts[bucket + 1];
+    if (hi - lo > 1) {
+      // Insertion sort: stable, and buckets are tiny.
+      for (let i = lo + 1; i < hi; i++) {
+        const w = sorted[i];
+        let j = i - 1;
+        while (j >= lo && compareKeys(sorted[j], w) > 0) {
+          sorted[j + 1] = sorted[j];
+          j--;
+        }
+        sorted[j + 1] = w;
+      }
+    }
+    for (let i = lo; i < hi; i++) {
+      if (i + 1 < hi && compareKeys(sorted[i], sorted[i + 1]) === 0) continue;
+      out.push(sorted[i]);
+    }
   }
   return out;
 }
