@@ -215,6 +215,7 @@ describe("StateTree", () => {
       model.apply(batch);
       snapshots.push({ root, leaves: model.leaves() });
     }
+    await tree.flushed();
     await tree.close();
     const again = openTree(path, 4);
     expect(again.root).toEqual(snapshots[5].root);

@@ -44,8 +44,9 @@ type SlotUpdate = NewEntry | undefined | typeof UNCHANGED;
  * version number and never overwrites a page, so every kept root can still be
  * read and proven. The pages a commit at version v replaced are listed in one
  * stale-index record under v; once v is older than every kept root, the page is deleted.
- * A commit is one LMDB transaction: after a crash the tree is exactly at the
- * last commit that returned.
+ * A commit is one LMDB transaction: after this process dies the tree is
+ * exactly at the last commit that returned (after a machine crash, at the last
+ * one `flushed()` confirmed, or later).
  */
 export class StateTree {
   private readonly env: RootDatabase;
@@ -222,6 +223,15 @@ export class StateTree {
     this.latestRoot = root;
     this.trimLive();
     return { root, version };
+  }
+
+  /**
+   * Resolves once every commit so far is flushed to disk. A commit that has
+   * returned survives a crash of this process at once; it survives a crash of
+   * the machine once this resolves (LMDB flushes behind the next commit).
+   */
+  async flushed(): Promise<void> {
+    await this.env.flushed;
   }
 
   /** Flushes and closes the database. */

@@ -1,0 +1,305 @@
+import { ByteReader } from "./ByteReader.ts";
+import { VmError } from "./errors.ts";
+import type { FlatModule } from "./FlatModule.ts";
+import { MAX_CALL_DEPTH, MAX_MEMORY_PAGES, MAX_VALUE_STACK } from "./params.ts";
+import type { WasmModule } from "./WasmModule.ts";
+
+/** Names under which a metered module exports its machine globals (and table). */
+export const METER_EXPORTS = {
+  /** i64, mutable: gas left. */
+  gas: "__optio_gas",
+  /** i32, mutable: why the last trap happened if the meter raised it (METER_TRAP), else 0. */
+  trap: "__optio_trap",
+  /** i32, mutable: active frames. */
+  depth: "__optio_depth",
+  /** i32, mutable: value-stack reservation of active frames. */
+  used: "__optio_used",
+  /** i32, mutable: the table index of the last call_indirect (to tell a null slot from a signature mismatch). */
+  lastIndirect: "__optio_last_indirect",
+  /** The funcref table, if the module has one. */
+  table: "__optio_table",
+} as const;
+
+/** Values of the trap global. */
+export const METER_TRAP = { NONE: 0, OUT_OF_GAS: 1, STACK_EXHAUSTED: 2 } as const;
+
+/**
+ * Rewrite a module that loadModule accepted so that V8 runs it with the
+ * machine's gas, call-depth and value-stack rules, stopping where the
+ * interpreter stops with the same gas left:
+ *
+ * - before the WebAssembly instruction that starts each flat basic block
+ *   (FlatModule.src), charge the block's gas from a global; if it does not
+ *   cover the block, set the trap global and trap, leaving gas unchanged;
+ * - on function entry, count the frame (trap past MAX_CALL_DEPTH), charge the
+ *   entry block, then reserve the frame's values (trap past MAX_VALUE_STACK),
+ *   in the interpreter's order (CALL's check, ENTER's charge, ENTER's check);
+ *   after each call, restore both counters from locals;
+ * - cap the memory maximum at MAX_MEMORY_PAGES.
+ *
+ * New globals and locals are appended, so no existing index moves. A module
+ * loaded with `stubOutOfProfile` (conformance testing only) keeps its stubbed
+ * functions as they are, unmetered: the interpreter traps "out of profile" on
+ * them, and tests skip whatever reaches them.
+ */
+export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatModule): Uint8Array {
+  for (const e of module.exports) {
+    if (e.name.startsWith("__optio_")) throw new VmError(`meterModule: export name "${e.name}" is reserved`);
+  }
+  const nImports = module.imports.length;
+  const nGlobals = module.globals.length;
+  const G_GAS = nGlobals;
+  const G_TRAP = nGlobals + 1;
+  const G_DEPTH = nGlobals + 2;
+  const G_USED = nGlobals + 3;
+  const G_LAST = nGlobals + 4;
+
+  // Charges per function: wasm instruction index -> gas (the entry block under key -1).
+  const charges: Map<number, number>[] = module.bodies.map(() => new Map());
+  let f = nImports;
+  const nFuncs = flat.funcEntry.length;
+  for (let pc = 0; pc < flat.ops.length; pc++) {
+    while (f + 1 < nFuncs && flat.funcEntry[f + 1] === pc) f++;
+    if (flat.gas[pc] !== 0) charges[f - nImports].set(flat.src[pc], flat.gas[pc]);
+  }
+
+  const trapWith = (code: number) => [0x04, 0x40, ...i32Const(code), 0x24, ...u32(G_TRAP), 0x00, 0x0b];
+  const charge = (cost: number) => [
+    0x23,
+    ...u32(G_GAS),
+    0x42,
+    ...s64(BigInt(cost)),
+    0x54, // i64.lt_u
+    ...trapWith(METER_TRAP.OUT_OF_GAS),
+    0x23,
+    ...u32(G_GAS),
+    0x42,
+    ...s64(BigInt(cost)),
+    0x7d, // i64.sub
+    0x24,
+    ...u32(G_GAS),
+  ];
+
+  const bodies = module.bodies.map((body, i) => {
+    const fi = nImports + i;
+    if (flat.stubs[fi] !== undefined)
+      return [...bytes.subarray(body.offset, body.offset + bodySize(bytes, body.offset))];
+    const type = flat.funcTypes[fi];
+    const entry = flat.funcEntry[fi];
+    const frame = flat.a[entry] + flat.b[entry] + flat.c[entry];
+    const localDepth = type.params.length + body.locals.length;
+    const localUsed = localDepth + 1;
+    const localTmp = localDepth + 2;
+    const out: number[] = [];
+    // Locals: the original groups plus one group of three i32.
+    const r = new ByteReader(bytes, body.offset);
+    r.u32(); // body size
+    const groups = r.u32();
+    const groupBytes = bytes.subarray(r.pos, body.code[0].offset);
+    out.push(...u32(groups + 1), ...groupBytes, 3, 0x7f);
+    // Prologue: CALL's depth check, ENTER's block charge, ENTER's reservation check.
+    out.push(0x23, ...u32(G_DEPTH), ...i32Const(1), 0x6a, 0x22, ...u32(localDepth), 0x24, ...u32(G_DEPTH));
+    out.push(
+      0x20,
+      ...u32(localDepth),
+      ...i32Const(MAX_CALL_DEPTH),
+      0x4b,
+      ...trapWith(METER_TRAP.STACK_EXHAUSTED),
+    );
+    const entryCost = charges[i].get(-1);
+    if (entryCost !== undefined) out.push(...charge(entryCost));
+    out.push(0x23, ...u32(G_USED), ...i32Const(frame), 0x6a, 0x22, ...u32(localUsed), 0x24, ...u32(G_USED));
+    out.push(
+      0x20,
+      ...u32(localUsed),
+      ...i32Const(MAX_VALUE_STACK),
+      0x4b,
+      ...trapWith(METER_TRAP.STACK_EXHAUSTED),
+    );
+
+    const code = body.code;
+    const bodyEnd = body.offset + bodySize(bytes, body.offset);
+    for (let j = 0; j < code.length; j++) {
+      const cost = charges[i].get(j);
+      if (cost !== undefined) out.push(...charge(cost));
+      const op = code[j].op;
+      if (op === 0x11) {
+        out.push(
+          0x21,
+          ...u32(localTmp),
+          0x20,
+          ...u32(localTmp),
+          0x24,
+          ...u32(G_LAST),
+          0x20,
+          ...u32(localTmp),
+        );
+      }
+      const end = j + 1 < code.length ? code[j + 1].offset : bodyEnd;
+      for (let k = code[j].offset; k < end; k++) out.push(bytes[k]);
+      if (op === 0x10 || op === 0x11) {
+        out.push(
+          0x20,
+          ...u32(localDepth),
+          0x24,
+          ...u32(G_DEPTH),
+          0x20,
+          ...u32(localUsed),
+          0x24,
+          ...u32(G_USED),
+        );
+      }
+    }
+    return [...u32(out.length), ...out];
+  });
+
+  const sections = readSections(bytes);
+  const out: number[] = [...bytes.subarray(0, 8)];
+  const newGlobals = [
+    [0x7e, 1, 0x42, ...s64(BigInt(Number.MAX_SAFE_INTEGER)), 0x0b], // gas: the start function runs unmetered
+    [0x7f, 1, ...i32Const(0), 0x0b],
+    [0x7f, 1, ...i32Const(0), 0x0b],
+    [0x7f, 1, ...i32Const(0), 0x0b],
+    [0x7f, 1, ...i32Const(-1), 0x0b],
+  ];
+  const newExports = [
+    [...name(METER_EXPORTS.gas), 3, ...u32(G_GAS)],
+    [...name(METER_EXPORTS.trap), 3, ...u32(G_TRAP)],
+    [...name(METER_EXPORTS.depth), 3, ...u32(G_DEPTH)],
+    [...name(METER_EXPORTS.used), 3, ...u32(G_USED)],
+    [...name(METER_EXPORTS.lastIndirect), 3, ...u32(G_LAST)],
+    ...(module.table !== undefined ? [[...name(METER_EXPORTS.table), 1, 0]] : []),
+  ];
+  const emit = (id: number, payload: number[]) => out.push(id, ...u32(payload.length), ...payload);
+  const vector = (items: readonly (readonly number[])[]) => [...u32(items.length), ...items.flat()];
+  let wroteGlobals = false;
+  let wroteExports = false;
+  // A module without a global or export section gets one, inserted where the section order wants it.
+  const ensureBefore = (rank: number) => {
+    if (!wroteGlobals && rank > SECTION_RANK[6]) {
+      emit(6, vector(newGlobals));
+      wroteGlobals = true;
+    }
+    if (!wroteExports && rank > SECTION_RANK[7]) {
+      emit(7, vector(newExports));
+      wroteExports = true;
+    }
+  };
+  for (const s of sections) {
+    if (s.id !== 0) ensureBefore(SECTION_RANK[s.id]);
+    const payload = bytes.subarray(s.start, s.end);
+    switch (s.id) {
+      case 5: {
+        const mem = module.memory!;
+        const max = Math.min(mem.max ?? MAX_MEMORY_PAGES, MAX_MEMORY_PAGES);
+        emit(5, [1, 1, ...u32(mem.min), ...u32(max)]);
+        break;
+      }
+      case 6:
+        emit(6, [
+          ...u32(nGlobals + newGlobals.length),
+          ...payload.subarray(vectorHeader(payload)),
+          ...newGlobals.flat(),
+        ]);
+        wroteGlobals = true;
+        break;
+      case 7:
+        emit(7, [
+          ...u32(module.exports.length + newExports.length),
+          ...payload.subarray(vectorHeader(payload)),
+          ...newExports.flat(),
+        ]);
+        wroteExports = true;
+        break;
+      case 10:
+        emit(10, vector(bodies));
+        break;
+      default:
+        out.push(s.id, ...u32(payload.length), ...payload);
+    }
+  }
+  ensureBefore(Number.POSITIVE_INFINITY);
+  return new Uint8Array(out);
+}
+
+/** Section id -> position in the required order. */
+const SECTION_RANK: Record<number, number> = {
+  1: 1,
+  2: 2,
+  3: 3,
+  4: 4,
+  5: 5,
+  6: 6,
+  7: 7,
+  8: 8,
+  9: 9,
+  12: 10,
+  10: 11,
+  11: 12,
+};
+
+interface Section {
+  id: number;
+  start: number;
+  end: number;
+}
+
+function readSections(bytes: Uint8Array): Section[] {
+  const r = new ByteReader(bytes, 8);
+  const out: Section[] = [];
+  while (!r.atEnd()) {
+    const id = r.u8();
+    const size = r.u32();
+    out.push({ id, start: r.pos, end: r.pos + size });
+    r.pos += size;
+  }
+  return out;
+}
+
+/** Length of the LEB128 count that starts a vector section payload. */
+function vectorHeader(payload: Uint8Array): number {
+  const r = new ByteReader(payload);
+  r.u32();
+  return r.pos;
+}
+
+function bodySize(bytes: Uint8Array, offset: number): number {
+  const r = new ByteReader(bytes, offset);
+  const size = r.u32();
+  return r.pos - offset + size;
+}
+
+function name(s: string): number[] {
+  const b = [...new TextEncoder().encode(s)];
+  return [...u32(b.length), ...b];
+}
+
+function u32(n: number): number[] {
+  const out: number[] = [];
+  let v = n >>> 0;
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+
+function s64(n: bigint): number[] {
+  const out: number[] = [];
+  let v = BigInt.asIntN(64, n);
+  for (;;) {
+    const b = Number(v & 0x7fn);
+    v >>= 7n;
+    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+function i32Const(n: number): number[] {
+  return [0x41, ...s64(BigInt(n | 0))];
+}

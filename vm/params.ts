@@ -1,0 +1,60 @@
+/**
+ * Machine parameters: limits and the gas schedule. Every party must use the
+ * same values (they change results), so they live here and nowhere else, and
+ * docs/machine.md lists them. Gas is charged per basic block of the flat code
+ * (see lower.ts): a block costs the sum of `gasCost` over its instructions.
+ */
+
+// ---------------------------------------------------------------- limits
+
+/** Largest linear memory, in 64 KiB pages (16 MiB): bounds the memory Merkle tree to 2^19 leaves of 32 bytes. */
+export const MAX_MEMORY_PAGES = 256;
+/** Largest funcref table, in entries. */
+export const MAX_TABLE_SIZE = 65_536;
+/** Most functions (imported + defined) in one module. */
+export const MAX_FUNCTIONS = 65_536;
+/** Most locals (parameters included) of one function; V8 allows 50,000 too. */
+export const MAX_LOCALS = 50_000;
+/** Most parameters or results of one function type; V8's limit is 1,000. */
+export const MAX_TYPE_ARITY = 1_000;
+/** Most instructions in the lowered (flat) code of a module. */
+export const MAX_CODE_LENGTH = 1 << 22;
+/**
+ * Deepest value stack, in values: the sum over active frames of each frame's
+ * reservation (parameters + declared locals + the most operands its body holds,
+ * fixed at load time), so the JIT runner can count it the same way.
+ */
+export const MAX_VALUE_STACK = 1 << 16;
+/** Deepest call stack, in frames; one more call traps with "call stack exhausted". */
+export const MAX_CALL_DEPTH = 2_048;
+
+// ---------------------------------------------------------------- gas (unit: gas)
+
+/** Constants, locals, globals, integer add/sub/logic/compare/shift, drop, select, sign extension. */
+export const GAS_BASE = 1;
+/** Integer multiplication (i32.mul, i64.mul). */
+export const GAS_MUL = 3;
+/** Integer division and remainder, signed and unsigned. */
+export const GAS_DIV = 10;
+/** One load or store of any width. */
+export const GAS_MEMORY = 3;
+/** memory.grow, whatever the delta: the page limit bounds total growth. */
+export const GAS_MEMORY_GROW = 1_000;
+/** br, br_if, br_unless. */
+export const GAS_BRANCH = 1;
+/** br_table: the dispatch and the entry's jump (entries cost nothing themselves, so the JIT can charge up front). */
+export const GAS_BR_TABLE = 3;
+/**
+ * call: push a frame, and the callee's eventual return (return costs nothing
+ * itself: a conditional return's target is then never a charge point, which the
+ * JIT could not express).
+ */
+export const GAS_CALL = 7;
+/** call_indirect: table read and signature check, charged on top of GAS_CALL. */
+export const GAS_CALL_INDIRECT = 5;
+/** A call to an imported (host) function, before any cost the host adds. */
+export const GAS_HOST_CALL = 100;
+/** enter (function prologue): fixed part. */
+export const GAS_ENTER = 2;
+/** enter: per declared (non-parameter) local zeroed. */
+export const GAS_ENTER_PER_LOCAL = 1;

@@ -1,0 +1,152 @@
+/**
+ * A small WebAssembly binary writer for tests: modules are written as data
+ * (types, functions with raw body bytes, exports, ...) and encoded here, so a
+ * test can build exactly the bytes it wants to feed the loader, including
+ * out-of-profile or invalid ones.
+ */
+
+export const i32 = 0x7f;
+export const i64 = 0x7e;
+export const f32 = 0x7d;
+
+export interface FuncSpec {
+  type: number;
+  locals?: number[];
+  /** Body bytes, without the final `end` (added). */
+  body: number[];
+  export?: string;
+}
+
+export interface ModuleSpec {
+  types: { params: number[]; results: number[] }[];
+  imports?: { module: string; name: string; type: number }[];
+  funcs: FuncSpec[];
+  table?: { min: number; max?: number };
+  memory?: { min: number; max?: number };
+  globals?: { type: number; mutable: boolean; init: number[] }[];
+  elems?: { offset: number; funcs: number[] }[];
+  datas?: { offset: number; bytes: number[] }[];
+  start?: number;
+}
+
+export function u32(n: number): number[] {
+  const out: number[] = [];
+  let v = n >>> 0;
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+
+export function s64(n: bigint): number[] {
+  const out: number[] = [];
+  let v = BigInt.asIntN(64, n);
+  for (;;) {
+    const b = Number(v & 0x7fn);
+    v >>= 7n;
+    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+export function s32(n: number): number[] {
+  return s64(BigInt(n | 0));
+}
+
+/** i32.const n */
+export function i32c(n: number): number[] {
+  return [0x41, ...s32(n)];
+}
+
+/** i64.const n */
+export function i64c(n: bigint): number[] {
+  return [0x42, ...s64(n)];
+}
+
+function str(s: string): number[] {
+  const b = [...new TextEncoder().encode(s)];
+  return [...u32(b.length), ...b];
+}
+
+function section(id: number, items: number[][]): number[] {
+  if (items.length === 0) return [];
+  const body = [...u32(items.length), ...items.flat()];
+  return [id, ...u32(body.length), ...body];
+}
+
+function limits(l: { min: number; max?: number }): number[] {
+  return l.max === undefined ? [0, ...u32(l.min)] : [1, ...u32(l.min), ...u32(l.max)];
+}
+
+export function buildModule(spec: ModuleSpec): Uint8Array {
+  const imports = spec.imports ?? [];
+  const exports: number[][] = [];
+  spec.funcs.forEach((f, i) => {
+    if (f.export !== undefined) exports.push([...str(f.export), 0, ...u32(imports.length + i)]);
+  });
+  const bytes = [
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
+    ...section(
+      1,
+      spec.types.map((t) => [
+        0x60,
+        ...u32(t.params.length),
+        ...t.params,
+        ...u32(t.results.length),
+        ...t.results,
+      ]),
+    ),
+    ...section(
+      2,
+      imports.map((x) => [...str(x.module), ...str(x.name), 0, ...u32(x.type)]),
+    ),
+    ...section(
+      3,
+      spec.funcs.map((f) => u32(f.type)),
+    ),
+    ...section(4, spec.table ? [[0x70, ...limits(spec.table)]] : []),
+    ...section(5, spec.memory ? [limits(spec.memory)] : []),
+    ...section(
+      6,
+      (spec.globals ?? []).map((g) => [g.type, g.mutable ? 1 : 0, ...g.init, 0x0b]),
+    ),
+    ...section(7, exports),
+    ...(spec.start === undefined ? [] : [8, ...u32(u32(spec.start).length), ...u32(spec.start)]),
+    ...section(
+      9,
+      (spec.elems ?? []).map((e) => [
+        0,
+        ...i32c(e.offset),
+        0x0b,
+        ...u32(e.funcs.length),
+        ...e.funcs.flatMap(u32),
+      ]),
+    ),
+    ...section(
+      10,
+      spec.funcs.map((f) => {
+        const locals = (f.locals ?? []).map((t) => [1, t]);
+        const body = [...u32(locals.length), ...locals.flat(), ...f.body, 0x0b];
+        return [...u32(body.length), ...body];
+      }),
+    ),
+    ...section(
+      11,
+      (spec.datas ?? []).map((d) => [0, ...i32c(d.offset), 0x0b, ...u32(d.bytes.length), ...d.bytes]),
+    ),
+  ];
+  return new Uint8Array(bytes);
+}
