@@ -290,16 +290,17 @@ export class StateTree {
       i = j;
     }
     if (changes.length === 0) return UNCHANGED;
-    const stored = page.count > 0 || level === 0;
-    if (stored) ctx.stalePages.push(pageKey(level, prefix, page.writtenAt));
+    // A stored page is already in the live cache; only a new one (empty until now) joins it.
+    const isNew = page.count === 0 && level > 0;
+    if (!isNew) ctx.stalePages.push(pageKey(level, prefix, page.writtenAt));
     page.apply(changes, ctx.version);
     // Below the root, a page must hold two or more leaves; otherwise its content moves up.
     if (level > 0 && (page.count === 0 || (page.count === 1 && page.kind(0) === LEAF))) {
-      this.live.delete(liveKey(level, prefix));
+      if (!isNew) this.live.delete(liveKey(level, prefix));
       if (page.count === 0) return undefined;
       return { kind: LEAF, a: page.a(0), b: page.b(0), version: 0 };
     }
-    this.live.set(liveKey(level, prefix), page);
+    if (isNew) this.live.set(liveKey(level, prefix), page);
     ctx.newPages.push([pageKey(level, prefix, ctx.version), page]);
     return { kind: CHILD, a: page.rootHash(), b: ZERO, version: ctx.version };
   }

@@ -206,6 +206,17 @@ export class Page {
     return this.memo.subarray(heap * 32, heap * 32 + 32);
   }
 
+  /** Copies entries [from, to) and their hashes into the scratch space at byte `at`, entry `k`. */
+  private copyEntries(from: number, to: number, at: number, k: number): number {
+    if (to <= from) return at;
+    const start = this.offsets[from];
+    const end = to < this.count ? this.offsets[to] : this.size;
+    scratchRecord.set(this.buf.subarray(start, end), at);
+    scratchHashed.set(this.hashed.subarray(from, to), k);
+    scratchHashes.set(this.hashes.subarray(from * 32, to * 32), k * 32);
+    return at + end - start;
+  }
+
   /**
    * Replaces some slots in place, keeping the entry hashes and inner hashes
    * that the change leaves valid. `changes` is sorted by slot; an undefined
@@ -217,23 +228,12 @@ export class Page {
     let at = 2;
     let k = 0;
     let i = 0;
-    const copyUntil = (slot: number) => {
-      const start = i;
-      while (i < this.count && this.slot(i) < slot) {
-        scratchHashed[k] = this.hashed[i];
-        if (this.hashed[i]) scratchHashes.set(this.hashes.subarray(i * 32, i * 32 + 32), k * 32);
-        i++;
-        k++;
-      }
-      if (i > start) {
-        const from = this.offsets[start];
-        const to = i < this.count ? this.offsets[i] : this.size;
-        out.set(this.buf.subarray(from, to), at);
-        at += to - from;
-      }
-    };
     for (const c of changes) {
-      copyUntil(c.slot);
+      // Copy the untouched entries before this slot in one run.
+      const start = i;
+      while (i < this.count && this.slot(i) < c.slot) i++;
+      at = this.copyEntries(start, i, at, k);
+      k += i - start;
       if (i < this.count && this.slot(i) === c.slot) i++;
       const e = c.entry;
       if (!e) continue;
@@ -249,7 +249,8 @@ export class Page {
       }
       scratchHashed[k++] = 0;
     }
-    copyUntil(256);
+    at = this.copyEntries(i, this.count, at, k);
+    k += this.count - i;
     out[0] = k >> 8;
     out[1] = k & 0xff;
     if (at > this.buf.length) this.buf = new Uint8Array(at + (at >> 1));
