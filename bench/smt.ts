@@ -69,7 +69,7 @@ export async function main(args: string[]): Promise<void> {
       batch,
       rounds,
       ...(baseline !== undefined && {
-        baseline: "@ethereumjs/mpt on LMDB",
+        baseline: `@ethereumjs/mpt on LMDB, ${baselineLeaves} leaves`,
         baselineValue: Math.round(baseline),
       }),
     });

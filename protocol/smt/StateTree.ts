@@ -63,6 +63,7 @@ export class StateTree {
   private latest: number;
   private oldest: number;
   private latestRoot: Uint8Array;
+  private readonly staleList = new KeyList();
 
   private constructor(options: StateTreeOptions) {
     this.keepRoots = options.keepRoots ?? 4096;
@@ -193,7 +194,7 @@ export class StateTree {
     const sorted = sortAndDedupe(list);
     const version = this.latest + 1;
     const prev = this.rootRecordAt(this.latest);
-    const ctx: CommitContext = { version, newPages: [], stalePages: [] };
+    const ctx: CommitContext = { version, newPages: [], stale: this.staleList.reset() };
     const oldest = Math.max(this.oldest, version - this.keepRoots + 1);
     let root = prev.root;
     let rootPageVersion = prev.pageVersion;
@@ -206,8 +207,9 @@ export class StateTree {
         rootPageVersion = version;
       }
       this.env.transactionSync(() => {
-        for (const [key, page] of ctx.newPages) this.pages.put(key, page.record());
-        if (ctx.stalePages.length > 0) this.stale.put(u64(version), encodeKeyList(ctx.stalePages));
+        for (const page of ctx.newPages)
+          this.pages.put(pageKey(page.level, page.prefix, version), page.record());
+        if (ctx.stale.length > 0) this.stale.put(u64(version), ctx.stale.bytes());
         this.roots.put(u64(version), rootRecord(root, rootPageVersion));
         this.byRoot.put(root, u64(version));
         if (oldest > this.oldest) this.prune(oldest);
@@ -292,7 +294,7 @@ export class StateTree {
     if (changes.length === 0) return UNCHANGED;
     // A stored page is already in the live cache; only a new one (empty until now) joins it.
     const isNew = page.count === 0 && level > 0;
-    if (!isNew) ctx.stalePages.push(pageKey(level, prefix, page.writtenAt));
+    if (!isNew) ctx.stale.add(level, prefix, page.writtenAt);
     page.apply(changes, ctx.version);
     // Below the root, a page must hold two or more leaves; otherwise its content moves up.
     if (level > 0 && (page.count === 0 || (page.count === 1 && page.kind(0) === LEAF))) {
@@ -300,8 +302,12 @@ export class StateTree {
       if (page.count === 0) return undefined;
       return { kind: LEAF, a: page.a(0), b: page.b(0), version: 0 };
     }
-    if (isNew) this.live.set(liveKey(level, prefix), page);
-    ctx.newPages.push([pageKey(level, prefix, ctx.version), page]);
+    if (isNew) {
+      page.level = level;
+      page.prefix = prefix;
+      this.live.set(liveKey(level, prefix), page);
+    }
+    ctx.newPages.push(page);
     return { kind: CHILD, a: page.rootHash(), b: ZERO, version: ctx.version };
   }
 
@@ -416,6 +422,8 @@ export class StateTree {
       );
     }
     const page = new Page(bytes, version);
+    page.level = level;
+    page.prefix = prefix.slice(0, level);
     if (live) this.live.set(lk, page);
     else {
       if (this.old.size >= OLD_PAGES) this.old.delete(this.old.keys().next().value!);
@@ -439,8 +447,48 @@ export class StateTree {
 
 interface CommitContext {
   version: number;
-  newPages: [Uint8Array, Page][];
-  stalePages: Uint8Array[];
+  /** Pages written by this commit (they know their level and prefix). */
+  newPages: Page[];
+  /** Keys of the pages this commit replaced. */
+  stale: KeyList;
+}
+
+/**
+ * The page keys one commit replaced, as one record: each as u8 length || key.
+ * Written straight into one reused buffer: a commit replaces ~10k pages, and
+ * an array per key would live through the commit and be promoted to the old
+ * generation, only to die there.
+ */
+class KeyList {
+  private buf = new Uint8Array(1 << 16);
+  length = 0;
+  private at = 0;
+
+  reset(): KeyList {
+    this.length = 0;
+    this.at = 0;
+    return this;
+  }
+
+  add(level: number, prefix: Uint8Array, version: number): void {
+    const need = this.at + 10 + level;
+    if (need > this.buf.length) {
+      const grown = new Uint8Array(Math.max(need, this.buf.length * 2));
+      grown.set(this.buf.subarray(0, this.at));
+      this.buf = grown;
+    }
+    const b = this.buf;
+    b[this.at] = 9 + level;
+    writeU64(b, this.at + 1, version);
+    b[this.at + 9] = level;
+    for (let i = 0; i < level; i++) b[this.at + 10 + i] = prefix[i];
+    this.at = need;
+    this.length++;
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.at);
+  }
 }
 
 /** Pages of older roots kept in memory (proofs at old roots in disputes read a few paths each). */
@@ -459,20 +507,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
-  return out;
-}
-
-/** The page keys one commit replaced, as one record: each as u8 length || key. */
-function encodeKeyList(keys: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const k of keys) size += 1 + k.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const k of keys) {
-    out[at] = k.length;
-    out.set(k, at + 1);
-    at += 1 + k.length;
-  }
   return out;
 }
 

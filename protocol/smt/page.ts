@@ -48,6 +48,8 @@ const MAX_RECORD = 2 + 256 * LEAF_SIZE;
 /** Pages with at least this many entries memoize all eight levels; sparser ones the top five. */
 const DENSE = 32;
 
+const NO_PREFIX = new Uint8Array(0);
+
 // Scratch space for rebuilding a page in place (one page is rebuilt at a time).
 const scratchRecord = new Uint8Array(MAX_RECORD);
 const scratchHashes = new Uint8Array(256 * 32);
@@ -56,6 +58,9 @@ const scratchHashed = new Uint8Array(256);
 export class Page {
   /** The version this page's content was written at. */
   writtenAt: number;
+  /** Where the page sits: its level and key prefix (set by the tree that caches it). */
+  level = 0;
+  prefix: Uint8Array = NO_PREFIX;
   count = 0;
   private buf: Uint8Array;
   private size = 2;
