@@ -123,3 +123,19 @@ export interface WasmModule {
   readonly dataCount: number | undefined;
   readonly bodies: readonly FuncBody[];
 }
+
+/** Section id -> position in the order the binary format requires (custom sections, id 0, may go anywhere). */
+export const SECTION_RANK: Record<number, number> = {
+  1: 1,
+  2: 2,
+  3: 3,
+  4: 4,
+  5: 5,
+  6: 6,
+  7: 7,
+  8: 8,
+  9: 9,
+  12: 10,
+  10: 11,
+  11: 12,
+};

@@ -16,7 +16,7 @@ import type {
   ValType,
   WasmModule,
 } from "./WasmModule.ts";
-import { I32 } from "./WasmModule.ts";
+import { I32, SECTION_RANK } from "./WasmModule.ts";
 
 /**
  * Decode a WebAssembly binary into a `WasmModule`, rejecting anything outside
@@ -197,21 +197,6 @@ function decode(bytes: Uint8Array): WasmModule {
   return m;
 }
 
-/** Section id -> position in the required order (custom sections may go anywhere). */
-const SECTION_RANK: Record<number, number> = {
-  1: 1,
-  2: 2,
-  3: 3,
-  4: 4,
-  5: 5,
-  6: 6,
-  7: 7,
-  8: 8,
-  9: 9,
-  12: 10,
-  10: 11,
-  11: 12,
-};
 const EXPORT_KINDS: Record<number, Export["kind"]> = { 0: "func", 1: "table", 2: "memory", 3: "global" };
 
 function vec(s: ByteReader, item: () => void): void {

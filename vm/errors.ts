@@ -1,16 +1,13 @@
+import { OptioError } from "../protocol/index.ts";
+
 /**
  * One base error for the machine's loader, with a subclass per failure. A module
  * the loader refuses is a thrown error (it is a bug or bad input, never a
  * transaction outcome); traps at run time are tagged results, not errors
  * (see Trap.ts). Messages say what was expected and what was found, and where.
  */
-export class VmError extends Error {
+export class VmError extends OptioError {
   override name = "VmError";
-  readonly details: Record<string, unknown>;
-  constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    super(message, options);
-    this.details = details;
-  }
 }
 
 /** The bytes are not a well-formed WebAssembly binary (bad LEB128, truncated section, ...). */

@@ -2,7 +2,7 @@ import { ByteReader } from "./ByteReader.ts";
 import { VmError } from "./errors.ts";
 import type { FlatModule } from "./FlatModule.ts";
 import { MAX_CALL_DEPTH, MAX_MEMORY_PAGES, MAX_VALUE_STACK } from "./params.ts";
-import type { WasmModule } from "./WasmModule.ts";
+import { SECTION_RANK, type WasmModule } from "./WasmModule.ts";
 
 /** Names under which a metered module exports its machine globals (and table). */
 export const METER_EXPORTS = {
@@ -221,22 +221,6 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
   ensureBefore(Number.POSITIVE_INFINITY);
   return new Uint8Array(out);
 }
-
-/** Section id -> position in the required order. */
-const SECTION_RANK: Record<number, number> = {
-  1: 1,
-  2: 2,
-  3: 3,
-  4: 4,
-  5: 5,
-  6: 6,
-  7: 7,
-  8: 8,
-  9: 9,
-  12: 10,
-  10: 11,
-  11: 12,
-};
 
 interface Section {
   id: number;
