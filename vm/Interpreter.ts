@@ -7,7 +7,7 @@
  * Value stack: every value takes two int32 slots (low half, high half), so an
  * i64 needs no BigInt and all values have one size. An i32 uses the low slot;
  * its high slot is left as it was and must be ignored. Measured against one
- * BigInt64Array slot per value (vm/benchInterpreter.ts): an i64-add stack loop
+ * BigInt64Array slot per value (bench/vm.ts): an i64-add stack loop
  * runs about 8x faster on halves (~250 M/s vs ~31 M/s), and whole workloads
  * keep i64 code within 1.5x of i32 code (50-60 M steps/s).
  *

@@ -17,7 +17,7 @@ export interface StateTreeOptions {
   keepRoots?: number;
   /**
    * How many pages of the newest tree to keep in memory (about 3 KB each; a
-   * 1M-leaf tree has ~65k). Default 200,000. Pages of older roots are read from
+   * 1M-leaf tree has ~95k). Default 200,000. Pages of older roots are read from
    * the database through a small cache of their own.
    */
   cachePages?: number;
