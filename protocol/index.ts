@@ -7,7 +7,7 @@ export {
   StorageError,
   UnknownRootError,
 } from "./errors.ts";
-export { hashTagged, keccak256, keccak256Reference } from "./keccak.ts";
+export { hashTagged, hashTaggedInto, keccak256, keccak256Reference } from "./keccak.ts";
 export { bitAt, leafHash, nodeHash, stateKey, ZERO } from "./smt/hash.ts";
 export {
   computeRoot,
@@ -18,3 +18,4 @@ export {
   type StateProof,
   verifyRead,
 } from "./smt/proof.ts";
+export { type CommitResult, StateTree, type StateTreeOptions } from "./smt/StateTree.ts";
