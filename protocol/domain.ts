@@ -9,4 +9,21 @@ export const Domain = {
   STATE_NODE: 0x02,
   /** keccak(0x03 || logical key): the tree key of a logical key. */
   STATE_KEY: 0x03,
+  // 0x10-0x2f: the machine (docs/machine.md, "Machine state hash").
+  /** keccak(0x10 || status word || 8 part hashes): the machine-state hash. */
+  MACHINE_STATE: 0x10,
+  /** keccak(0x11 || hash below || value word): one link of the value-stack hash chain. */
+  VALUE_STACK: 0x11,
+  /** keccak(0x12 || hash below || frame word): one link of the call-frame-stack hash chain. */
+  FRAME_STACK: 0x12,
+  /** keccak(0x13 || left || right): a node of the memory Merkle tree (32-byte leaves, depth 19). */
+  MEMORY_NODE: 0x13,
+  /** keccak(0x14 || left || right): a node of the code Merkle tree (encoded instructions, depth 22). */
+  CODE_NODE: 0x14,
+  /** keccak(0x15 || left || right): a node of the globals Merkle tree (one global per leaf, depth 16). */
+  GLOBALS_NODE: 0x15,
+  /** keccak(0x16 || left || right): a node of the table Merkle tree (one entry per leaf, depth 16). */
+  TABLE_NODE: 0x16,
+  /** keccak(0x17 || state root || input hash || batch context || gas word): the global state. */
+  GLOBAL_STATE: 0x17,
 } as const;

@@ -15,12 +15,17 @@
  * triples. A frame's locals sit at the bottom of its stack segment (parameters
  * first), so `local.get k` reads slot fp + k. Machine registers stay in locals
  * of `run` and are written back when it stops; `run(maxSteps)` can pause and
- * resume, the basis of stepping (not yet exposed).
+ * resume: `step()` runs it for exactly one instruction.
+ *
+ * Canonical values: every instruction that produces an i32 writes its high
+ * half as 0, so each slot holds a well-defined 64-bit word (an i32
+ * zero-extended) and the state hash (machineHash.ts) needs no types.
  */
 
 import { LinkError } from "./errors.ts";
 import type { FlatModule } from "./FlatModule.ts";
 import { Op } from "./flatOps.ts";
+import { type GlobalStateInputs, MachineHasher, Status } from "./machineHash.ts";
 import { MAX_CALL_DEPTH, MAX_VALUE_STACK } from "./params.ts";
 import { TRAPS, type Trap, TrapCode } from "./Trap.ts";
 import { I64, type ValType } from "./WasmModule.ts";
@@ -38,6 +43,29 @@ export type RunResult =
 export type InstantiateResult =
   | { readonly ok: true; readonly instance: Interpreter }
   | { readonly ok: false; readonly trap: Trap };
+
+/** Where a machine stands between steps. Out of gas is the trap "out of gas", told apart because it leaves gas unchanged. */
+export type MachineStatus =
+  | { readonly kind: "running" }
+  | { readonly kind: "halted"; readonly values: Value[] }
+  | { readonly kind: "trapped"; readonly trap: Trap }
+  | { readonly kind: "outOfGas" };
+
+/** The whole machine state, copied (snapshot/restore); opaque to callers. */
+export interface MachineSnapshot {
+  readonly regs: Float64Array;
+  readonly stack: Int32Array;
+  readonly frames: Int32Array;
+  readonly globals: Int32Array;
+  readonly memory: Uint8Array;
+  readonly resultTypes: readonly ValType[];
+  readonly globalState: GlobalStateInputs;
+}
+
+const STATUS_RUNNING: MachineStatus = Object.freeze({ kind: "running" });
+const STATUS_OUT_OF_GAS: MachineStatus = Object.freeze({ kind: "outOfGas" });
+/** Bytes written by the stores 0x36..0x3e. */
+const STORE_WIDTH = [4, 8, 0, 0, 1, 2, 1, 2, 4];
 
 const PAGE = 65_536;
 /** Status: still running (a step limit paused it). */
@@ -65,6 +93,18 @@ export class Interpreter {
   private used = 0;
   private gas = 0;
   private steps = 0;
+  /** RUNNING, DONE or a trap code: where the current call stands (DONE before any call). */
+  private statusCode = DONE;
+  /** Result types of the call in progress. */
+  private resultTypes: readonly ValType[] = [];
+  /** Created by the first hash(); tracks what steps change from then on. */
+  private hasher: MachineHasher | undefined;
+  private globalState: GlobalStateInputs = {
+    stateRoot: new Uint8Array(32),
+    inputHash: new Uint8Array(32),
+    batchContext: new Uint8Array(32),
+  };
+  private globalStateVersion = 0;
   /**
    * Set when a memory.grow failed only because of the machine's page limit (the module's own
    * maximum would have allowed it): where the machine deliberately differs from WebAssembly.
@@ -133,6 +173,29 @@ export class Interpreter {
         ? { ok: true, values: r, gasLeft: gasLimit, steps: 1 }
         : { ok: false, trap: r.trap, gasLeft: gasLimit, steps: 1 };
     }
+    this.startCall(f, args, gasLimit);
+    this.statusCode = this.run(Number.POSITIVE_INFINITY);
+    this.hasher?.invalidate();
+    return this.result();
+  }
+
+  /** Set up a call of exported function `name` without running it: then `step()` it. */
+  start(name: string, args: readonly Value[], gasLimit = Number.MAX_SAFE_INTEGER): void {
+    const e = this.module.exports.get(name);
+    if (e === undefined || e.kind !== "func") throw new LinkError(`no exported function "${name}"`);
+    this.startCall(e.index, args, gasLimit);
+  }
+
+  /** Set up a call of defined function `f` (function index space) without running it. */
+  startCall(f: number, args: readonly Value[], gasLimit: number): void {
+    const m = this.module;
+    const type = m.funcTypes[f];
+    if (f < m.imports.length || m.stubs[f] !== undefined) {
+      throw new LinkError(`function ${f} is a host function or a stub: it cannot be stepped`);
+    }
+    if (args.length !== type.params.length) {
+      throw new LinkError(`function ${f}: expected ${type.params.length} arguments, got ${args.length}`);
+    }
     this.sp = 0;
     for (const [i, x] of args.entries()) this.pushValue(x, type.params[i]);
     this.fp = 0;
@@ -145,13 +208,220 @@ export class Interpreter {
     this.gas = gasLimit;
     this.steps = 0;
     this.growRefusedByMachineLimit = false;
-    const status = this.run(Number.POSITIVE_INFINITY);
-    if (status !== DONE) {
-      return { ok: false, trap: TRAPS[status], gasLeft: this.gas, steps: this.steps };
+    this.statusCode = RUNNING;
+    this.resultTypes = type.results;
+    const h = this.hasher;
+    if (h !== undefined) {
+      h.values.touch(0);
+      h.frames.touch(0);
     }
+  }
+
+  /** The outcome of the call in progress, as `call` reports it (only once it is not running). */
+  result(): RunResult {
+    const status = this.statusCode;
+    if (status === RUNNING) throw new Error("the machine is still running");
+    if (status !== DONE) return { ok: false, trap: TRAPS[status], gasLeft: this.gas, steps: this.steps };
     const values: Value[] = [];
-    for (const [i, t] of type.results.entries()) values.push(this.valueAt(2 * i, t));
+    for (const [i, t] of this.resultTypes.entries()) values.push(this.valueAt(2 * i, t));
     return { ok: true, values, gasLeft: this.gas, steps: this.steps };
+  }
+
+  /** Where the machine stands. */
+  get status(): MachineStatus {
+    const s = this.statusCode;
+    if (s === RUNNING) return STATUS_RUNNING;
+    if (s === TrapCode.OUT_OF_GAS) return STATUS_OUT_OF_GAS;
+    if (s !== DONE) return { kind: "trapped", trap: TRAPS[s] };
+    const values: Value[] = [];
+    for (const [i, t] of this.resultTypes.entries()) values.push(this.valueAt(2 * i, t));
+    return { kind: "halted", values };
+  }
+
+  /** Gas left in the call in progress (or the last one). */
+  get gasLeft(): number {
+    return this.gas;
+  }
+
+  /** Instructions executed by the call in progress (or the last one). */
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  /** Program counter (the next instruction to run). */
+  get programCounter(): number {
+    return this.pc;
+  }
+
+  /** Value `i` of the value stack (0 = bottom) as its 64-bit word, unsigned (an i32 is zero-extended). */
+  stackWord(i: number): bigint {
+    return (BigInt(this.stack[2 * i + 1] >>> 0) << 32n) | BigInt(this.stack[2 * i] >>> 0);
+  }
+
+  /** Values on the value stack. */
+  get stackDepth(): number {
+    return this.sp / 2;
+  }
+
+  /**
+   * Execute exactly one flat instruction (or stop at its block's gas charge: out of gas)
+   * and return the status. Does nothing once the machine is not running.
+   */
+  step(): MachineStatus {
+    if (this.statusCode !== RUNNING) return this.status;
+    const h = this.hasher;
+    if (h === undefined) {
+      this.statusCode = this.run(this.steps + 1);
+      return this.statusCode === RUNNING ? STATUS_RUNNING : this.status;
+    }
+    const m = this.module;
+    const pc = this.pc;
+    const op = m.ops[pc];
+    const spBefore = this.sp >> 1;
+    const fpBefore = this.fp >> 1;
+    const depthBefore = this.depth;
+    let ea = -1;
+    let width = 0;
+    if (op >= 0x36 && op <= 0x3e) {
+      ea = (this.stack[this.sp - 4] >>> 0) + (m.a[pc] >>> 0);
+      width = STORE_WIDTH[op - 0x36];
+    }
+    const code = this.run(this.steps + 1);
+    this.statusCode = code;
+    if (code !== RUNNING && code !== DONE) return this.status;
+    // What the instruction may have written, for the incremental hash.
+    const spAfter = this.sp >> 1;
+    let written = Math.min(spBefore, spAfter) - 1;
+    switch (op) {
+      case Op.ENTER:
+        written = spBefore;
+        break;
+      case 0x21: // local.set
+      case 0x22: // local.tee
+        written = fpBefore + m.a[pc];
+        break;
+      case Op.RETURN:
+        written = spAfter - m.a[pc];
+        break;
+      case Op.BR:
+      case Op.BR_IF:
+        written = spAfter - m.b[pc];
+        break;
+      case Op.CALL_HOST:
+        written = spAfter - m.funcTypes[m.a[pc]].results.length;
+        break;
+      case Op.CALL_INDIRECT:
+        if (this.pc === pc + 1) written = 0; // a host function through the table
+        h.frames.touch(depthBefore);
+        break;
+      case Op.CALL:
+        h.frames.touch(depthBefore);
+        break;
+      case 0x24: // global.set
+        h.touchGlobal(m.a[pc]);
+        break;
+    }
+    h.values.touch(written);
+    if (width !== 0) h.memory.touch(ea >>> 5, (ea + width - 1) >>> 5);
+    return code === RUNNING ? STATUS_RUNNING : this.status;
+  }
+
+  /** Run the call in progress until it halts or traps (as `call` would have). */
+  runToEnd(): RunResult {
+    if (this.statusCode === RUNNING) {
+      this.statusCode = this.run(Number.POSITIVE_INFINITY);
+      this.hasher?.invalidate();
+    }
+    return this.result();
+  }
+
+  /** Set the global-state inputs (32 bytes each) that the state hash commits to. */
+  setGlobalState(inputs: Partial<GlobalStateInputs>): void {
+    for (const [k, v] of Object.entries(inputs)) {
+      if (v.length !== 32) throw new Error(`${k}: expected 32 bytes, got ${v.length}`);
+    }
+    this.globalState = { ...this.globalState, ...inputs };
+    this.globalStateVersion++;
+  }
+
+  /** A copy of the whole machine state. */
+  snapshot(): MachineSnapshot {
+    return {
+      regs: Float64Array.of(
+        this.pc,
+        this.sp,
+        this.fp,
+        this.depth,
+        this.used,
+        this.gas,
+        this.steps,
+        this.statusCode,
+        this.growRefusedByMachineLimit ? 1 : 0,
+      ),
+      stack: this.stack.slice(0, this.sp),
+      frames: this.frames.slice(0, 3 * this.depth),
+      globals: this.globals.slice(),
+      memory: this.memory.slice(),
+      resultTypes: this.resultTypes,
+      globalState: { ...this.globalState },
+    };
+  }
+
+  /** Put the machine back in a state `snapshot()` took (of this instance); the snapshot stays usable. */
+  restore(snap: MachineSnapshot): void {
+    const r = snap.regs;
+    [this.pc, this.sp, this.fp, this.depth, this.used, this.gas, this.steps, this.statusCode] = r;
+    this.growRefusedByMachineLimit = r[8] === 1;
+    this.stack.set(snap.stack);
+    this.frames.set(snap.frames);
+    this.globals.set(snap.globals);
+    this.memory = snap.memory.slice();
+    this.view = new DataView(this.memory.buffer);
+    this.resultTypes = snap.resultTypes;
+    this.globalState = { ...snap.globalState };
+    this.globalStateVersion++;
+    this.hasher?.invalidate();
+  }
+
+  /**
+   * The machine-state hash (docs/machine.md, "Machine state hash"), 32 bytes. The first call
+   * builds the trees; from then on steps record what they change. Writes to `memory` or
+   * `globals` from outside the interpreter are not tracked: `restore(snapshot())` after them.
+   */
+  hash(): Uint8Array {
+    let h = this.hasher;
+    if (h === undefined) {
+      h = new MachineHasher(this.module, this.table, this.globals.length / 2);
+      this.hasher = h;
+    }
+    const s = this.statusCode;
+    const status =
+      s === RUNNING
+        ? Status.RUNNING
+        : s === DONE
+          ? Status.HALTED
+          : s === TrapCode.OUT_OF_GAS
+            ? Status.OUT_OF_GAS
+            : Status.TRAPPED;
+    return h.hash(
+      {
+        status,
+        trap: status === Status.TRAPPED || status === Status.OUT_OF_GAS ? s : 0,
+        pc: this.pc,
+        sp: this.sp >> 1,
+        fp: this.fp >> 1,
+        used: this.used,
+        depth: this.depth,
+        gas: this.gas,
+        stack: this.stack,
+        frames: this.frames,
+        globals: this.globals,
+        memory: this.memory,
+        tableSize: this.table.length,
+      },
+      this.globalState,
+      this.globalStateVersion,
+    );
   }
 
   /** Read global `i` as a Value. */
@@ -455,6 +725,7 @@ export class Interpreter {
             break loop;
           }
           s[t - 2] = view.getInt32(ea, true);
+          s[t - 1] = 0;
           pc++;
           break;
         }
@@ -483,7 +754,7 @@ export class Interpreter {
           const op = ops[pc];
           const x = op === 0x2c || op === 0x30 ? (mem[ea] << 24) >> 24 : mem[ea];
           s[t - 2] = x;
-          s[t - 1] = x >> 31;
+          s[t - 1] = op >= 0x30 ? x >> 31 : 0;
           pc++;
           break;
         }
@@ -500,7 +771,7 @@ export class Interpreter {
           const op = ops[pc];
           const x = op === 0x2e || op === 0x32 ? view.getInt16(ea, true) : view.getUint16(ea, true);
           s[t - 2] = x;
-          s[t - 1] = x >> 31;
+          s[t - 1] = op >= 0x32 ? x >> 31 : 0;
           pc++;
           break;
         }
@@ -572,12 +843,14 @@ export class Interpreter {
         }
         case 0x3f: // memory.size
           s[t] = memSize / PAGE;
+          s[t + 1] = 0;
           t += 2;
           pc++;
           break;
         case 0x40: {
           // memory.grow
           s[t - 2] = this.grow(s[t - 2] >>> 0);
+          s[t - 1] = 0;
           mem = this.memory;
           view = this.view;
           memSize = mem.length;
@@ -588,6 +861,7 @@ export class Interpreter {
         // ------------------------------------------------ constants
         case 0x41:
           s[t] = A[pc];
+          s[t + 1] = 0;
           t += 2;
           pc++;
           break;
@@ -601,72 +875,86 @@ export class Interpreter {
         // ------------------------------------------------ i32 comparisons
         case 0x45:
           s[t - 2] = s[t - 2] === 0 ? 1 : 0;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x46:
           t -= 2;
           s[t - 2] = s[t - 2] === s[t] ? 1 : 0;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x47:
           t -= 2;
           s[t - 2] = s[t - 2] !== s[t] ? 1 : 0;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x48:
           t -= 2;
           s[t - 2] = s[t - 2] < s[t] ? 1 : 0;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x49:
           t -= 2;
           s[t - 2] = s[t - 2] >>> 0 < s[t] >>> 0 ? 1 : 0;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x4a:
           t -= 2;
           s[t - 2] = s[t - 2] > s[t] ? 1 : 0;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x4b:
           t -= 2;
           s[t - 2] = s[t - 2] >>> 0 > s[t] >>> 0 ? 1 : 0;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x4c:
           t -= 2;
           s[t - 2] = s[t - 2] <= s[t] ? 1 : 0;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x4d:
           t -= 2;
           s[t - 2] = s[t - 2] >>> 0 <= s[t] >>> 0 ? 1 : 0;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x4e:
           t -= 2;
           s[t - 2] = s[t - 2] >= s[t] ? 1 : 0;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x4f:
           t -= 2;
           s[t - 2] = s[t - 2] >>> 0 >= s[t] >>> 0 ? 1 : 0;
+          s[t - 1] = 0;
           pc++;
           break;
 
         // ------------------------------------------------ i64 comparisons
         case 0x50:
           s[t - 2] = s[t - 2] === 0 && s[t - 1] === 0 ? 1 : 0;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x51:
           t -= 2;
           s[t - 2] = s[t - 2] === s[t] && s[t - 1] === s[t + 1] ? 1 : 0;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x52:
           t -= 2;
           s[t - 2] = s[t - 2] !== s[t] || s[t - 1] !== s[t + 1] ? 1 : 0;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x53: // lt_s
@@ -693,6 +981,7 @@ export class Interpreter {
           }
           s[t - 2] =
             op <= 0x54 ? +(cmp < 0) : op <= 0x56 ? +(cmp > 0) : op <= 0x58 ? +(cmp <= 0) : +(cmp >= 0);
+          s[t - 1] = 0;
           pc++;
           break;
         }
@@ -700,29 +989,35 @@ export class Interpreter {
         // ------------------------------------------------ i32 arithmetic
         case 0x67:
           s[t - 2] = Math.clz32(s[t - 2]);
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x68:
           s[t - 2] = ctz32(s[t - 2]);
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x69:
           s[t - 2] = popcnt32(s[t - 2]);
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x6a:
           t -= 2;
           s[t - 2] = s[t - 2] + s[t];
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x6b:
           t -= 2;
           s[t - 2] = s[t - 2] - s[t];
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x6c:
           t -= 2;
           s[t - 2] = Math.imul(s[t - 2], s[t]);
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x6d: {
@@ -739,6 +1034,7 @@ export class Interpreter {
             break loop;
           }
           s[t - 2] = x / y;
+          s[t - 1] = 0;
           pc++;
           break;
         }
@@ -751,6 +1047,7 @@ export class Interpreter {
             break loop;
           }
           s[t - 2] = (s[t - 2] >>> 0) / y;
+          s[t - 1] = 0;
           pc++;
           break;
         }
@@ -763,6 +1060,7 @@ export class Interpreter {
             break loop;
           }
           s[t - 2] = s[t - 2] % y;
+          s[t - 1] = 0;
           pc++;
           break;
         }
@@ -775,37 +1073,44 @@ export class Interpreter {
             break loop;
           }
           s[t - 2] = (s[t - 2] >>> 0) % y;
+          s[t - 1] = 0;
           pc++;
           break;
         }
         case 0x71:
           t -= 2;
           s[t - 2] &= s[t];
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x72:
           t -= 2;
           s[t - 2] |= s[t];
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x73:
           t -= 2;
           s[t - 2] ^= s[t];
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x74:
           t -= 2;
           s[t - 2] <<= s[t];
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x75:
           t -= 2;
           s[t - 2] >>= s[t];
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x76:
           t -= 2;
           s[t - 2] >>>= s[t];
+          s[t - 1] = 0;
           pc++;
           break;
         case 0x77: {
@@ -813,6 +1118,7 @@ export class Interpreter {
           const x = s[t - 2];
           const k = s[t] & 31;
           s[t - 2] = (x << k) | (x >>> (32 - k));
+          s[t - 1] = 0;
           pc++;
           break;
         }
@@ -821,6 +1127,7 @@ export class Interpreter {
           const x = s[t - 2];
           const k = s[t] & 31;
           s[t - 2] = (x >>> k) | (x << (32 - k));
+          s[t - 1] = 0;
           pc++;
           break;
         }
@@ -1008,6 +1315,7 @@ export class Interpreter {
 
         // ------------------------------------------------ conversions and sign extension
         case 0xa7: // i32.wrap_i64: the low half already is the result
+          s[t - 1] = 0;
           pc++;
           break;
         case 0xac: // i64.extend_i32_s
@@ -1020,10 +1328,12 @@ export class Interpreter {
           break;
         case 0xc0: // i32.extend8_s
           s[t - 2] = (s[t - 2] << 24) >> 24;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0xc1: // i32.extend16_s
           s[t - 2] = (s[t - 2] << 16) >> 16;
+          s[t - 1] = 0;
           pc++;
           break;
         case 0xc2: {

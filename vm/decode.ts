@@ -1,7 +1,7 @@
 import { ByteReader } from "./ByteReader.ts";
 import { InvalidModuleError, LimitError, OutOfProfileError } from "./errors.ts";
 import { OPCODE_NAMES, PREFIX_FAMILIES, PROFILE_OPCODES } from "./opcodes.ts";
-import { MAX_FUNCTIONS, MAX_LOCALS, MAX_TYPE_ARITY } from "./params.ts";
+import { MAX_FUNCTIONS, MAX_GLOBALS, MAX_LOCALS, MAX_TYPE_ARITY } from "./params.ts";
 import type {
   ConstExpr,
   DataSegment,
@@ -136,6 +136,9 @@ function decode(bytes: Uint8Array): WasmModule {
             m.globals.push({ type: I32, mutable: mut === 1, init: skipConstExpr(s), outOfProfile: type });
           } else {
             m.globals.push({ type, mutable: mut === 1, init: constExpr(s) });
+          }
+          if (m.globals.length > MAX_GLOBALS) {
+            throw new LimitError("globals", MAX_GLOBALS, m.globals.length, mutAt);
           }
         });
         break;

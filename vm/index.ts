@@ -15,12 +15,30 @@ export {
   type HostFunction,
   type InstantiateResult,
   Interpreter,
+  type MachineSnapshot,
+  type MachineStatus,
   type RunResult,
   type Value,
 } from "./Interpreter.ts";
 export { type JitInstantiateResult, type JitResult, JitRunner } from "./JitRunner.ts";
 export { loadModule } from "./loadModule.ts";
 export { lowerModule } from "./lower.ts";
+export {
+  CODE_TREE_DEPTH,
+  codeRoot,
+  frameWord,
+  GLOBALS_TREE_DEPTH,
+  type GlobalStateInputs,
+  HashChain,
+  MEMORY_TREE_DEPTH,
+  MerkleTree,
+  merkleRoot,
+  Status,
+  TABLE_TREE_DEPTH,
+  tableRoot,
+  valueWord,
+  zeroHashes,
+} from "./machineHash.ts";
 export { METER_EXPORTS, METER_TRAP, meterModule } from "./meterModule.ts";
 export * as params from "./params.ts";
 export { TRAPS, type Trap } from "./Trap.ts";

@@ -1,6 +1,7 @@
 import { ByteReader } from "./ByteReader.ts";
 import { VmError } from "./errors.ts";
 import type { FlatModule } from "./FlatModule.ts";
+import { s32, s64, u32 } from "./leb128.ts";
 import { MAX_CALL_DEPTH, MAX_MEMORY_PAGES, MAX_VALUE_STACK } from "./params.ts";
 import { SECTION_RANK, type WasmModule } from "./WasmModule.ts";
 
@@ -258,32 +259,6 @@ function name(s: string): number[] {
   return [...u32(b.length), ...b];
 }
 
-function u32(n: number): number[] {
-  const out: number[] = [];
-  let v = n >>> 0;
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-function s64(n: bigint): number[] {
-  const out: number[] = [];
-  let v = BigInt.asIntN(64, n);
-  for (;;) {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
 function i32Const(n: number): number[] {
-  return [0x41, ...s64(BigInt(n | 0))];
+  return [0x41, ...s32(n)];
 }

@@ -9,6 +9,8 @@
 
 /** Largest linear memory, in 64 KiB pages (16 MiB): bounds the memory Merkle tree to 2^19 leaves of 32 bytes. */
 export const MAX_MEMORY_PAGES = 256;
+/** Most globals of one module: bounds the globals Merkle tree to 2^16 leaves (docs/machine.md, "Machine state hash"). */
+export const MAX_GLOBALS = 65_536;
 /** Largest funcref table, in entries. */
 export const MAX_TABLE_SIZE = 65_536;
 /** Most functions (imported + defined) in one module. */

@@ -1,3 +1,7 @@
+import { s32, s64, u32 } from "../leb128.ts";
+
+export { s32, s64, u32 };
+
 /**
  * A small WebAssembly binary writer for tests: modules are written as data
  * (types, functions with raw body bytes, exports, ...) and encoded here, so a
@@ -27,36 +31,6 @@ export interface ModuleSpec {
   elems?: { offset: number; funcs: number[] }[];
   datas?: { offset: number; bytes: number[] }[];
   start?: number;
-}
-
-export function u32(n: number): number[] {
-  const out: number[] = [];
-  let v = n >>> 0;
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-export function s64(n: bigint): number[] {
-  const out: number[] = [];
-  let v = BigInt.asIntN(64, n);
-  for (;;) {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-export function s32(n: number): number[] {
-  return s64(BigInt(n | 0));
 }
 
 /** i32.const n */
