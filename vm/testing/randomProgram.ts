@@ -1,4 +1,5 @@
 import { s32, s64, u32 } from "../leb128.ts";
+import { section, str } from "./wasmBuilder.ts";
 
 /**
  * A seeded generator of random, valid, in-profile WebAssembly modules for the
@@ -492,12 +493,6 @@ export function randomProgram(seed: number): RandomProgram {
   const nExports = Math.min(nFuncs, 1 + g.int(3));
   const exports = g.sigs.slice(0, nExports).map((s, i) => ({ name: `f${i}`, params: s.params }));
 
-  const section = (id: number, items: number[][]): number[] => {
-    if (items.length === 0) return [];
-    const body = [...u32(items.length), ...items.flat()];
-    return [id, ...u32(body.length), ...body];
-  };
-  const str = (s: string) => [...u32(s.length), ...[...s].map((c) => c.charCodeAt(0))];
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
     ...section(

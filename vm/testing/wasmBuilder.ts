@@ -43,12 +43,14 @@ export function i64c(n: bigint): number[] {
   return [0x42, ...s64(n)];
 }
 
-function str(s: string): number[] {
+/** A name: its UTF-8 length, then its bytes. */
+export function str(s: string): number[] {
   const b = [...new TextEncoder().encode(s)];
   return [...u32(b.length), ...b];
 }
 
-function section(id: number, items: number[][]): number[] {
+/** A section of `items` (left out when there are none). */
+export function section(id: number, items: number[][]): number[] {
   if (items.length === 0) return [];
   const body = [...u32(items.length), ...items.flat()];
   return [id, ...u32(body.length), ...body];
