@@ -9,6 +9,8 @@ export const Domain = {
   STATE_NODE: 0x02,
   /** keccak(0x03 || logical key): the tree key of a logical key. */
   STATE_KEY: 0x03,
+  /** keccak(0x04 || transaction bytes): a transaction's hash, the machine's input hash and the inbox's leaf. */
+  TRANSACTION: 0x04,
   // 0x10-0x2f: the machine (docs/machine.md, "Machine state hash").
   /** keccak(0x10 || status word || 8 part hashes): the machine-state hash. */
   MACHINE_STATE: 0x10,
