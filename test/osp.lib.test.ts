@@ -315,7 +315,7 @@ describe("hash layouts against the TypeScript", () => {
     const fRoot = fc.root(frames.length, (i, w) => {
       w.fill(0);
       const d = new DataView(w.buffer, w.byteOffset);
-      frames[i].forEach((x, k) => d.setUint32(20 + 4 * k, x));
+      for (const [k, x] of frames[i].entries()) d.setUint32(20 + 4 * k, x);
     });
     const [gotV, gotF] = await h.read.chains([values, frames]);
     expect(gotV).toBe(hex(vRoot));
