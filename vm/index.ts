@@ -41,6 +41,11 @@ export {
 } from "./machineHash.ts";
 export { METER_EXPORTS, METER_TRAP, meterModule } from "./meterModule.ts";
 export * as params from "./params.ts";
+export { InvalidProofError, ProofFault, type ProofFaultReason } from "./proof/InvalidProofError.ts";
+export type { MachineView } from "./proof/MachineView.ts";
+export { nextStepProof, type StepVector, stepProof, UnprovableStepError } from "./proof/stepProof.ts";
+export { type StepCall, type StepVectorOptions, stepVectorHex, stepVectors } from "./proof/stepVectors.ts";
+export { verifyStep } from "./proof/verifyStep.ts";
 export { TRAPS, type Trap } from "./Trap.ts";
 export { type ValidatedModule, validateModule } from "./validate.ts";
 export type { FuncType, ValType, WasmModule } from "./WasmModule.ts";

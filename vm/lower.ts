@@ -45,6 +45,10 @@ export function lowerModule(v: ValidatedModule): FlatModule {
     }
   }
 
+  // memory.grow carries the memory's maximum (capped) in `a`: a one-step proof learns it from the code root.
+  const memoryMax = m.memory === undefined ? 0 : Math.min(m.memory.max ?? MAX_MEMORY_PAGES, MAX_MEMORY_PAGES);
+  for (let pc = 0; pc < e.length; pc++) if (e.ops[pc] === 0x40) e.a[pc] = memoryMax;
+
   const n = e.length;
   const gas = computeGas(e, n, funcEntry, nImports);
   const funcSigId = new Int32Array(funcCount);

@@ -1,0 +1,362 @@
+import { Domain, hashTagged } from "../../protocol/index.ts";
+import { encodeInstruction, INSTRUCTION_BYTES } from "../encodeInstruction.ts";
+import type { FlatModule } from "../FlatModule.ts";
+import { Op } from "../flatOps.ts";
+import type { Interpreter } from "../Interpreter.ts";
+import { CODE_TREE_DEPTH, MerkleTree, TABLE_TREE_DEPTH } from "../machineHash.ts";
+import { InvalidProofError, ProofFault } from "./InvalidProofError.ts";
+import type { MachineView } from "./MachineView.ts";
+
+/**
+ * The one-step proof generator (docs/machine.md, "One-step proof"): the proof
+ * of an interpreter's next step, in the documented byte format, built from the
+ * interpreter's own state and its incremental hasher (chain links and tree
+ * levels are already there, so a proof costs a few dozen hash reads). The
+ * witness choice mirrors the document's table; verifyStep.ts checks it
+ * independently.
+ */
+
+const WORD = 32;
+
+/** One step's test vector: the hash before, the proof, the hash after (what verifyStep must return). */
+export interface StepVector {
+  readonly before: Uint8Array;
+  readonly proof: Uint8Array;
+  readonly after: Uint8Array;
+  /** The flat opcode of the step, or -1 for a stopped machine (which steps to itself). */
+  readonly op: number;
+  /** True when the step stopped at its block's gas charge (out of gas). */
+  readonly outOfGas: boolean;
+}
+
+/** A step the format cannot prove yet (a host call) or that exists only in conformance testing (a stub). */
+export class UnprovableStepError extends InvalidProofError {
+  override name = "UnprovableStepError";
+}
+
+class Writer {
+  private parts: Uint8Array[] = [];
+  private size = 0;
+
+  bytes(b: Uint8Array): void {
+    this.parts.push(b.slice());
+    this.size += b.length;
+  }
+
+  u32(x: number): void {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, x >>> 0);
+    this.bytes(b);
+  }
+
+  /** A value slot from the interpreter's int32 halves (low, high). */
+  value(halves: Int32Array, i: number): void {
+    this.u32(halves[2 * i + 1]);
+    this.u32(halves[2 * i]);
+  }
+
+  finish(): Uint8Array {
+    const out = new Uint8Array(this.size);
+    let at = 0;
+    for (const p of this.parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+}
+
+const codeTrees = new WeakMap<FlatModule, { tree: MerkleTree; leaves: Uint8Array }>();
+
+function codeTree(code: FlatModule): { tree: MerkleTree; leaves: Uint8Array } {
+  let t = codeTrees.get(code);
+  if (t === undefined) {
+    const n = code.ops.length;
+    const leaves = new Uint8Array(n * INSTRUCTION_BYTES);
+    for (let pc = 0; pc < n; pc++) encodeInstruction(code, pc, leaves.subarray(pc * WORD, pc * WORD + WORD));
+    const tree = new MerkleTree(Domain.CODE_NODE, CODE_TREE_DEPTH);
+    tree.root(leaves);
+    t = { tree, leaves };
+    codeTrees.set(code, t);
+  }
+  return t;
+}
+
+const tableTrees = new WeakMap<Int32Array, { tree: MerkleTree; leaves: Uint8Array }>();
+
+/** The table's tree (fixed per instance: no instruction writes the table). */
+function tableTree(code: FlatModule, table: Int32Array): { tree: MerkleTree; leaves: Uint8Array } {
+  let t = tableTrees.get(table);
+  if (t === undefined) {
+    const leaves = new Uint8Array(table.length * WORD);
+    const view = new DataView(leaves.buffer);
+    for (let i = 0; i < table.length; i++) {
+      const f = table[i];
+      if (f < 0) continue;
+      view.setUint8(i * WORD, 1);
+      view.setUint32(i * WORD + 1, f);
+      view.setInt32(i * WORD + 5, code.funcSigId[f]);
+      view.setInt32(i * WORD + 9, code.funcEntry[f]);
+    }
+    const tree = new MerkleTree(Domain.TABLE_NODE, TABLE_TREE_DEPTH);
+    tree.root(leaves);
+    t = { tree, leaves };
+    tableTrees.set(table, t);
+  }
+  return t;
+}
+
+const STORE_WIDTH: Record<number, number> = { 54: 4, 55: 8, 58: 1, 59: 2, 60: 1, 61: 2, 62: 4 };
+const LOAD_WIDTH: Record<number, number> = {
+  40: 4,
+  41: 8,
+  44: 1,
+  45: 1,
+  46: 2,
+  47: 2,
+  48: 1,
+  49: 1,
+  50: 2,
+  51: 2,
+  52: 4,
+  53: 4,
+};
+
+function isUnary(op: number): boolean {
+  return (
+    op === 0x45 ||
+    op === 0x50 ||
+    (op >= 0x67 && op <= 0x69) ||
+    (op >= 0x79 && op <= 0x7b) ||
+    op === 0xa7 ||
+    op === 0xac ||
+    op === 0xad ||
+    (op >= 0xc0 && op <= 0xc4)
+  );
+}
+
+function isBinary(op: number): boolean {
+  return (
+    (op >= 0x46 && op <= 0x4f) ||
+    (op >= 0x51 && op <= 0x5a) ||
+    (op >= 0x6a && op <= 0x78) ||
+    (op >= 0x7c && op <= 0x8a)
+  );
+}
+
+/** The node at level `upTo` above `leaf` (index `i`), folding the first `upTo` siblings. */
+function nodeAbove(leaf: Uint8Array, i: number, siblings: readonly Uint8Array[], upTo: number): Uint8Array {
+  let h = leaf;
+  for (let k = 0; k < upTo; k++) {
+    h =
+      Math.floor(i / 2 ** k) % 2 === 0
+        ? hashTagged(Domain.MEMORY_NODE, h, siblings[k])
+        : hashTagged(Domain.MEMORY_NODE, siblings[k], h);
+  }
+  return h;
+}
+
+/** Builds the witnesses of one step from the interpreter's state (before the step). */
+class ProofBuilder {
+  readonly w = new Writer();
+  constructor(
+    readonly v: MachineView,
+    readonly code: FlatModule,
+  ) {}
+
+  /** S(k): link below the top k values, then the values bottom first. */
+  stack(k: number): void {
+    if (k === 0) return;
+    const v = this.v;
+    this.w.bytes(v.hasher.values.link(v.sp - k));
+    for (let i = v.sp - k; i < v.sp; i++) this.w.value(v.stack, i);
+  }
+
+  /** The stack value i below the top (0 = top) as u32 (low half). */
+  top(i: number): number {
+    return this.v.stack[2 * (this.v.sp - 1 - i)] >>> 0;
+  }
+
+  memoryLeaf(leaf: Uint8Array, siblings: readonly Uint8Array[]): void {
+    this.w.bytes(leaf);
+    for (const s of siblings) this.w.bytes(s);
+  }
+
+  /** Loads and stores: S(1) or S(2), then one or two M(0) openings if in bounds. */
+  memoryAccess(op: number, offset: number): void {
+    const v = this.v;
+    const store = op >= 0x36;
+    const width = store ? STORE_WIDTH[op] : LOAD_WIDTH[op];
+    this.stack(store ? 2 : 1);
+    const ea = this.top(store ? 1 : 0) + offset;
+    if (ea + width > v.memory.length) return;
+    const first = Math.floor(ea / WORD);
+    const last = Math.floor((ea + width - 1) / WORD);
+    const tree = v.hasher.memory;
+    const leaf1 = v.memory.slice(first * WORD, first * WORD + WORD);
+    const sib1 = tree.proof(first, v.memory);
+    this.memoryLeaf(leaf1, sib1);
+    if (last === first) return;
+    const leaf2 = v.memory.slice(last * WORD, last * WORD + WORD);
+    const sib2 = tree.proof(last, v.memory);
+    if (store) {
+      // The second opening is against the root after the first leaf's write: one sibling changes.
+      const bytes = new Uint8Array(8);
+      const dv = new DataView(bytes.buffer);
+      dv.setInt32(0, v.stack[2 * (v.sp - 1)], true);
+      dv.setInt32(4, v.stack[2 * (v.sp - 1) + 1], true);
+      const at = ea % WORD;
+      const written = leaf1.slice();
+      written.set(bytes.subarray(0, WORD - at), at);
+      let level = 0;
+      while (Math.floor(first / 2 ** (level + 1)) !== Math.floor(last / 2 ** (level + 1))) level++;
+      sib2[level] = nodeAbove(written, first, sib1, level);
+    }
+    this.memoryLeaf(leaf2, sib2);
+  }
+
+  global(i: number): void {
+    const v = this.v;
+    this.w.value(v.globals, i);
+    const leaves = new Uint8Array((v.globals.length / 2) * WORD);
+    const dv = new DataView(leaves.buffer);
+    for (let g = 0; g < v.globals.length / 2; g++) {
+      dv.setInt32(g * WORD + 24, v.globals[2 * g + 1]);
+      dv.setInt32(g * WORD + 28, v.globals[2 * g]);
+    }
+    for (const s of v.hasher.globals.proof(i, leaves)) this.w.bytes(s);
+  }
+
+  build(op: number, a: number, b: number, c: number): void {
+    const v = this.v;
+    if (isUnary(op)) {
+      this.stack(1);
+      return;
+    }
+    if (isBinary(op)) {
+      this.stack(2);
+      return;
+    }
+    if (op >= 0x28 && op <= 0x3e) {
+      this.memoryAccess(op, a >>> 0);
+      return;
+    }
+    switch (op) {
+      case Op.UNREACHABLE:
+      case Op.ENTER:
+      case Op.CALL:
+      case Op.STUB:
+      case 0x3f: // memory.size
+      case 0x41:
+      case 0x42:
+        return;
+      case Op.BR_UNLESS:
+      case Op.BR_TABLE:
+      case 0x1a: // drop
+      case 0x40: // memory.grow
+        this.stack(1);
+        return;
+      case 0x1b: // select
+        this.stack(3);
+        return;
+      case Op.BR:
+        this.stack(c > 0 ? b + c : 0);
+        return;
+      case Op.BR_IF:
+        this.stack(c === 0 ? 1 : 1 + b + c);
+        return;
+      case 0x20:
+      case 0x21:
+      case 0x22:
+        this.stack(v.sp - v.fp - a);
+        return;
+      case 0x23:
+        this.global(a);
+        return;
+      case 0x24:
+        this.stack(1);
+        this.global(a);
+        return;
+      case Op.RETURN: {
+        this.stack(v.sp - v.fp);
+        const d = v.depth - 1;
+        this.w.bytes(v.hasher.frames.link(d));
+        this.w.u32(v.frames[3 * d]);
+        this.w.u32(v.frames[3 * d + 1] >> 1);
+        this.w.u32(v.frames[3 * d + 2]);
+        return;
+      }
+      case Op.CALL_INDIRECT: {
+        this.stack(1);
+        const i = this.top(0);
+        if (i >= v.table.length) return;
+        const f = v.table[i];
+        if (
+          f >= 0 &&
+          this.code.funcSigId[f] === a &&
+          (f < this.code.imports.length || this.code.stubs[f] !== undefined)
+        )
+          throw new UnprovableStepError(
+            ProofFault.UNKNOWN_HOST,
+            `call_indirect to function ${f} (host or stub)`,
+          );
+        const t = tableTree(this.code, v.table);
+        this.w.bytes(t.leaves.subarray(i * WORD, i * WORD + WORD));
+        for (const s of t.tree.proof(i, t.leaves)) this.w.bytes(s);
+        return;
+      }
+      case Op.CALL_HOST:
+        throw new UnprovableStepError(ProofFault.UNKNOWN_HOST, `call_host ${a}`);
+      default:
+        throw new InvalidProofError(ProofFault.UNKNOWN_INSTRUCTION, `0x${op.toString(16)}`);
+    }
+  }
+}
+
+/**
+ * The proof of `interp`'s next step, without taking it: header, instruction and
+ * witnesses in the documented format. Throws UnprovableStepError for a host call
+ * (not yet in the format's reference) or a call into a conformance stub.
+ */
+export function nextStepProof(interp: Interpreter): Uint8Array {
+  const v = interp.proofView();
+  const w = new Writer();
+  const pre = v.hasher.lastPreimage();
+  w.bytes(pre.subarray(1, 1 + 7 * WORD));
+  w.bytes(v.globalState.stateRoot);
+  w.bytes(v.globalState.inputHash);
+  w.bytes(v.globalState.batchContext);
+  const gasWord = new Uint8Array(WORD);
+  new DataView(gasWord.buffer).setBigUint64(24, BigInt(v.gas));
+  w.bytes(gasWord);
+  if (interp.status.kind !== "running") return w.finish();
+
+  const code = interp.module;
+  const pc = v.pc;
+  const t = codeTree(code);
+  w.bytes(t.leaves.subarray(pc * WORD, pc * WORD + WORD));
+  for (const s of t.tree.proof(pc, t.leaves)) w.bytes(s);
+  if (code.gas[pc] > v.gas) return w.finish();
+
+  const b = new ProofBuilder(v, code);
+  b.build(code.ops[pc], code.a[pc], code.b[pc], code.c[pc]);
+  const rest = b.w.finish();
+  const head = w.finish();
+  const out = new Uint8Array(head.length + rest.length);
+  out.set(head);
+  out.set(rest, head.length);
+  return out;
+}
+
+/** Prove `interp`'s next step, take it, and return the step's vector (before hash, proof, after hash). */
+export function stepProof(interp: Interpreter): StepVector {
+  const proof = nextStepProof(interp);
+  const before = interp.hash().slice();
+  const running = interp.status.kind === "running";
+  const pc = interp.programCounter;
+  const op = running ? interp.module.ops[pc] : -1;
+  const stepsBefore = interp.stepCount;
+  const status = interp.step();
+  const outOfGas = running && status.kind === "outOfGas" && interp.stepCount === stepsBefore;
+  return { before, proof, after: interp.hash().slice(), op, outOfGas };
+}
