@@ -6,10 +6,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 check=false
 [ "${1:-}" = "--check" ] && check=true
 
-build() { # source output
-  local out="$2"
+build() { # source output [asc flags; default --initialMemory 2]
+  local src="$1" dst="$2" out="$2"
+  shift 2
+  local flags=("$@")
+  [ ${#flags[@]} -eq 0 ] && flags=(--initialMemory 2)
   $check && out="$(mktemp --suffix=.wasm)"
-  npx asc "$1" -O3 --runtime stub --noAssert --initialMemory 2 -o "$out"
+  npx asc "$src" -O3 --runtime stub --noAssert "${flags[@]}" -o "$out"
+  set -- "$src" "$dst"
   if $check; then
     cmp -s "$out" "$2" || { echo "build-wasm: $2 differs from a fresh build of $1; run scripts/build-wasm.sh and commit" >&2; exit 1; }
     rm -f "$out"
@@ -17,3 +21,6 @@ build() { # source output
 }
 
 build protocol/keccak/keccak.as.ts protocol/keccak/keccak.wasm
+# The engine runs in the machine: no bulk memory (docs/machine.md, "Profile"), no float
+# conversions; 8 pages hold its static layout (engine/layout.as.ts) without a memory.grow.
+build engine/main.as.ts engine/engine.wasm --disable bulk-memory --disable nontrapping-f2i --initialMemory 8

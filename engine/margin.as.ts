@@ -1,0 +1,85 @@
+// Cross margin (docs/engine.md, "Margin"). An account's equity is its collateral plus, per
+// market, quote + base * mark / 1e8 (longs rounded down, shorts' liability rounded up); its
+// requirement is, per market, ceil(ceil(exposure * mark / 1e8) * fraction / 1e6) with the
+// initial fraction on the worst case of its open orders, the maintenance fraction on its
+// position alone. Every rounding makes the account look poorer: it favors the protocol.
+import { context, CTX_TIMESTAMP } from "./host.as";
+import { OK, PRICE_MISSING, PRICE_STALE, BAD_AMOUNT, INSUFFICIENT_MARGIN } from "./outcome.as";
+import { PPM, QTY_SCALE } from "./params.as";
+import { accountSlot, marketSlot, positionSlot, underlyingSlot } from "./state.as";
+import { abs64, mulDiv, overflow } from "./wide.as";
+
+export let equity: i64 = 0;
+export let requirement: i64 = 0;
+
+/** Set by markPrice when it cannot give a price: PRICE_MISSING or PRICE_STALE. */
+export let priceError: i32 = OK;
+
+/** The mark price of a market (quote units per whole base unit), or 0 with priceError set. */
+export function markPrice(market: u32): u64 {
+  const u = <u32>load<u16>(marketSlot(market, 0) + 24);
+  const p = underlyingSlot(u, 1);
+  const price = load<u64>(p);
+  const ts = load<u64>(p + 8);
+  if (price == 0) {
+    priceError = PRICE_MISSING;
+    return 0;
+  }
+  const maxAge = <u64>load<u32>(underlyingSlot(u, 0) + 20);
+  const now = <u64>context(CTX_TIMESTAMP);
+  if (now > ts && now - ts > maxAge) {
+    priceError = PRICE_STALE;
+    return 0;
+  }
+  return price;
+}
+
+/** Value of a position of `base` at `mark`: floor for longs, -ceil(|base| * mark) for shorts. */
+export function positionValue(base: i64, mark: u64): i64 {
+  if (base >= 0) return <i64>mulDiv(<u64>base, mark, QTY_SCALE, false);
+  return -<i64>mulDiv(abs64(base), mark, QTY_SCALE, true);
+}
+
+/**
+ * Computes equity and requirement of account `id` (initial or maintenance). Returns OK, or
+ * a price error, or BAD_AMOUNT if a figure does not fit in 63 bits.
+ */
+export function evaluate(id: u32, initial: bool): i32 {
+  const acct = accountSlot(id);
+  let eq = load<i64>(acct);
+  let req: i64 = 0;
+  let mask = load<u32>(acct + 8);
+  while (mask != 0) {
+    const m = <u32>ctz(mask);
+    mask &= mask - 1;
+    const pos = positionSlot(id, m);
+    const base = load<i64>(pos);
+    const quote = load<i64>(pos + 8);
+    let exposure = abs64(base);
+    if (initial) {
+      const bid = abs64(base + <i64>load<u64>(pos + 16));
+      const ask = abs64(base - <i64>load<u64>(pos + 24));
+      exposure = bid > ask ? bid : ask;
+    }
+    if (base == 0 && exposure == 0) {
+      eq += quote;
+      continue;
+    }
+    const mark = markPrice(m);
+    if (mark == 0) return priceError;
+    eq += quote + positionValue(base, mark);
+    const frac = <u64>load<u32>(marketSlot(m, 1) + (initial ? 0 : 4));
+    req += <i64>mulDiv(mulDiv(exposure, mark, QTY_SCALE, true), frac, PPM, true);
+  }
+  if (overflow) return BAD_AMOUNT;
+  equity = eq;
+  requirement = req;
+  return OK;
+}
+
+/** OK if the account's equity covers its initial requirement, else the reason. */
+export function checkInitial(id: u32): i32 {
+  const r = evaluate(id, true);
+  if (r != OK) return r;
+  return equity >= requirement ? OK : INSUFFICIENT_MARGIN;
+}

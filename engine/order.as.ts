@@ -1,0 +1,119 @@
+// Order placement, matching and cancels (docs/engine.md, "Orders"). Price-time priority:
+// the best opposite level first, within a level the oldest order first. At most
+// MAX_FILLS_PER_TX maker orders are touched per order (fills and self-trade cancels).
+import { hasOpenRoom, openOrderAt, reduceOrder, removeOrder, restOrder } from "./book.as";
+import { checkInitial } from "./margin.as";
+import {
+  FOK_NOT_FILLED, OK, ORDER_NOT_FOUND, POST_ONLY_WOULD_CROSS, PRICE_OFF_TICK, QUANTITY_OFF_LOT,
+  QUANTITY_TOO_LARGE, REDUCE_ONLY_REJECTED, TOO_MANY_OPEN_ORDERS, UNKNOWN_MARKET, BAD_ENCODING,
+} from "./outcome.as";
+import { MAX_FILLS_PER_TX, MAX_OPEN_ORDERS, MAX_TICK } from "./params.as";
+import { bookSlot, levelSlot, marketSlot, orderSlot, positionSlot } from "./state.as";
+import { settle, fill } from "./trade.as";
+
+export const TIF_GTC: u8 = 0;
+export const TIF_IOC: u8 = 1;
+export const TIF_FOK: u8 = 2;
+export const TIF_POST_ONLY: u8 = 3;
+
+/** Quantity filled by the last placeOrder, and the id it rested under (0 if none). */
+export let filled: u64 = 0;
+export let restedId: u64 = 0;
+
+export function marketExists(market: u32): bool {
+  return market < 32 && load<u8>(marketSlot(market, 0) + 26) != 0;
+}
+
+/**
+ * Places an order of account `owner`. Returns OK or a rejection code; on a rejection the
+ * caller discards every change.
+ */
+export function placeOrder(
+  owner: u32, market: u32, side: u8, tif: u8, reduceOnly: bool, price: u64, qtyIn: u64,
+): i32 {
+  filled = 0;
+  restedId = 0;
+  if (side > 1 || tif > TIF_POST_ONLY) return BAD_ENCODING;
+  if (!marketExists(market)) return UNKNOWN_MARKET;
+  const mk = marketSlot(market, 0);
+  const tickSize = load<u64>(mk);
+  const lot = load<u64>(mk + 8);
+  if (price == 0 || price % tickSize != 0 || price / tickSize > MAX_TICK) return PRICE_OFF_TICK;
+  if (qtyIn == 0 || qtyIn % lot != 0) return QUANTITY_OFF_LOT;
+  if (qtyIn > load<u64>(mk + 16)) return QUANTITY_TOO_LARGE;
+  const tick = <u32>(price / tickSize);
+  const fees = marketSlot(market, 1);
+  const makerFee = <u64>load<u32>(fees + 8);
+  const takerFee = <u64>load<u32>(fees + 12);
+  const buy = side == 0;
+  let qty = qtyIn;
+  if (reduceOnly) {
+    // Reduce-only: only against an opposite position, clipped to it, never rests.
+    const base = load<i64>(positionSlot(owner, market));
+    if (buy ? base >= 0 : base <= 0) return REDUCE_ONLY_REJECTED;
+    const max = <u64>(buy ? -base : base);
+    if (qty > max) qty = max;
+  }
+  const book = bookSlot(market);
+  const oppOff: usize = buy ? 4 : 0;
+  const opp: u32 = buy ? 1 : 0;
+  let best = load<u32>(book + oppOff);
+  const crosses = best != 0 && (buy ? best <= tick : best >= tick);
+  if (tif == TIF_POST_ONLY && crosses) return POST_ONLY_WOULD_CROSS;
+  const mayRest = !reduceOnly && (tif == TIF_GTC || tif == TIF_POST_ONLY);
+  if (mayRest && !hasOpenRoom(owner, market)) return TOO_MANY_OPEN_ORDERS;
+  let remaining = qty;
+  let touched = 0;
+  while (remaining > 0 && touched < MAX_FILLS_PER_TX) {
+    best = load<u32>(book + oppOff);
+    if (best == 0 || (buy ? best > tick : best < tick)) break;
+    const level = levelSlot(market, opp, best);
+    const mid = load<u64>(level);
+    const o = orderSlot(market, mid);
+    touched++;
+    const maker = load<u32>(o);
+    if (maker == owner) {
+      // Self-trade prevention: the resting order is cancelled, the taker goes on.
+      removeOrder(market, mid, o);
+      settle(owner, market);
+      continue;
+    }
+    const avail = load<u64>(o + 8);
+    const f = remaining < avail ? remaining : avail;
+    reduceOrder(market, mid, o, f);
+    fill(market, owner, maker, buy, f, <u64>best * tickSize, makerFee, takerFee);
+    remaining -= f;
+    filled += f;
+  }
+  if (remaining > 0) {
+    if (tif == TIF_FOK) return FOK_NOT_FILLED;
+    best = load<u32>(book + oppOff);
+    const stillCrosses = best != 0 && (buy ? best <= tick : best >= tick);
+    // A remainder rests only if it would not cross (the fill bound may stop matching early).
+    if (mayRest && !stillCrosses) restedId = restOrder(market, owner, buy ? 0 : 1, tick, remaining);
+  }
+  if (reduceOnly) return OK;
+  return checkInitial(owner);
+}
+
+/** Cancels one resting order of `owner`. */
+export function cancelOrder(owner: u32, market: u32, id: u64): i32 {
+  if (!marketExists(market)) return UNKNOWN_MARKET;
+  if (id == 0) return ORDER_NOT_FOUND;
+  const o = orderSlot(market, id);
+  if (load<u64>(o + 8) == 0 || load<u32>(o) != owner) return ORDER_NOT_FOUND;
+  removeOrder(market, id, o);
+  settle(owner, market);
+  return OK;
+}
+
+/** Cancels every resting order of `owner` in `market`. */
+export function cancelAll(owner: u32, market: u32): i32 {
+  if (!marketExists(market)) return UNKNOWN_MARKET;
+  for (let i: u32 = 0; i < <u32>MAX_OPEN_ORDERS; i++) {
+    const id = openOrderAt(owner, market, i);
+    if (id != 0) removeOrder(market, id, orderSlot(market, id));
+  }
+  settle(owner, market);
+  return OK;
+}

@@ -1,0 +1,17 @@
+// Engine parameters (docs/engine.md, "Parameters"). They change results, so every party
+// uses these values; the TypeScript side mirrors them in protocol/engine/params.ts.
+
+/** Quantities are in base units of 1e-8 (qtyE8): notional = qty * price / QTY_SCALE. */
+export const QTY_SCALE: u64 = 100_000_000;
+/** Margin fractions and fees are in parts per million. */
+export const PPM: u64 = 1_000_000;
+/** Most maker orders one order may touch (fills and self-trade cancels): bounds a tx's steps. */
+export const MAX_FILLS_PER_TX: i32 = 32;
+/** Most resting orders per (account, market): bounds cancel-all and the open-order slots. */
+export const MAX_OPEN_ORDERS: i32 = 8;
+/** Markets are numbered 0..MAX_MARKETS-1: an account's markets fit a 32-bit mask. */
+export const MAX_MARKETS: u32 = 32;
+/** Longest transaction input, in bytes. */
+export const MAX_TX_BYTES: i32 = 512;
+/** Prices are tick indices below 2^31 (the top bit of a stored tick is the order's side). */
+export const MAX_TICK: u64 = 0x7fffffff;

@@ -1,0 +1,44 @@
+// Accessors of the engine's state slots (docs/engine.md, "State layout"). Each returns a
+// pointer to the slot's 32-byte value in the slot cache; fields are little-endian at the
+// offsets listed in the docs. Call dirty() after changing a value.
+import { addrKey, key } from "./store.as";
+import {
+  K_ACCOUNT, K_ACCOUNT_ID, K_BITMAP, K_BOOK, K_CONFIG, K_LEVEL, K_MARKET, K_NONCE, K_OPEN_ORDERS,
+  K_ORDER, K_OUTBOX, K_POSITION, K_UNDERLYING,
+} from "./keys.as";
+
+/** admin address @0 | initialized u8 @20 | chainId u64 @24. */
+export function configSlot(): usize { return key(K_CONFIG, 0, 0, 0, 0); }
+/** feePool i64 @0 | insurance i64 @8 | deposited u64 @16 | withdrawn u64 @24. */
+export function totalsSlot(): usize { return key(K_CONFIG, 1, 0, 0, 0); }
+/** nextAccountId u32 @0 | outboxCount u64 @8. */
+export function countersSlot(): usize { return key(K_CONFIG, 2, 0, 0, 0); }
+/** next nonce u64 @0 of a signer address. */
+export function nonceSlot(addr: usize): usize { return addrKey(K_NONCE, addr, 0); }
+/** account id u32 @0 of (address, subaccount); 0 = none. */
+export function accountIdSlot(addr: usize, sub: u8): usize { return addrKey(K_ACCOUNT_ID, addr, sub); }
+/** collateral i64 @0 | market mask u32 @8 (bit m: a position or orders in market m) | owner address @12..31. */
+export function accountSlot(id: u32): usize { return key(K_ACCOUNT, id, 0, 0, 0); }
+/** base i64 @0 | quote i64 @8 | open bid qty u64 @16 | open ask qty u64 @24. */
+export function positionSlot(id: u32, market: u32): usize { return key(K_POSITION, id, market, 0, 0); }
+/** four resting order ids (u64, 0 = free) of (account, market); slot 0 or 1. */
+export function openOrdersSlot(id: u32, market: u32, part: u32): usize { return key(K_OPEN_ORDERS, id, market, part, 0); }
+/**
+ * part 0: tick u64 @0 | lot u64 @8 | maxQty u64 @16 | underlying u16 @24 | kind u8 @26 (1 perp);
+ * part 1: imf u32 @0 | mmf u32 @4 | makerFee u32 @8 | takerFee u32 @12 | liqPenalty u32 @16 (ppm).
+ */
+export function marketSlot(market: u32, part: u32): usize { return key(K_MARKET, market, part, 0, 0); }
+/** best bid tick u32 @0 (0 none) | best ask tick u32 @4 (0 none) | last order id u64 @8. */
+export function bookSlot(market: u32): usize { return key(K_BOOK, market, 0, 0, 0); }
+/** head order id u64 @0 | tail order id u64 @8 | total qty u64 @16. side 0 bids, 1 asks. */
+export function levelSlot(market: u32, side: u32, tick: u32): usize { return key(K_LEVEL, market, side, tick, 0); }
+/** 256 bits: bit i in u64 limb i>>6 (LE at byte 8*(i>>6)), bit i&63. */
+export function bitmapSlot(market: u32, side: u32, level: u32, word: u32): usize {
+  return key(K_BITMAP, market, <u64>side | (<u64>level << 8), word, 0);
+}
+/** owner account id u32 @0 | tick u32 @4 (bit 31: sell) | qty u64 @8 | prev id u64 @16 | next id u64 @24. */
+export function orderSlot(market: u32, id: u64): usize { return key(K_ORDER, market, id, 0, 0); }
+/** part 0: oracle signer @0..19 | max price age (s) u32 @20 | registered u8 @24; part 1: price u64 @0 | timestamp u64 @8. */
+export function underlyingSlot(u: u32, part: u32): usize { return key(K_UNDERLYING, u, part, 0, 0); }
+/** recipient address @0..19 | amount u64 big-endian @20 | 0 (4). The index is big-endian in the key. */
+export function outboxSlot(index: u64): usize { return key(K_OUTBOX, 0, bswap<u64>(index), 0, 0); }

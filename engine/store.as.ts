@@ -1,0 +1,95 @@
+// The slot cache: every state slot a transaction touches is read once from the host into
+// this table, changed in memory, and written back once by commit(). It makes rejections
+// cheap (discard() forgets every change) and turns repeated writes of a slot into one
+// state_write (1,000 gas each).
+import { keccak, stateRead, stateWrite } from "./host.as";
+import { CACHE_CAP, CACHE_FLAG, CACHE_KV, CACHE_LK, CACHE_USED, KBUF, LKEY } from "./layout.as";
+
+let usedCount: i32 = 0;
+
+/** Starts a logical key in LKEY: tag, x, and zero payload. */
+export function key(tag: u8, x: u32, a: u64, b: u64, c: u64): usize {
+  store<u32>(LKEY, <u32>tag);
+  store<u32>(LKEY + 4, x);
+  store<u64>(LKEY + 8, a);
+  store<u64>(LKEY + 16, b);
+  store<u64>(LKEY + 24, c);
+  return slot();
+}
+
+/** Logical key whose payload is a 20-byte address at `addr` plus one extra byte. */
+export function addrKey(tag: u8, addr: usize, extra: u8): usize {
+  store<u32>(LKEY, <u32>tag);
+  store<u32>(LKEY + 4, 0);
+  store<u64>(LKEY + 8, load<u64>(addr));
+  store<u64>(LKEY + 16, load<u64>(addr + 8));
+  store<u64>(LKEY + 24, <u64>load<u32>(addr + 16) | (<u64>extra << 32));
+  return slot();
+}
+
+/** The value (32 bytes) of the logical key in LKEY, loaded on first touch. */
+function slot(): usize {
+  const k0 = load<u64>(LKEY), k1 = load<u64>(LKEY + 8), k2 = load<u64>(LKEY + 16), k3 = load<u64>(LKEY + 24);
+  let h = (k0 ^ (k1 * 0x9e3779b97f4a7c15) ^ (k2 * 0xc2b2ae3d27d4eb4f) ^ (k3 * 0x165667b19e3779f9));
+  h ^= h >> 29;
+  let i = <i32>(h & <u64>(CACHE_CAP - 1));
+  while (true) {
+    const f = load<u32>(CACHE_FLAG + (<usize>i << 2));
+    const lk = CACHE_LK + (<usize>i << 5);
+    if (f == 0) break;
+    if (load<u64>(lk) == k0 && load<u64>(lk + 8) == k1 && load<u64>(lk + 16) == k2 && load<u64>(lk + 24) == k3) {
+      return CACHE_KV + (<usize>i << 6) + 32;
+    }
+    i = (i + 1) & (CACHE_CAP - 1);
+  }
+  if (usedCount >= CACHE_CAP / 2) unreachable(); // bounded by MAX_FILLS_PER_TX; a bug if reached
+  const lk = CACHE_LK + (<usize>i << 5);
+  store<u64>(lk, k0);
+  store<u64>(lk + 8, k1);
+  store<u64>(lk + 16, k2);
+  store<u64>(lk + 24, k3);
+  store<u8>(KBUF, 0x03);
+  store<u64>(KBUF + 1, k0);
+  store<u64>(KBUF + 9, k1);
+  store<u64>(KBUF + 17, k2);
+  store<u64>(KBUF + 25, k3);
+  const kv = CACHE_KV + (<usize>i << 6);
+  keccak(KBUF, 33, kv);
+  stateRead(kv);
+  store<u32>(CACHE_FLAG + (<usize>i << 2), 1);
+  store<i32>(CACHE_USED + (<usize>usedCount << 2), i);
+  usedCount++;
+  return kv + 32;
+}
+
+/** Marks the slot whose value is at `v` as changed. */
+export function dirty(v: usize): void {
+  const i = <i32>((v - 32 - CACHE_KV) >> 6);
+  store<u32>(CACHE_FLAG + (<usize>i << 2), 2);
+}
+
+/** Zeroes a value (deleting its slot on commit) and marks it changed. */
+export function clear(v: usize): void {
+  store<u64>(v, 0);
+  store<u64>(v + 8, 0);
+  store<u64>(v + 16, 0);
+  store<u64>(v + 24, 0);
+  dirty(v);
+}
+
+/** Forgets every cached slot and change: the state is as the host holds it. */
+export function discard(): void {
+  for (let n = 0; n < usedCount; n++) {
+    const i = load<i32>(CACHE_USED + (<usize>n << 2));
+    store<u32>(CACHE_FLAG + (<usize>i << 2), 0);
+  }
+  usedCount = 0;
+}
+
+/** Writes every changed slot to the host. */
+export function commit(): void {
+  for (let n = 0; n < usedCount; n++) {
+    const i = load<i32>(CACHE_USED + (<usize>n << 2));
+    if (load<u32>(CACHE_FLAG + (<usize>i << 2)) == 2) stateWrite(CACHE_KV + (<usize>i << 6));
+  }
+}

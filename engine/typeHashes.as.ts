@@ -1,0 +1,43 @@
+// EIP-712 type hashes and body field widths of the signed transactions. Generated from
+// protocol/engine/txTypes.ts (test/engine.typedData.test.ts checks they agree); edit both together.
+
+/** keccak("EIP712Domain(string name,string version,uint256 chainId)"), keccak("Optio"), keccak("1"). */
+export const DOMAIN_TYPEHASH: StaticArray<u8> = [194, 248, 120, 113, 118, 184, 172, 107, 247, 33, 91, 74, 220, 193, 224, 105, 191, 74, 184, 45, 154, 177, 223, 5, 165, 122, 145, 212, 37, 147, 91, 110];
+export const NAME_HASH: StaticArray<u8> = [186, 90, 141, 110, 241, 170, 74, 114, 228, 200, 41, 161, 116, 10, 243, 139, 94, 94, 75, 73, 75, 116, 6, 48, 218, 77, 154, 1, 201, 255, 158, 151];
+export const VERSION_HASH: StaticArray<u8> = [200, 158, 253, 170, 84, 192, 242, 12, 122, 223, 97, 40, 130, 223, 9, 80, 245, 169, 81, 99, 126, 3, 7, 205, 203, 76, 103, 47, 41, 139, 139, 198];
+
+// SetMarket(uint64 nonce,uint16 market,uint16 underlying,uint64 tickSize,uint64 lotSize,uint64 maxQuantity,uint32 initialMarginPpm,uint32 maintenanceMarginPpm,uint32 makerFeePpm,uint32 takerFeePpm,uint32 liquidationPenaltyPpm)
+export const TYPEHASH_SET_MARKET: StaticArray<u8> = [95, 141, 227, 222, 228, 68, 122, 61, 182, 170, 13, 81, 129, 62, 54, 218, 53, 9, 215, 255, 66, 183, 222, 88, 214, 189, 215, 177, 195, 157, 17, 67];
+export const FIELDS_SET_MARKET: StaticArray<u8> = [2, 2, 8, 8, 8, 4, 4, 4, 4, 4];
+
+// SetUnderlying(uint64 nonce,uint16 underlying,address oracleSigner,uint32 maxPriceAgeSeconds)
+export const TYPEHASH_SET_UNDERLYING: StaticArray<u8> = [85, 214, 227, 43, 19, 125, 50, 245, 154, 84, 42, 136, 46, 184, 61, 122, 124, 140, 5, 135, 147, 237, 40, 140, 123, 170, 102, 243, 15, 198, 130, 143];
+export const FIELDS_SET_UNDERLYING: StaticArray<u8> = [2, 20, 4];
+
+// PriceReport(uint64 nonce,uint16 underlying,uint64 price,uint64 timestamp)
+export const TYPEHASH_PRICE: StaticArray<u8> = [28, 156, 194, 140, 115, 110, 228, 119, 101, 178, 4, 143, 167, 8, 10, 151, 229, 223, 189, 206, 175, 68, 205, 12, 159, 37, 36, 201, 108, 28, 159, 153];
+export const FIELDS_PRICE: StaticArray<u8> = [2, 8, 8];
+
+// Withdraw(uint64 nonce,uint8 subaccount,uint64 amount)
+export const TYPEHASH_WITHDRAW: StaticArray<u8> = [157, 9, 198, 248, 168, 129, 105, 13, 42, 50, 160, 243, 117, 228, 153, 69, 106, 102, 120, 216, 0, 175, 145, 121, 97, 168, 169, 90, 138, 164, 104, 119];
+export const FIELDS_WITHDRAW: StaticArray<u8> = [1, 8];
+
+// Transfer(uint64 nonce,uint8 fromSubaccount,uint8 toSubaccount,uint64 amount)
+export const TYPEHASH_TRANSFER: StaticArray<u8> = [89, 200, 242, 116, 148, 131, 182, 188, 0, 185, 79, 30, 173, 254, 25, 35, 152, 146, 223, 64, 164, 153, 7, 227, 79, 254, 223, 155, 33, 19, 100, 93];
+export const FIELDS_TRANSFER: StaticArray<u8> = [1, 1, 8];
+
+// Order(uint64 nonce,uint16 market,uint8 subaccount,uint8 side,uint8 timeInForce,bool reduceOnly,uint64 price,uint64 quantity)
+export const TYPEHASH_ORDER: StaticArray<u8> = [156, 141, 5, 71, 201, 94, 150, 232, 97, 116, 130, 209, 61, 91, 166, 187, 54, 225, 38, 96, 205, 128, 125, 89, 241, 51, 147, 223, 178, 221, 202, 142];
+export const FIELDS_ORDER: StaticArray<u8> = [2, 1, 1, 1, 1, 8, 8];
+
+// Cancel(uint64 nonce,uint16 market,uint8 subaccount,uint64 orderId)
+export const TYPEHASH_CANCEL: StaticArray<u8> = [91, 119, 192, 33, 116, 221, 217, 180, 152, 30, 19, 122, 98, 246, 255, 249, 73, 130, 38, 124, 209, 166, 123, 244, 178, 150, 178, 148, 211, 162, 125, 101];
+export const FIELDS_CANCEL: StaticArray<u8> = [2, 1, 8];
+
+// CancelAll(uint64 nonce,uint16 market,uint8 subaccount)
+export const TYPEHASH_CANCEL_ALL: StaticArray<u8> = [121, 246, 50, 197, 62, 93, 155, 75, 134, 29, 132, 255, 110, 82, 142, 64, 110, 8, 237, 233, 93, 55, 97, 137, 83, 251, 92, 162, 78, 10, 13, 124];
+export const FIELDS_CANCEL_ALL: StaticArray<u8> = [2, 1];
+
+// Liquidate(uint64 nonce,uint8 subaccount,uint16 market,uint32 accountId,uint64 quantity)
+export const TYPEHASH_LIQUIDATE: StaticArray<u8> = [110, 177, 149, 220, 0, 198, 76, 165, 61, 201, 101, 212, 74, 54, 240, 4, 198, 29, 97, 50, 2, 32, 162, 80, 152, 63, 125, 198, 172, 159, 55, 114];
+export const FIELDS_LIQUIDATE: StaticArray<u8> = [1, 2, 4, 8];

@@ -1,0 +1,212 @@
+/**
+ * Decoders of the engine's state slots (docs/engine.md, "State layout"): the sequencer and
+ * other services read accounts, positions, orders and book levels from state values without
+ * running the engine. Values are little-endian fields unless noted.
+ */
+import { type Hex, toHex } from "viem";
+import { InvalidLengthError } from "../errors.ts";
+
+function check(value: Uint8Array): DataView {
+  if (value.length !== 32) throw new InvalidLengthError("engine state value", 32, value.length);
+  return new DataView(value.buffer, value.byteOffset, 32);
+}
+
+export interface Config {
+  readonly admin: Hex;
+  readonly initialized: boolean;
+  readonly chainId: bigint;
+}
+export function decodeConfig(v: Uint8Array): Config {
+  const d = check(v);
+  return { admin: toHex(v.subarray(0, 20)), initialized: v[20] !== 0, chainId: d.getBigUint64(24, true) };
+}
+
+export interface Totals {
+  /** Fees collected (quote units). */
+  readonly feePool: bigint;
+  readonly insuranceFund: bigint;
+  readonly deposited: bigint;
+  readonly withdrawn: bigint;
+}
+export function decodeTotals(v: Uint8Array): Totals {
+  const d = check(v);
+  return {
+    feePool: d.getBigInt64(0, true),
+    insuranceFund: d.getBigInt64(8, true),
+    deposited: d.getBigUint64(16, true),
+    withdrawn: d.getBigUint64(24, true),
+  };
+}
+
+export interface Counters {
+  readonly accounts: number;
+  readonly withdrawals: bigint;
+}
+export function decodeCounters(v: Uint8Array): Counters {
+  const d = check(v);
+  return { accounts: d.getUint32(0, true), withdrawals: d.getBigUint64(8, true) };
+}
+
+export function decodeNonce(v: Uint8Array): bigint {
+  return check(v).getBigUint64(0, true);
+}
+
+export function decodeAccountId(v: Uint8Array): number {
+  return check(v).getUint32(0, true);
+}
+
+export interface Account {
+  /** Collateral (quote units); may go negative through fees and losses realized. */
+  readonly collateral: bigint;
+  /** Bit m set: the account has a position or orders in market m. */
+  readonly marketMask: number;
+  readonly owner: Hex;
+}
+export function decodeAccount(v: Uint8Array): Account {
+  const d = check(v);
+  return {
+    collateral: d.getBigInt64(0, true),
+    marketMask: d.getUint32(8, true),
+    owner: toHex(v.subarray(12, 32)),
+  };
+}
+
+export interface Position {
+  /** Signed size, qtyE8. */
+  readonly base: bigint;
+  /** Quote balance: minus what was paid for the position (quote units). */
+  readonly quote: bigint;
+  readonly openBid: bigint;
+  readonly openAsk: bigint;
+}
+export function decodePosition(v: Uint8Array): Position {
+  const d = check(v);
+  return {
+    base: d.getBigInt64(0, true),
+    quote: d.getBigInt64(8, true),
+    openBid: d.getBigUint64(16, true),
+    openAsk: d.getBigUint64(24, true),
+  };
+}
+
+export function decodeOpenOrders(v: Uint8Array): bigint[] {
+  const d = check(v);
+  const ids: bigint[] = [];
+  for (let i = 0; i < 4; i++) {
+    const id = d.getBigUint64(8 * i, true);
+    if (id !== 0n) ids.push(id);
+  }
+  return ids;
+}
+
+export interface Market {
+  readonly tickSize: bigint;
+  readonly lotSize: bigint;
+  readonly maxQuantity: bigint;
+  readonly underlying: number;
+  readonly active: boolean;
+  readonly initialMarginPpm: number;
+  readonly maintenanceMarginPpm: number;
+  readonly makerFeePpm: number;
+  readonly takerFeePpm: number;
+  readonly liquidationPenaltyPpm: number;
+}
+export function decodeMarket(part0: Uint8Array, part1: Uint8Array): Market {
+  const a = check(part0);
+  const b = check(part1);
+  return {
+    tickSize: a.getBigUint64(0, true),
+    lotSize: a.getBigUint64(8, true),
+    maxQuantity: a.getBigUint64(16, true),
+    underlying: a.getUint16(24, true),
+    active: part0[26] !== 0,
+    initialMarginPpm: b.getUint32(0, true),
+    maintenanceMarginPpm: b.getUint32(4, true),
+    makerFeePpm: b.getUint32(8, true),
+    takerFeePpm: b.getUint32(12, true),
+    liquidationPenaltyPpm: b.getUint32(16, true),
+  };
+}
+
+export interface Book {
+  /** Best bid / ask tick (price = tick * tickSize); 0 when that side is empty. */
+  readonly bestBidTick: number;
+  readonly bestAskTick: number;
+  readonly lastOrderId: bigint;
+}
+export function decodeBook(v: Uint8Array): Book {
+  const d = check(v);
+  return {
+    bestBidTick: d.getUint32(0, true),
+    bestAskTick: d.getUint32(4, true),
+    lastOrderId: d.getBigUint64(8, true),
+  };
+}
+
+export interface Level {
+  readonly head: bigint;
+  readonly tail: bigint;
+  readonly totalQuantity: bigint;
+}
+export function decodeLevel(v: Uint8Array): Level {
+  const d = check(v);
+  return {
+    head: d.getBigUint64(0, true),
+    tail: d.getBigUint64(8, true),
+    totalQuantity: d.getBigUint64(16, true),
+  };
+}
+
+export interface RestingOrder {
+  readonly owner: number;
+  readonly side: 0 | 1;
+  readonly tick: number;
+  readonly quantity: bigint;
+  readonly prev: bigint;
+  readonly next: bigint;
+}
+export function decodeOrder(v: Uint8Array): RestingOrder {
+  const d = check(v);
+  const ts = d.getUint32(4, true);
+  return {
+    owner: d.getUint32(0, true),
+    side: (ts >>> 31) as 0 | 1,
+    tick: ts & 0x7fffffff,
+    quantity: d.getBigUint64(8, true),
+    prev: d.getBigUint64(16, true),
+    next: d.getBigUint64(24, true),
+  };
+}
+
+export interface Underlying {
+  readonly oracleSigner: Hex;
+  readonly maxPriceAgeSeconds: number;
+  readonly registered: boolean;
+}
+export function decodeUnderlying(v: Uint8Array): Underlying {
+  const d = check(v);
+  return {
+    oracleSigner: toHex(v.subarray(0, 20)),
+    maxPriceAgeSeconds: d.getUint32(20, true),
+    registered: v[24] !== 0,
+  };
+}
+
+export interface OraclePrice {
+  readonly price: bigint;
+  readonly timestamp: bigint;
+}
+export function decodeOraclePrice(v: Uint8Array): OraclePrice {
+  const d = check(v);
+  return { price: d.getBigUint64(0, true), timestamp: d.getBigUint64(8, true) };
+}
+
+export interface Withdrawal {
+  readonly recipient: Hex;
+  readonly amount: bigint;
+}
+/** An outbox entry: recipient (20) || amount (u64 big-endian) || 0 (4). */
+export function decodeWithdrawal(v: Uint8Array): Withdrawal {
+  const d = check(v);
+  return { recipient: toHex(v.subarray(0, 20)), amount: d.getBigUint64(20, false) };
+}

@@ -1,0 +1,187 @@
+/**
+ * Engine transaction encoders and decoder (docs/engine.md, "Transactions"). All integers are
+ * big-endian. Signed: type (1) || signer (20) || nonce (8) || body || r (32) || s (32) || v (1),
+ * the signature over the EIP-712 digest of typedData(). Unsigned: GENESIS, DEPOSIT.
+ */
+import {
+  type Hex,
+  hashTypedData,
+  hexToBytes,
+  type LocalAccount,
+  type TypedDataDefinition,
+  toHex,
+} from "viem";
+import { MalformedTxError } from "./errors.ts";
+import { FIELD_BYTES, type Field, SIGNED_TYPES, type SignedTypeName, TxType } from "./txTypes.ts";
+
+type FieldValue<F extends Field> = F["type"] extends "address"
+  ? Hex
+  : F["type"] extends "bool"
+    ? boolean
+    : bigint;
+
+/** The body of a signed transaction of type N: its fields by name. */
+export type TxBody<N extends SignedTypeName> = {
+  [F in (typeof SIGNED_TYPES)[N]["fields"][number] as F["name"]]: FieldValue<F>;
+};
+
+/** A signed transaction before signing. */
+export interface UnsignedTx<N extends SignedTypeName = SignedTypeName> {
+  readonly type: N;
+  readonly signer: Hex;
+  readonly nonce: bigint;
+  readonly body: TxBody<N>;
+}
+
+/** The EIP-712 domain of every engine signature. */
+export function engineDomain(chainId: bigint) {
+  return { name: "Optio", version: "1", chainId } as const;
+}
+
+/** The EIP-712 typed data a wallet signs for a transaction (viem's TypedDataDefinition). */
+export function typedData<N extends SignedTypeName>(chainId: bigint, tx: UnsignedTx<N>): TypedDataDefinition {
+  const t = SIGNED_TYPES[tx.type];
+  return {
+    domain: engineDomain(chainId),
+    types: { [t.primaryType]: [{ name: "nonce", type: "uint64" }, ...t.fields] },
+    primaryType: t.primaryType,
+    message: { nonce: tx.nonce, ...(tx.body as Record<string, unknown>) },
+  } as unknown as TypedDataDefinition;
+}
+
+/** The EIP-712 digest the engine recovers the signer from. */
+export function txDigest<N extends SignedTypeName>(chainId: bigint, tx: UnsignedTx<N>): Uint8Array {
+  return hexToBytes(hashTypedData(typedData(chainId, tx)));
+}
+
+function putUint(out: Uint8Array, at: number, width: number, v: bigint, what: string): void {
+  if (typeof v !== "bigint" || v < 0n || v >= 1n << BigInt(8 * width)) {
+    throw new MalformedTxError(`${what}: expected an integer in [0, 2^${8 * width}), got ${String(v)}`, {
+      what,
+    });
+  }
+  for (let i = width - 1; i >= 0; i--) {
+    out[at + i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+}
+
+function putAddress(out: Uint8Array, at: number, a: Hex, what: string): void {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(a))
+    throw new MalformedTxError(`${what}: expected a 20-byte hex address, got ${a}`);
+  out.set(hexToBytes(a), at);
+}
+
+function readUint(b: Uint8Array, at: number, width: number): bigint {
+  let v = 0n;
+  for (let i = 0; i < width; i++) v = (v << 8n) | BigInt(b[at + i]);
+  return v;
+}
+
+/** Bytes of a signed transaction's body. */
+export function bodyLength(type: SignedTypeName): number {
+  return SIGNED_TYPES[type].fields.reduce((n, f) => n + FIELD_BYTES[f.type], 0);
+}
+
+/** Encodes a signed transaction; `signature` is 65 bytes r || s || v (v 27 or 28), as viem's signTypedData returns. */
+export function encodeSignedTx<N extends SignedTypeName>(
+  tx: UnsignedTx<N>,
+  signature: Hex | Uint8Array,
+): Uint8Array {
+  const sig = typeof signature === "string" ? hexToBytes(signature) : signature;
+  if (sig.length !== 65) throw new MalformedTxError(`signature: expected 65 bytes, got ${sig.length}`);
+  const t = SIGNED_TYPES[tx.type];
+  const out = new Uint8Array(29 + bodyLength(tx.type) + 65);
+  out[0] = TxType[tx.type];
+  putAddress(out, 1, tx.signer, "signer");
+  putUint(out, 21, 8, tx.nonce, "nonce");
+  let at = 29;
+  const body = tx.body as Record<string, bigint | boolean | Hex>;
+  for (const f of t.fields) {
+    const v = body[f.name];
+    if (f.type === "address") putAddress(out, at, v as Hex, f.name);
+    else if (f.type === "bool") {
+      if (typeof v !== "boolean") throw new MalformedTxError(`${f.name}: expected a boolean`);
+      out[at] = v ? 1 : 0;
+    } else putUint(out, at, FIELD_BYTES[f.type], v as bigint, f.name);
+    at += FIELD_BYTES[f.type];
+  }
+  out.set(sig, at);
+  return out;
+}
+
+/** Signs with a viem local account and encodes. */
+export async function signTx<N extends SignedTypeName>(
+  account: LocalAccount,
+  chainId: bigint,
+  tx: Omit<UnsignedTx<N>, "signer">,
+): Promise<Uint8Array> {
+  const full = { ...tx, signer: account.address } as UnsignedTx<N>;
+  const sig = await account.signTypedData(typedData(chainId, full) as never);
+  return encodeSignedTx(full, sig);
+}
+
+/** GENESIS: type || admin (20) || chainId (8). */
+export function encodeGenesis(admin: Hex, chainId: bigint): Uint8Array {
+  const out = new Uint8Array(29);
+  out[0] = TxType.GENESIS;
+  putAddress(out, 1, admin, "admin");
+  putUint(out, 21, 8, chainId, "chainId");
+  return out;
+}
+
+/** DEPOSIT (delayed inbox only): type || recipient (20) || subaccount (1) || amount (8). */
+export function encodeDeposit(to: Hex, subaccount: number, amount: bigint): Uint8Array {
+  const out = new Uint8Array(30);
+  out[0] = TxType.DEPOSIT;
+  putAddress(out, 1, to, "to");
+  putUint(out, 21, 1, BigInt(subaccount), "subaccount");
+  putUint(out, 22, 8, amount, "amount");
+  return out;
+}
+
+export type DecodedTx =
+  | { readonly type: "GENESIS"; readonly admin: Hex; readonly chainId: bigint }
+  | { readonly type: "DEPOSIT"; readonly to: Hex; readonly subaccount: number; readonly amount: bigint }
+  | (UnsignedTx & { readonly signature: Uint8Array });
+
+/** Decodes transaction bytes; throws MalformedTxError if they are not a well-formed engine transaction. */
+export function decodeTx(bytes: Uint8Array): DecodedTx {
+  if (bytes.length === 0) throw new MalformedTxError("empty");
+  const type = bytes[0];
+  if (type === TxType.GENESIS) {
+    if (bytes.length !== 29) throw new MalformedTxError(`GENESIS: expected 29 bytes, got ${bytes.length}`);
+    return { type: "GENESIS", admin: toHex(bytes.subarray(1, 21)), chainId: readUint(bytes, 21, 8) };
+  }
+  if (type === TxType.DEPOSIT) {
+    if (bytes.length !== 30) throw new MalformedTxError(`DEPOSIT: expected 30 bytes, got ${bytes.length}`);
+    return {
+      type: "DEPOSIT",
+      to: toHex(bytes.subarray(1, 21)),
+      subaccount: bytes[21],
+      amount: readUint(bytes, 22, 8),
+    };
+  }
+  const name = (Object.keys(SIGNED_TYPES) as SignedTypeName[]).find((n) => TxType[n] === type);
+  if (name === undefined) throw new MalformedTxError(`unknown type 0x${type.toString(16)}`, { type });
+  const len = 29 + bodyLength(name) + 65;
+  if (bytes.length !== len) throw new MalformedTxError(`${name}: expected ${len} bytes, got ${bytes.length}`);
+  const body: Record<string, bigint | boolean | Hex> = {};
+  let at = 29;
+  for (const f of SIGNED_TYPES[name].fields) {
+    const w = FIELD_BYTES[f.type];
+    if (f.type === "address") body[f.name] = toHex(bytes.subarray(at, at + w));
+    else if (f.type === "bool") {
+      if (bytes[at] > 1) throw new MalformedTxError(`${f.name}: expected 0 or 1, got ${bytes[at]}`);
+      body[f.name] = bytes[at] === 1;
+    } else body[f.name] = readUint(bytes, at, w);
+    at += w;
+  }
+  return {
+    type: name,
+    signer: toHex(bytes.subarray(1, 21)),
+    nonce: readUint(bytes, 21, 8),
+    body: body as TxBody<SignedTypeName>,
+    signature: bytes.slice(at),
+  };
+}

@@ -1,0 +1,306 @@
+/**
+ * Runs engine transactions through the machine (tests and bench/engine.ts): the committed
+ * engine/engine.wasm, the machine's host interface (vm/host/optioImports.ts) and either runner,
+ * the metered JIT (fast path) or the interpreter. State is a plain map of tree keys to values;
+ * roots come from the state tree's reference definition.
+ *
+ * Signatures: `sign` makes real secp256k1 signatures (slow: about 1 ms each to recover);
+ * `presign` registers the recovery of a transaction's digest ahead of time, the way a
+ * sequencer recovers signers in worker threads before execution, and the host's ecrecover
+ * answers from that table (same gas, same memory effect). Inputs not in the table go to the
+ * real ecrecover.
+ */
+import { readFileSync } from "node:fs";
+import { type Hex, hexToBytes } from "viem";
+import { type LocalAccount, privateKeyToAccount } from "viem/accounts";
+import {
+  type Account,
+  type Book,
+  decodeAccount,
+  decodeAccountId,
+  decodeBook,
+  decodeLevel,
+  decodeOrder,
+  decodePosition,
+  decodeTotals,
+  encodeDeposit,
+  encodeGenesis,
+  encodeSignedTx,
+  engineKeys,
+  type Level,
+  type Position,
+  type RestingOrder,
+  type SignedTypeName,
+  signTx,
+  type Totals,
+  txDigest,
+  type UnsignedTx,
+} from "../protocol/engine/index.ts";
+import { referenceHash } from "../protocol/smt/reference.ts";
+import type { BatchContext } from "../vm/host/BatchContext.ts";
+import { type HostTransaction, optioImports } from "../vm/host/optioImports.ts";
+import { Interpreter } from "../vm/Interpreter.ts";
+import { JitRunner } from "../vm/JitRunner.ts";
+import { loadModule } from "../vm/loadModule.ts";
+import { GAS_ECRECOVER, GAS_HOST_CALL, TX_GAS_LIMIT } from "../vm/params.ts";
+
+export const ENGINE_WASM: Uint8Array = readFileSync(new URL("../engine/engine.wasm", import.meta.url));
+
+const ZERO32 = new Uint8Array(32);
+function keyString(k: Uint8Array): string {
+  return String.fromCharCode.apply(null, k as unknown as number[]);
+}
+
+export interface TxRun {
+  readonly outcome: "executed" | "reverted";
+  readonly code: number;
+  readonly trap?: string;
+  readonly gasUsed: number;
+  /** Writes that stand (executed only), in first-write order. */
+  readonly writes: [Uint8Array, Uint8Array][];
+}
+
+export type RunnerKind = "jit" | "interpreter";
+
+export class EngineHarness {
+  readonly state = new Map<string, [Uint8Array, Uint8Array]>();
+  context: BatchContext = { timestamp: 1_000_000n, l2Block: 1n, origin: 0n };
+  readonly recovered = new Map<string, Uint8Array>();
+  private tx:
+    | { input: Uint8Array; context: BatchContext; written: Map<string, [Uint8Array, Uint8Array]> }
+    | undefined;
+  private readonly jit: JitRunner;
+  private readonly imports: Record<string, ReturnType<typeof optioImports>[string]>;
+
+  constructor(readonly kind: RunnerKind = "jit") {
+    const host: () => HostTransaction | undefined = () => {
+      const t = this.tx;
+      if (t === undefined) return undefined;
+      return {
+        input: t.input,
+        context: t.context,
+        state: {
+          read: (key) => {
+            const k = keyString(key);
+            const w = t.written.get(k) ?? this.state.get(k);
+            return w === undefined ? ZERO32 : w[1];
+          },
+          write: (key, value) => {
+            t.written.set(keyString(key), [key, value]);
+          },
+        },
+      };
+    };
+    const imports = optioImports(host);
+    const real = imports["optio.ecrecover"];
+    imports["optio.ecrecover"] = (args, ctx) => {
+      const ptr = (args[0] as number) >>> 0;
+      if (ptr % 128 === 0 && ptr + 128 <= ctx.memory.length) {
+        const hit = this.recovered.get(keyString(ctx.memory.subarray(ptr, ptr + 128)));
+        if (hit !== undefined) {
+          if (!ctx.useGas(GAS_ECRECOVER)) return { trap: "out of gas" };
+          ctx.memory.set(hit, ptr);
+          ctx.wrote(ptr, 32);
+          return [1];
+        }
+      }
+      return real(args, ctx);
+    };
+    this.imports = imports;
+    const r = JitRunner.instantiate(ENGINE_WASM, imports);
+    if (!r.ok) throw new Error(`engine instantiation trapped: ${r.trap}`);
+    this.jit = r.instance;
+    this.jit.saveInitialState();
+  }
+
+  /** Runs one transaction and applies its writes if it executed. */
+  run(input: Uint8Array, origin = 0n): TxRun {
+    const written = new Map<string, [Uint8Array, Uint8Array]>();
+    this.tx = { input, context: { ...this.context, origin }, written };
+    let ok: boolean;
+    let code = 0;
+    let trap: string | undefined;
+    let gasLeft: number;
+    try {
+      if (this.kind === "jit") {
+        this.jit.resetToInitialState();
+        const r = this.jit.invoke("main", [], TX_GAS_LIMIT);
+        ok = r.ok;
+        gasLeft = r.gasLeft;
+        if (r.ok) code = Number(r.values[0]) >>> 0;
+        else trap = r.trap;
+      } else {
+        const inst = Interpreter.instantiate(loadModule(ENGINE_WASM), this.imports);
+        if (!inst.ok) throw new Error(`engine instantiation trapped: ${inst.trap}`);
+        const r = inst.instance.invoke("main", [], TX_GAS_LIMIT);
+        ok = r.ok;
+        gasLeft = r.gasLeft;
+        this.lastSteps = r.steps;
+        if (r.ok) code = Number(r.values[0]) >>> 0;
+        else trap = r.trap;
+      }
+    } finally {
+      this.tx = undefined;
+    }
+    const writes = ok ? [...written.values()] : [];
+    for (const [k, v] of writes) {
+      const s = keyString(k);
+      if (v.every((b) => b === 0)) this.state.delete(s);
+      else this.state.set(s, [k, v]);
+    }
+    return { outcome: ok ? "executed" : "reverted", code, trap, gasUsed: TX_GAS_LIMIT - gasLeft, writes };
+  }
+
+  /** Interpreter steps of the last transaction (interpreter runs only). */
+  lastSteps = 0;
+
+  get(key: Uint8Array): Uint8Array {
+    return this.state.get(keyString(key))?.[1] ?? ZERO32;
+  }
+
+  /** The state root (the state tree's reference definition: slow, for tests). */
+  root(): Uint8Array {
+    return referenceHash([...this.state.values()].map(([key, value]) => ({ key, value })));
+  }
+
+  /** Encodes a signed transaction with a placeholder signature whose recovery is registered ahead of time. */
+  presign<N extends SignedTypeName>(chainId: bigint, tx: UnsignedTx<N>): Uint8Array {
+    const digest = txDigest(chainId, tx);
+    const sig = new Uint8Array(65);
+    sig.set(digest, 0); // r: any 32 bytes; the table, not the curve, answers
+    sig[63] = 1; // s = 1
+    sig[64] = 27;
+    const input = new Uint8Array(128);
+    input.set(digest, 0);
+    input[63] = 27;
+    input.set(sig.subarray(0, 64), 64);
+    const addr = new Uint8Array(32);
+    addr.set(hexToBytes(tx.signer), 12);
+    this.recovered.set(keyString(input), addr);
+    return encodeSignedTx(tx, sig);
+  }
+}
+
+/** Gas the host charges per call, for reading gas figures. */
+export const HOST_CALL_GAS = GAS_HOST_CALL;
+
+/** Deterministic test accounts. */
+export function testAccount(i: number): LocalAccount {
+  const k = new Uint8Array(32);
+  k[31] = (i % 255) + 1;
+  k[30] = Math.floor(i / 255) + 1;
+  return privateKeyToAccount(`0x${Buffer.from(k).toString("hex")}` as Hex);
+}
+
+export { encodeDeposit, encodeGenesis, signTx };
+
+/** A configured exchange in a harness: admin, one oracle, markets and funded traders, with nonce tracking. */
+export class TestExchange {
+  readonly chainId = 31337n;
+  readonly admin = testAccount(0);
+  readonly oracle = testAccount(1);
+  private readonly nonces = new Map<string, bigint>();
+
+  constructor(readonly h: EngineHarness) {}
+
+  nextNonce(addr: Hex): bigint {
+    const n = this.nonces.get(addr) ?? 0n;
+    this.nonces.set(addr, n + 1n);
+    return n;
+  }
+
+  /** Runs a presigned transaction of `signer`, consuming its next nonce. */
+  send<N extends SignedTypeName>(signer: Hex, type: N, body: UnsignedTx<N>["body"]): TxRun {
+    const tx = { type, signer, nonce: this.nextNonce(signer), body } as UnsignedTx<N>;
+    return this.h.run(this.h.presign(this.chainId, tx));
+  }
+
+  genesis(): TxRun {
+    return this.h.run(encodeGenesis(this.admin.address, this.chainId));
+  }
+
+  deposit(to: Hex, amount: bigint, subaccount = 0): TxRun {
+    return this.h.run(encodeDeposit(to, subaccount, amount), 1n);
+  }
+
+  setUnderlying(underlying: bigint, maxAge = 3600n): TxRun {
+    return this.send(this.admin.address, "SET_UNDERLYING", {
+      underlying,
+      oracleSigner: this.oracle.address,
+      maxPriceAgeSeconds: maxAge,
+    });
+  }
+
+  setPrice(underlying: bigint, price: bigint, timestamp = this.h.context.timestamp): TxRun {
+    return this.send(this.oracle.address, "PRICE", { underlying, price, timestamp });
+  }
+
+  setMarket(market: bigint, p: Partial<UnsignedTx<"SET_MARKET">["body"]> = {}): TxRun {
+    return this.send(this.admin.address, "SET_MARKET", {
+      market,
+      underlying: 0n,
+      tickSize: 10_000n, // 0.01 quote (6 decimals)
+      lotSize: 100_000n, // 0.001 base
+      maxQuantity: 1_000_000_000_000n, // 10,000 base
+      initialMarginPpm: 100_000n, // 10%
+      maintenanceMarginPpm: 50_000n, // 5%
+      makerFeePpm: 200n,
+      takerFeePpm: 500n,
+      liquidationPenaltyPpm: 10_000n,
+      ...p,
+    });
+  }
+
+  /** Genesis, underlying 0 at `price`, market 0. */
+  setup(price = 100_000_000n): void {
+    const rs = [this.genesis(), this.setUnderlying(0n), this.setPrice(0n, price), this.setMarket(0n)];
+    for (const r of rs)
+      if (r.outcome !== "executed" || r.code !== 0) throw new Error(`setup failed: ${JSON.stringify(r)}`);
+  }
+
+  order(
+    signer: Hex,
+    side: number,
+    price: bigint,
+    quantity: bigint,
+    o: { tif?: number; reduceOnly?: boolean; market?: bigint; subaccount?: bigint } = {},
+  ): TxRun {
+    return this.send(signer, "ORDER", {
+      market: o.market ?? 0n,
+      subaccount: o.subaccount ?? 0n,
+      side: BigInt(side),
+      timeInForce: BigInt(o.tif ?? 0),
+      reduceOnly: o.reduceOnly ?? false,
+      price,
+      quantity,
+    });
+  }
+
+  accountId(addr: Hex, subaccount = 0): number {
+    return decodeAccountId(this.h.get(engineKeys.accountId(addr, subaccount)));
+  }
+
+  account(addr: Hex, subaccount = 0): Account {
+    return decodeAccount(this.h.get(engineKeys.account(this.accountId(addr, subaccount))));
+  }
+
+  position(addr: Hex, market = 0, subaccount = 0): Position {
+    return decodePosition(this.h.get(engineKeys.position(this.accountId(addr, subaccount), market)));
+  }
+
+  book(market = 0): Book {
+    return decodeBook(this.h.get(engineKeys.book(market)));
+  }
+
+  level(side: number, tick: number, market = 0): Level {
+    return decodeLevel(this.h.get(engineKeys.level(market, side, tick)));
+  }
+
+  restingOrder(id: bigint, market = 0): RestingOrder {
+    return decodeOrder(this.h.get(engineKeys.order(market, id)));
+  }
+
+  totals(): Totals {
+    return decodeTotals(this.h.get(engineKeys.totals()));
+  }
+}
