@@ -27,14 +27,40 @@ import type { FlatModule } from "./FlatModule.ts";
 import { Op } from "./flatOps.ts";
 import { type GlobalStateInputs, MachineHasher, Status } from "./machineHash.ts";
 import { MAX_CALL_DEPTH, MAX_VALUE_STACK } from "./params.ts";
+import type { MachineView } from "./proof/MachineView.ts";
 import { TRAPS, type Trap, TrapCode } from "./Trap.ts";
 import { I64, type ValType } from "./WasmModule.ts";
 
 /** A WebAssembly value at the API boundary, as V8's JS API gives it: i32 a signed number, i64 a signed bigint. */
 export type Value = number | bigint;
 
-/** A host (imported) function: gets its arguments, returns its results or a trap. */
-export type HostFunction = (args: Value[]) => Value[] | { trap: Trap };
+/**
+ * What a host function may touch of the instance calling it. Both runners
+ * provide it (vm/JitRunner.ts over V8's memory and gas global), so one host
+ * implementation serves both.
+ */
+export interface HostContext {
+  /** The instance's linear memory (empty without one); valid until the next memory.grow. */
+  readonly memory: Uint8Array;
+  /** Gas left, after the charge of the block the call sits in. */
+  readonly gasLeft: number;
+  /** Charge `gas` on top of GAS_HOST_CALL; false (and nothing charged) when gas left is less. */
+  useGas(gas: number): boolean;
+  /** The host function wrote memory bytes `from … from+length-1` (the interpreter rehashes their leaves). */
+  wrote(from: number, length: number): void;
+}
+
+/**
+ * A host function's refusal: a trap. `code` goes with the trap "revert" (the
+ * engine's reason, kept in the status word); "out of gas" must leave gas unchanged.
+ */
+export interface HostTrap {
+  readonly trap: Trap;
+  readonly code?: number;
+}
+
+/** A host (imported) function: gets its arguments and its caller's context, returns its results or a trap. */
+export type HostFunction = (args: Value[], ctx: HostContext) => Value[] | HostTrap;
 
 export type RunResult =
   | { readonly ok: true; readonly values: Value[]; readonly gasLeft: number; readonly steps: number }
@@ -110,6 +136,10 @@ export class Interpreter {
    * maximum would have allowed it): where the machine deliberately differs from WebAssembly.
    */
   growRefusedByMachineLimit = false;
+  /** The code of the last trap "revert" (0 otherwise): hashed in the status word. */
+  private revertCodeValue = 0;
+  /** Handed to host functions: memory, gas, and where they wrote. */
+  private readonly hostContext: HostContext;
 
   private constructor(module: FlatModule, hosts: readonly HostFunction[]) {
     this.module = module;
@@ -118,6 +148,23 @@ export class Interpreter {
     this.view = new DataView(this.memory.buffer);
     this.globals = module.globalInit.slice();
     this.table = new Int32Array(module.table?.min ?? 0).fill(-1);
+    const self = this;
+    this.hostContext = {
+      get memory() {
+        return self.memory;
+      },
+      get gasLeft() {
+        return self.gas;
+      },
+      useGas(gas: number): boolean {
+        if (self.gas < gas) return false;
+        self.gas -= gas;
+        return true;
+      },
+      wrote(from: number, length: number): void {
+        if (length > 0) self.hasher?.memory.touch(from >>> 5, (from + length - 1) >>> 5);
+      },
+    };
   }
 
   /**
@@ -168,10 +215,11 @@ export class Interpreter {
       throw new LinkError(`function ${f}: expected ${type.params.length} arguments, got ${args.length}`);
     }
     if (f < m.imports.length) {
-      const r = this.hosts[f]([...args]);
+      this.gas = gasLimit;
+      const r = this.hosts[f]([...args], this.hostContext);
       return Array.isArray(r)
-        ? { ok: true, values: r, gasLeft: gasLimit, steps: 1 }
-        : { ok: false, trap: r.trap, gasLeft: gasLimit, steps: 1 };
+        ? { ok: true, values: r, gasLeft: this.gas, steps: 1 }
+        : { ok: false, trap: r.trap, gasLeft: this.gas, steps: 1 };
     }
     this.startCall(f, args, gasLimit);
     this.statusCode = this.run(Number.POSITIVE_INFINITY);
@@ -208,6 +256,7 @@ export class Interpreter {
     this.gas = gasLimit;
     this.steps = 0;
     this.growRefusedByMachineLimit = false;
+    this.revertCodeValue = 0;
     this.statusCode = RUNNING;
     this.resultTypes = type.results;
     const h = this.hasher;
@@ -246,6 +295,34 @@ export class Interpreter {
   /** Instructions executed by the call in progress (or the last one). */
   get stepCount(): number {
     return this.steps;
+  }
+
+  /** The code the engine passed to optio.revert, when the status is the trap "revert" (else 0). */
+  get revertCode(): number {
+    return this.revertCodeValue;
+  }
+
+  /**
+   * Read-only view of the registers, arrays and hasher for the one-step proof generator
+   * (vm/proof/stepProof.ts). Hashes first, so the hasher's links and levels are current.
+   */
+  proofView(): MachineView {
+    this.hash();
+    return {
+      pc: this.pc,
+      sp: this.sp >> 1,
+      fp: this.fp >> 1,
+      used: this.used,
+      depth: this.depth,
+      gas: this.gas,
+      stack: this.stack,
+      frames: this.frames,
+      globals: this.globals,
+      memory: this.memory,
+      table: this.table,
+      globalState: this.globalState,
+      hasher: this.hasher as MachineHasher,
+    };
   }
 
   /** Program counter (the next instruction to run). */
@@ -357,6 +434,7 @@ export class Interpreter {
         this.steps,
         this.statusCode,
         this.growRefusedByMachineLimit ? 1 : 0,
+        this.revertCodeValue,
       ),
       stack: this.stack.slice(0, this.sp),
       frames: this.frames.slice(0, 3 * this.depth),
@@ -372,6 +450,7 @@ export class Interpreter {
     const r = snap.regs;
     [this.pc, this.sp, this.fp, this.depth, this.used, this.gas, this.steps, this.statusCode] = r;
     this.growRefusedByMachineLimit = r[8] === 1;
+    this.revertCodeValue = r[9] ?? 0;
     this.stack.set(snap.stack);
     this.frames.set(snap.frames);
     this.globals.set(snap.globals);
@@ -418,10 +497,20 @@ export class Interpreter {
         globals: this.globals,
         memory: this.memory,
         tableSize: this.table.length,
+        revertCode: this.revertCodeValue,
       },
       this.globalState,
       this.globalStateVersion,
     );
+  }
+
+  /**
+   * The preimage of `hash()` now: 0x10 || status word || value-stack hash || frame-stack hash ||
+   * globals root || memory root || code root || table root || global-state hash (257 bytes, a copy).
+   */
+  hashPreimage(): Uint8Array {
+    this.hash();
+    return this.hasher!.lastPreimage();
   }
 
   /** Read global `i` as a Value. */
@@ -476,8 +565,11 @@ export class Interpreter {
     const base = this.sp - 2 * n;
     const args: Value[] = [];
     for (let i = 0; i < n; i++) args.push(this.valueAt(base + 2 * i, type.params[i]));
-    const r = this.hosts[index](args);
-    if (!Array.isArray(r)) return TRAPS.indexOf(r.trap);
+    const r = this.hosts[index](args, this.hostContext);
+    if (!Array.isArray(r)) {
+      if (r.trap === "revert") this.revertCodeValue = (r.code ?? 0) >>> 0;
+      return TRAPS.indexOf(r.trap);
+    }
     this.sp = base;
     for (const [i, t] of type.results.entries()) this.pushValue(r[i], t);
     return -1;
@@ -623,8 +715,12 @@ export class Interpreter {
           }
           if (f < m.imports.length) {
             this.sp = t;
+            this.gas = gas;
             const r = this.callHost(f);
+            gas = this.gas;
             if (r >= 0) {
+              // Out of gas in a host call executes nothing: like a block's, it is not a step.
+              if (r === TrapCode.OUT_OF_GAS) steps--;
               status = r;
               break loop;
             }
@@ -645,8 +741,12 @@ export class Interpreter {
         }
         case Op.CALL_HOST: {
           this.sp = t;
+          this.gas = gas;
           const r = this.callHost(A[pc]);
+          gas = this.gas;
           if (r >= 0) {
+            // Out of gas in a host call executes nothing: like a block's, it is not a step.
+            if (r === TrapCode.OUT_OF_GAS) steps--;
             status = r;
             break loop;
           }

@@ -1,7 +1,7 @@
 import { type DecodeOptions, decodeModule } from "./decode.ts";
 import { LinkError } from "./errors.ts";
 import type { FlatModule } from "./FlatModule.ts";
-import type { HostFunction, Value } from "./Interpreter.ts";
+import type { HostContext, HostFunction, Value } from "./Interpreter.ts";
 import { lowerModule } from "./lower.ts";
 import { METER_EXPORTS, METER_TRAP, meterModule } from "./meterModule.ts";
 import type { Trap } from "./Trap.ts";
@@ -21,12 +21,22 @@ interface MutableGlobal<T> {
 }
 
 /** A host function's refusal, thrown through V8 and turned back into a trap. */
-class HostTrap extends Error {
+class HostTrapError extends Error {
   readonly trap: Trap;
-  constructor(trap: Trap) {
+  readonly code: number;
+  constructor(trap: Trap, code: number) {
     super(trap);
     this.trap = trap;
+    this.code = code;
   }
+}
+
+const EMPTY_MEMORY = new Uint8Array(0);
+
+/** The initial state a reused instance goes back to (see `saveInitialState`). */
+interface InitialState {
+  readonly memory: Uint8Array;
+  readonly globals: readonly { readonly global: MutableGlobal<Value>; readonly value: Value }[];
 }
 
 /**
@@ -36,15 +46,46 @@ class HostTrap extends Error {
  */
 export class JitRunner {
   readonly flat: FlatModule;
-  private readonly instance: WasmInstance;
-  private readonly gas: MutableGlobal<bigint>;
-  private readonly trapFlag: MutableGlobal<number>;
-  private readonly depth: MutableGlobal<number>;
-  private readonly used: MutableGlobal<number>;
-  private readonly lastIndirect: MutableGlobal<number>;
+  private instance!: WasmInstance;
+  private gas!: MutableGlobal<bigint>;
+  private trapFlag!: MutableGlobal<number>;
+  private depth!: MutableGlobal<number>;
+  private used!: MutableGlobal<number>;
+  private lastIndirect!: MutableGlobal<number>;
+  private memoryObject: { readonly buffer: ArrayBuffer } | undefined;
+  private memoryBuffer: ArrayBuffer | undefined;
+  private memoryBytes = EMPTY_MEMORY;
+  private revertCodeValue = 0;
+  private initial: InitialState | undefined;
+  /** Handed to host functions: V8's memory and the gas global. */
+  readonly hostContext: HostContext;
 
-  private constructor(flat: FlatModule, instance: WasmInstance) {
+  private constructor(
+    flat: FlatModule,
+    private readonly compiled: object,
+    private readonly v8Imports: Record<string, Record<string, WasmExportValue>>,
+  ) {
     this.flat = flat;
+    const self = this;
+    this.hostContext = {
+      get memory() {
+        return self.memory;
+      },
+      get gasLeft() {
+        return Number(self.gas.value);
+      },
+      useGas(gas: number): boolean {
+        const left = self.gas.value;
+        const cost = BigInt(gas);
+        if (left < cost) return false;
+        self.gas.value = left - cost;
+        return true;
+      },
+      wrote(): void {},
+    };
+  }
+
+  private attach(instance: WasmInstance): void {
     this.instance = instance;
     const g = <T>(key: string) => instance.exports[key] as unknown as MutableGlobal<T>;
     this.gas = g(METER_EXPORTS.gas);
@@ -52,6 +93,66 @@ export class JitRunner {
     this.depth = g(METER_EXPORTS.depth);
     this.used = g(METER_EXPORTS.used);
     this.lastIndirect = g(METER_EXPORTS.lastIndirect);
+    this.memoryObject = instance.exports[METER_EXPORTS.memory] as { buffer: ArrayBuffer } | undefined;
+    this.memoryBuffer = undefined;
+    this.memoryBytes = EMPTY_MEMORY;
+  }
+
+  /** The instance's linear memory as bytes (a new view after a memory.grow); empty without a memory. */
+  get memory(): Uint8Array {
+    const m = this.memoryObject;
+    if (m === undefined) return EMPTY_MEMORY;
+    const b = m.buffer;
+    if (b !== this.memoryBuffer) {
+      this.memoryBuffer = b;
+      this.memoryBytes = new Uint8Array(b);
+    }
+    return this.memoryBytes;
+  }
+
+  /** The code the engine passed to optio.revert, when the last call trapped "revert" (else 0). */
+  get revertCode(): number {
+    return this.revertCodeValue;
+  }
+
+  /**
+   * Remember the instance's current memory and mutable globals as its initial
+   * state, for `resetToInitialState` (a transaction runner calls this once,
+   * right after instantiation, so each transaction starts from a fresh instance's state).
+   */
+  saveInitialState(): void {
+    const globals: { global: MutableGlobal<Value>; value: Value }[] = [];
+    for (const [key, v] of Object.entries(this.instance.exports)) {
+      if (!key.startsWith(METER_EXPORTS.globalPrefix)) continue;
+      const global = v as unknown as MutableGlobal<Value>;
+      globals.push({ global, value: global.value });
+    }
+    this.initial = { memory: this.memory.slice(), globals };
+  }
+
+  /**
+   * Put the instance back in the state `saveInitialState` saved: memory bytes and
+   * mutable globals are copied back; a memory that grew cannot shrink (a
+   * WebAssembly.Memory only grows), so then the compiled module is instantiated
+   * again (its start function reruns, deterministically) and the bytes copied in.
+   */
+  resetToInitialState(): void {
+    const init = this.initial;
+    if (init === undefined) throw new LinkError("resetToInitialState: saveInitialState was never called");
+    if (this.memory.length !== init.memory.length) {
+      const instance = new webAssembly.Instance(this.compiled, this.v8Imports);
+      this.attach(instance);
+      const globals: { global: MutableGlobal<Value>; value: Value }[] = [];
+      for (const { value } of init.globals) globals.push({ global: { value }, value });
+      let k = 0;
+      for (const [key, v] of Object.entries(instance.exports)) {
+        if (key.startsWith(METER_EXPORTS.globalPrefix))
+          globals[k++].global = v as unknown as MutableGlobal<Value>;
+      }
+      this.initial = { memory: init.memory, globals };
+    }
+    this.memory.set(this.initial!.memory);
+    for (const g of this.initial!.globals) g.global.value = g.value;
   }
 
   /** Load (decode, validate, lower: throws a VmError if refused), meter, compile and instantiate. */
@@ -64,19 +165,22 @@ export class JitRunner {
     const flat = lowerModule(validateModule(module));
     const metered = meterModule(bytes, module, flat);
     const v8Imports: Record<string, Record<string, WasmExportValue>> = {};
+    const compiled = new webAssembly.Module(metered);
+    const runner = new JitRunner(flat, compiled, v8Imports);
+    const ctx = runner.hostContext;
     for (const imp of module.imports) {
       const host = imports[`${imp.module}.${imp.name}`];
       if (host === undefined) throw new LinkError(`missing import ${imp.module}.${imp.name}`);
       v8Imports[imp.module] ??= {};
       v8Imports[imp.module][imp.name] = (...args: Value[]) => {
-        const r = host(args);
-        if (!Array.isArray(r)) throw new HostTrap(r.trap);
+        const r = host(args, ctx);
+        if (!Array.isArray(r)) throw new HostTrapError(r.trap, r.trap === "revert" ? (r.code ?? 0) >>> 0 : 0);
         return r.length === 0 ? undefined : r.length === 1 ? r[0] : r;
       };
     }
     try {
-      const instance = new webAssembly.Instance(new webAssembly.Module(metered), v8Imports);
-      return { ok: true, instance: new JitRunner(flat, instance) };
+      runner.attach(new webAssembly.Instance(compiled, v8Imports));
+      return { ok: true, instance: runner };
     } catch (e) {
       const trap = jitTrap(e);
       if (trap === undefined) throw e;
@@ -96,6 +200,7 @@ export class JitRunner {
     this.trapFlag.value = METER_TRAP.NONE;
     this.depth.value = 0;
     this.used.value = 0;
+    this.revertCodeValue = 0;
     const fn = this.instance.exports[name] as (...a: Value[]) => unknown;
     try {
       const r = fn(
@@ -111,6 +216,7 @@ export class JitRunner {
       else if (flag === METER_TRAP.STACK_EXHAUSTED) trap = "call stack exhausted";
       else trap = jitTrap(err, this);
       if (trap === undefined) throw err;
+      if (err instanceof HostTrapError) this.revertCodeValue = err.code;
       return { ok: false, trap, gasLeft: Number(this.gas.value) };
     }
   }
@@ -131,7 +237,7 @@ export class JitRunner {
 
 /** The machine trap a V8 error stands for, or undefined if it is not a trap. */
 function jitTrap(e: unknown, runner?: JitRunner): Trap | undefined {
-  if (e instanceof HostTrap) return e.trap;
+  if (e instanceof HostTrapError) return e.trap;
   // V8's own stack guard: the machine's limits should be reached first (see docs/machine.md).
   if (e instanceof RangeError && /call stack/i.test(e.message)) return "call stack exhausted";
   if (!(e instanceof webAssembly.RuntimeError)) return undefined;

@@ -19,6 +19,8 @@ export const TRAPS = [
   "out of profile",
   /** Instantiation: an element or data segment does not fit its table or memory. */
   "out of bounds table access",
+  /** The engine called optio.revert: the transaction ends reverted, with the code as its reason. */
+  "revert",
 ] as const;
 
 export type Trap = (typeof TRAPS)[number];
@@ -37,4 +39,5 @@ export const TrapCode = {
   HOST: 9,
   OUT_OF_PROFILE: 10,
   TABLE_OUT_OF_BOUNDS: 11,
+  REVERT: 12,
 } as const;

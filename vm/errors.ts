@@ -56,3 +56,8 @@ export class LimitError extends VmError {
 export class LinkError extends VmError {
   override name = "LinkError";
 }
+
+/** A transaction the machine cannot run as given (input too long, a batch context field out of range, ...). */
+export class TransactionInputError extends VmError {
+  override name = "TransactionInputError";
+}

@@ -9,6 +9,8 @@ import { Domain, hashTaggedInto, keccak256 } from "../protocol/index.ts";
 import { encodeInstruction, INSTRUCTION_BYTES } from "./encodeInstruction.ts";
 import type { FlatModule } from "./FlatModule.ts";
 import { MAX_CALL_DEPTH, MAX_VALUE_STACK } from "./params.ts";
+import { hostId } from "./proof/hostIds.ts";
+import { TrapCode } from "./Trap.ts";
 
 /** Leaves of 32 bytes over MAX_MEMORY_PAGES pages of 64 KiB: 2^19 leaves. */
 export const MEMORY_TREE_DEPTH = 19;
@@ -84,6 +86,22 @@ export class MerkleTree {
       if (this.dirty.length > 0) this.update(leaves);
     }
     return this.depth === 0 ? leaves.subarray(0, WORD) : this.levels[this.depth].subarray(0, WORD);
+  }
+
+  /**
+   * Siblings of leaf i, leaf level first, for a one-step proof (read-only). Valid right after
+   * `root(leaves)` with the same `leaves`, before any further write.
+   */
+  proof(i: number, leaves: Uint8Array): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (let k = 0; k < this.depth; k++) {
+      const level = k === 0 ? leaves : this.levels[k];
+      const j = Math.floor(i / 2 ** k) ^ 1;
+      out.push(
+        (j + 1) * WORD <= level.length ? level.slice(j * WORD, j * WORD + WORD) : this.zero[k].slice(),
+      );
+    }
+    return out;
   }
 
   private count(k: number, n = this.n): number {
@@ -183,7 +201,7 @@ export function codeRoot(code: FlatModule): Uint8Array {
 /**
  * Table leaf of slot i: byte 0 = 1 (present), 1..4 function index, 5..8 its
  * signature id, 9..12 its entry pc (0xffffffff for an imported function),
- * big-endian; an empty slot is the zero word.
+ * 13 an import's host id (proof/hostIds.ts), big-endian; an empty slot is the zero word.
  */
 export function tableRoot(code: FlatModule, table: Int32Array): Uint8Array {
   const leaves = new Uint8Array(table.length * WORD);
@@ -195,6 +213,8 @@ export function tableRoot(code: FlatModule, table: Int32Array): Uint8Array {
     view.setUint32(i * WORD + 1, f);
     view.setInt32(i * WORD + 5, code.funcSigId[f]);
     view.setInt32(i * WORD + 9, code.funcEntry[f]);
+    // An import's slot names its host function (docs/machine.md, "Host calls").
+    if (f < code.imports.length) view.setUint8(i * WORD + 13, hostId(code.imports[f].module, code.imports[f].name));
   }
   return merkleRoot(Domain.TABLE_NODE, TABLE_TREE_DEPTH, leaves);
 }
@@ -219,6 +239,12 @@ export class HashChain {
   /** Items from index i up may have changed. */
   touch(i: number): void {
     if (i < this.valid) this.valid = Math.max(i, 0);
+  }
+
+  /** The link H_i (read-only, for one-step proofs): valid for i up to n right after `root(n, ...)`. */
+  link(i: number): Uint8Array {
+    if (i > this.valid) throw new Error(`internal: chain link ${i} is not hashed yet (${this.valid} are)`);
+    return this.prefix.slice(i * WORD, i * WORD + WORD);
   }
 
   /** The hash of items 0..n-1; `fill(i, word)` writes item i's 32-byte word. */
@@ -283,6 +309,8 @@ export interface MachineParts {
   globals: Int32Array;
   memory: Uint8Array;
   tableSize: number;
+  /** The engine's code when the trap is "revert" (status word bytes 2–5), else 0. */
+  revertCode: number;
 }
 
 /** The global-state inputs (32 bytes each) the machine holds for the host interface. */
@@ -290,6 +318,20 @@ export interface GlobalStateInputs {
   stateRoot: Uint8Array;
   inputHash: Uint8Array;
   batchContext: Uint8Array;
+}
+
+/**
+ * keccak(0x17 || stateRoot || inputHash || batchContext || gasWord): the global
+ * state hash, the last part of the machine hash (gasWord = gas left as u64 in the last 8 bytes).
+ */
+export function hashGlobalState(inputs: GlobalStateInputs, gasLeft: number): Uint8Array {
+  const p = new Uint8Array(1 + 4 * WORD);
+  p[0] = Domain.GLOBAL_STATE;
+  p.set(inputs.stateRoot, 1);
+  p.set(inputs.inputHash, 1 + WORD);
+  p.set(inputs.batchContext, 1 + 2 * WORD);
+  new DataView(p.buffer).setBigUint64(1 + 4 * WORD - 8, BigInt(gasLeft));
+  return keccak256(p);
 }
 
 /** Incremental hasher of one interpreter's state. */
@@ -340,6 +382,11 @@ export class MachineHasher {
     return this.gsHash;
   }
 
+  /** The 257-byte preimage of the last hash() (read-only copy, for one-step proofs): tag, status word, 8 parts. */
+  lastPreimage(): Uint8Array {
+    return this.pre.slice();
+  }
+
   hash(m: MachineParts, inputs: GlobalStateInputs, version: number): Uint8Array {
     const p = this.pre;
     p.fill(0, 1);
@@ -347,6 +394,7 @@ export class MachineHasher {
     // status word
     p[1] = m.status;
     p[2] = m.trap;
+    if (m.trap === TrapCode.REVERT) v.setUint32(3, m.revertCode);
     const live = m.status === Status.RUNNING || m.status === Status.HALTED;
     if (live) {
       v.setInt32(3, m.pc);

@@ -19,6 +19,10 @@ export const METER_EXPORTS = {
   lastIndirect: "__optio_last_indirect",
   /** The funcref table, if the module has one. */
   table: "__optio_table",
+  /** The linear memory, if the module has one: host functions read and write it. */
+  memory: "__optio_memory",
+  /** Prefix of the module's own mutable globals, exported as `__optio_global_<index>` so a transaction can reset them. */
+  globalPrefix: "__optio_global_",
 } as const;
 
 /** Values of the trap global. */
@@ -170,6 +174,10 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
     [...name(METER_EXPORTS.used), 3, ...u32(G_USED)],
     [...name(METER_EXPORTS.lastIndirect), 3, ...u32(G_LAST)],
     ...(module.table !== undefined ? [[...name(METER_EXPORTS.table), 1, 0]] : []),
+    ...(module.memory !== undefined ? [[...name(METER_EXPORTS.memory), 2, 0]] : []),
+    ...module.globals.flatMap((g, i) =>
+      g.mutable ? [[...name(`${METER_EXPORTS.globalPrefix}${i}`), 3, ...u32(i)]] : [],
+    ),
   ];
   const emit = (id: number, payload: number[]) => out.push(id, ...u32(payload.length), ...payload);
   const vector = (items: readonly (readonly number[])[]) => [...u32(items.length), ...items.flat()];

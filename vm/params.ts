@@ -60,3 +60,40 @@ export const GAS_HOST_CALL = 100;
 export const GAS_ENTER = 2;
 /** enter: per declared (non-parameter) local zeroed. */
 export const GAS_ENTER_PER_LOCAL = 1;
+
+// ---------------------------------------------------------------- host interface (docs/machine.md, "Host interface")
+
+/** input_read: copy one 32-byte word of the input (unit: gas, on top of GAS_HOST_CALL). */
+export const GAS_INPUT_READ = 10;
+/** state_read: one state-tree read (a proof of up to ~21 hashes for the prover). */
+export const GAS_STATE_READ = 200;
+/** state_write: one state-tree write (the root after it is recomputed). */
+export const GAS_STATE_WRITE = 1_000;
+/** ecrecover: one secp256k1 public-key recovery (L1 charges 3,000 for its precompile). */
+export const GAS_ECRECOVER = 3_000;
+/** keccak: fixed part. */
+export const GAS_KECCAK = 30;
+/** keccak: per 32-byte word of input, rounded up (L1's own rate). */
+export const GAS_KECCAK_WORD = 6;
+/**
+ * Gas of one L2 transaction (unit: gas). Every step but a br_table entry and a
+ * return costs at least 1, so a transaction runs at most MAX_TX_STEPS steps;
+ * 20 M steps hashed at ~300 k steps/s is about a minute of prover work, which
+ * bounds the worst dispute, while a matching transaction with a few fills,
+ * signature checks and state writes needs well under 1 M.
+ */
+export const TX_GAS_LIMIT = 10_000_000;
+/** Most steps of one transaction: bounds the step-level bisection (2 per gas, see TX_GAS_LIMIT). */
+export const MAX_TX_STEPS = 2 * TX_GAS_LIMIT;
+/**
+ * Largest transaction input (unit: bytes). A one-step proof of input_read
+ * carries the whole input (its hash is a plain keccak), so this bounds that
+ * proof's calldata; a signed order is a few hundred bytes.
+ */
+export const MAX_INPUT_BYTES = 4_096;
+/**
+ * Largest keccak host call (unit: bytes). Its one-step proof opens every
+ * memory leaf of the range (33 leaves at most), and EIP-712 struct hashes of
+ * orders are a few hundred bytes.
+ */
+export const MAX_KECCAK_BYTES = 1_024;
