@@ -7,12 +7,25 @@ export {
   LinkError,
   MalformedModuleError,
   OutOfProfileError,
+  TransactionInputError,
   VmError,
 } from "./errors.ts";
 export type { FlatModule } from "./FlatModule.ts";
 export { FLAT_CONTROL_NAMES, gasCost, Op } from "./flatOps.ts";
 export {
+  type BatchContext,
+  ContextField,
+  checkBatchContext,
+  contextField,
+  encodeBatchContext,
+} from "./host/BatchContext.ts";
+export { ecrecover } from "./host/ecrecover.ts";
+export { inputHash } from "./host/inputHash.ts";
+export { HOST_MODULE, type HostState, type HostTransaction, optioImports } from "./host/optioImports.ts";
+export {
+  type HostContext,
   type HostFunction,
+  type HostTrap,
   type InstantiateResult,
   Interpreter,
   type MachineSnapshot,
@@ -20,6 +33,7 @@ export {
   type RunResult,
   type Value,
 } from "./Interpreter.ts";
+export { type InitialMachineParts, initialMachineHash, initialMachineParts } from "./initialMachineParts.ts";
 export { type JitInstantiateResult, type JitResult, JitRunner } from "./JitRunner.ts";
 export { loadModule } from "./loadModule.ts";
 export { lowerModule } from "./lower.ts";
@@ -30,6 +44,7 @@ export {
   GLOBALS_TREE_DEPTH,
   type GlobalStateInputs,
   HashChain,
+  hashGlobalState,
   MEMORY_TREE_DEPTH,
   MerkleTree,
   merkleRoot,
@@ -40,12 +55,23 @@ export {
   zeroHashes,
 } from "./machineHash.ts";
 export { METER_EXPORTS, METER_TRAP, meterModule } from "./meterModule.ts";
+export { ProvableTransaction, type ProvableTransactionRequest } from "./ProvableTransaction.ts";
 export * as params from "./params.ts";
 export { InvalidProofError, ProofFault, type ProofFaultReason } from "./proof/InvalidProofError.ts";
 export type { MachineView } from "./proof/MachineView.ts";
 export { nextStepProof, type StepVector, stepProof, UnprovableStepError } from "./proof/stepProof.ts";
 export { type StepCall, type StepVectorOptions, stepVectorHex, stepVectors } from "./proof/stepVectors.ts";
 export { verifyStep } from "./proof/verifyStep.ts";
+export { ProvableState, type StateProofSource, StateSourceError } from "./state/ProvableState.ts";
+export {
+  EMPTY_STATE,
+  keyString,
+  StateOverlay,
+  type StateReader,
+  type StateWrite,
+} from "./state/StateOverlay.ts";
+export type { TransactionOutcome, TransactionRequest, TransactionResult } from "./Transaction.ts";
+export { ENGINE_ENTRY, type FastTransactionRequest, TransactionRunner } from "./TransactionRunner.ts";
 export { TRAPS, type Trap } from "./Trap.ts";
 export { type ValidatedModule, validateModule } from "./validate.ts";
 export type { FuncType, ValType, WasmModule } from "./WasmModule.ts";
