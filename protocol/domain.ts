@@ -11,6 +11,21 @@ export const Domain = {
   STATE_KEY: 0x03,
   /** keccak(0x04 || transaction bytes): a transaction's hash, the machine's input hash and the inbox's leaf. */
   TRANSACTION: 0x04,
+  // 0x05-0x0f: the rollup contracts (docs/protocol.md, "Batches" to "Outbox").
+  /** keccak(0x05 || left || right): a node of a batch's transaction Merkle tree. */
+  BATCH_NODE: 0x05,
+  /** keccak(0x06 || txRoot || seqCount || delayedBefore || delayedAfter || txsBefore || timestamp): a batch. */
+  BATCH: 0x06,
+  /** keccak(0x07 || previous || queuedAt || transaction hash): one link of the delayed-inbox accumulator. */
+  DELAYED: 0x07,
+  /** keccak(0x08 || parent || stateRoot || outboxRoot || batchEnd || txEnd || delayedEnd): an assertion. */
+  ASSERTION: 0x08,
+  /** keccak(0x09 || recipient || amount): an outbox leaf (one withdrawal). */
+  WITHDRAWAL: 0x09,
+  /** keccak(0x0a || left || right): a node of the outbox (withdrawal) Merkle tree. */
+  OUTBOX_NODE: 0x0a,
+  /** keccak(0x0b || lo || hi || values): a bisection move's commitment. */
+  BISECTION: 0x0b,
   // 0x10-0x2f: the machine (docs/machine.md, "Machine state hash").
   /** keccak(0x10 || status word || 8 part hashes): the machine-state hash. */
   MACHINE_STATE: 0x10,

@@ -8,6 +8,58 @@ export {
   UnknownRootError,
 } from "./errors.ts";
 export { hashTagged, hashTaggedInto, keccak256, keccak256Reference } from "./keccak.ts";
+export { type AssertionData, assertionHash } from "./rollup/assertion.ts";
+export {
+  type BatchHeader,
+  batchHash,
+  batchTransactionProof,
+  batchTransactionRoot,
+  decodeBatch,
+  encodeBatch,
+  MAX_BATCH_TRANSACTION_BYTES,
+  transactionHash,
+  verifyBatchTransaction,
+} from "./rollup/batch.ts";
+export {
+  bisectionCommitment,
+  bisectionMoves,
+  bisectionValues,
+  disputeMoves,
+  partBoundaries,
+  partCount,
+  pickPart,
+} from "./rollup/bisection.ts";
+export {
+  cancelAllMessage,
+  DelayedKind,
+  delayedAccumulate,
+  delayedAccumulator,
+  depositMessage,
+  withdrawalRequestMessage,
+} from "./rollup/delayed.ts";
+export { InvalidBisectionError, MalformedBatchError, MalformedMerkleProofError } from "./rollup/errors.ts";
+export {
+  batchContext,
+  gasWord,
+  globalStateHash,
+  type InitialMachine,
+  initialMachineOpening,
+  type MachineOpening,
+  machineHashOf,
+  Origin,
+  rootAfterTransaction,
+} from "./rollup/machine.ts";
+export { depthFor, merkleProof, merkleRoot, rootFromProof } from "./rollup/merkle.ts";
+export {
+  OUTBOX_ROOT_KEY,
+  OUTBOX_ROOT_LOGICAL_KEY,
+  OUTBOX_TREE_DEPTH,
+  outboxProof,
+  outboxRoot,
+  type Withdrawal,
+  withdrawalLeaf,
+} from "./rollup/outbox.ts";
+export { DEVNET_PARAMS, PUBLIC_PARAMS, type RollupParams } from "./rollup/params.ts";
 export { bitAt, leafHash, nodeHash, stateKey, ZERO } from "./smt/hash.ts";
 export {
   computeRoot,

@@ -1,0 +1,28 @@
+import { Domain } from "../domain.ts";
+import { hashFields } from "./tagged.ts";
+
+/** What an assertion claims (docs/protocol.md, "Assertions"); counts are u64 as numbers. */
+export interface AssertionData {
+  parent: Uint8Array;
+  stateRoot: Uint8Array;
+  outboxRoot: Uint8Array;
+  /** Batches covered after it (it covers parent.batchEnd .. batchEnd - 1). */
+  batchEnd: number;
+  /** Transactions executed after it, from genesis. */
+  txEnd: number;
+  /** Delayed messages consumed after it. */
+  delayedEnd: number;
+}
+
+/** keccak(0x08 || parent || stateRoot || outboxRoot || batchEnd || txEnd || delayedEnd): the assertion's id. */
+export function assertionHash(a: AssertionData): Uint8Array {
+  return hashFields(
+    Domain.ASSERTION,
+    a.parent,
+    a.stateRoot,
+    a.outboxRoot,
+    { u64: a.batchEnd },
+    { u64: a.txEnd },
+    { u64: a.delayedEnd },
+  );
+}
