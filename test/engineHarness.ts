@@ -70,6 +70,7 @@ export class EngineHarness {
     | { input: Uint8Array; context: BatchContext; written: Map<string, [Uint8Array, Uint8Array]> }
     | undefined;
   private readonly jit: JitRunner;
+  private flat: ReturnType<typeof loadModule> | undefined;
   private readonly imports: Record<string, ReturnType<typeof optioImports>[string]>;
 
   constructor(readonly kind: RunnerKind = "jit") {
@@ -130,7 +131,8 @@ export class EngineHarness {
         if (r.ok) code = Number(r.values[0]) >>> 0;
         else trap = r.trap;
       } else {
-        const inst = Interpreter.instantiate(loadModule(ENGINE_WASM), this.imports);
+        this.flat ??= loadModule(ENGINE_WASM);
+        const inst = Interpreter.instantiate(this.flat, this.imports);
         if (!inst.ok) throw new Error(`engine instantiation trapped: ${inst.trap}`);
         const r = inst.instance.invoke("main", [], TX_GAS_LIMIT);
         ok = r.ok;

@@ -1,0 +1,162 @@
+/**
+ * Random engine transaction sequences for property tests, replay tests and the benchmark:
+ * orders of every kind from 8 traders in 2 markets, cancels, deposits, withdrawals,
+ * transfers, oracle moves (with crashes and spikes) and time passing.
+ */
+import fc from "fast-check";
+import { expect } from "vitest";
+import { Outcome } from "../protocol/engine/index.ts";
+import { EngineHarness, TestExchange, testAccount } from "./engineHarness.ts";
+
+export const TRADERS = Array.from({ length: 8 }, (_, i) => testAccount(100 + i));
+export const MARKETS = 2;
+const TICK = 10_000n;
+const LOT = 100_000n;
+
+export type Action =
+  | {
+      k: "order";
+      who: number;
+      sub: number;
+      m: number;
+      side: number;
+      off: number;
+      lots: number;
+      tif: number;
+      ro: boolean;
+    }
+  | { k: "cancel"; who: number; sub: number; m: number; id: number }
+  | { k: "cancelAll"; who: number; sub: number; m: number }
+  | { k: "deposit"; who: number; sub: number; amount: number }
+  | { k: "withdraw"; who: number; sub: number; amount: number }
+  | { k: "transfer"; who: number; from: number; to: number; amount: number }
+  | { k: "price"; u: number; move: number }
+  | { k: "time"; dt: number };
+
+const who = fc.nat(TRADERS.length - 1);
+const sub = fc.nat(1);
+const market = fc.nat(MARKETS - 1);
+export const action: fc.Arbitrary<Action> = fc.oneof(
+  {
+    weight: 12,
+    arbitrary: fc.record({
+      k: fc.constant("order" as const),
+      who,
+      sub,
+      m: market,
+      side: fc.nat(1),
+      off: fc.integer({ min: -20, max: 20 }),
+      lots: fc.integer({ min: 1, max: 3_000 }),
+      tif: fc.nat(3),
+      ro: fc.boolean(),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ k: fc.constant("cancel" as const), who, sub, m: market, id: fc.nat(400) }),
+  },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant("cancelAll" as const), who, sub, m: market }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant("deposit" as const),
+      who,
+      sub,
+      amount: fc.integer({ min: 1, max: 5e10 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant("withdraw" as const),
+      who,
+      sub,
+      amount: fc.integer({ min: 1, max: 5e10 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("transfer" as const),
+      who,
+      from: sub,
+      to: sub,
+      amount: fc.integer({ min: 1, max: 5e10 }),
+    }),
+  },
+  // Price moves in per mille of the price, with crashes (-60%) and spikes.
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant("price" as const),
+      u: fc.nat(MARKETS - 1),
+      move: fc.oneof(fc.integer({ min: -30, max: 30 }), fc.constantFrom(-600, 500)),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant("time" as const), dt: fc.integer({ min: 1, max: 120 }) }),
+  },
+);
+
+/** Sets up two markets on two underlyings and funds every trader. */
+export function propertyExchange(h = new EngineHarness()): { x: TestExchange; prices: bigint[] } {
+  const x = new TestExchange(h);
+  x.setup();
+  expect(x.setUnderlying(1n).code).toBe(Outcome.OK);
+  expect(x.setPrice(1n, 2_000_000_000n).code).toBe(Outcome.OK);
+  expect(
+    x.setMarket(1n, { underlying: 1n, initialMarginPpm: 200_000n, maintenanceMarginPpm: 100_000n }).code,
+  ).toBe(Outcome.OK);
+  for (const t of TRADERS) x.deposit(t.address, 20_000_000_000n);
+  return { x, prices: [100_000_000n, 2_000_000_000n] };
+}
+
+/** Runs one action; returns its outcome code. */
+export function runAction(x: TestExchange, prices: bigint[], a: Action): number {
+  const t = (i: number) => TRADERS[i].address;
+  switch (a.k) {
+    case "order": {
+      const mid = prices[a.m] - (prices[a.m] % TICK);
+      const price = mid + BigInt(a.off) * TICK * (a.m === 0 ? 10n : 100n);
+      if (price <= 0n) return -1;
+      return x.order(t(a.who), a.side, price, BigInt(a.lots) * LOT, {
+        tif: a.tif,
+        reduceOnly: a.ro && a.lots % 4 === 0,
+        market: BigInt(a.m),
+        subaccount: BigInt(a.sub),
+      }).code;
+    }
+    case "cancel":
+      return x.send(t(a.who), "CANCEL", {
+        market: BigInt(a.m),
+        subaccount: BigInt(a.sub),
+        orderId: BigInt(a.id),
+      }).code;
+    case "cancelAll":
+      return x.send(t(a.who), "CANCEL_ALL", { market: BigInt(a.m), subaccount: BigInt(a.sub) }).code;
+    case "deposit":
+      return x.deposit(t(a.who), BigInt(a.amount), a.sub).code;
+    case "withdraw":
+      return x.send(t(a.who), "WITHDRAW", { subaccount: BigInt(a.sub), amount: BigInt(a.amount) }).code;
+    case "transfer":
+      return x.send(t(a.who), "TRANSFER", {
+        fromSubaccount: BigInt(a.from),
+        toSubaccount: BigInt(a.to),
+        amount: BigInt(a.amount),
+      }).code;
+    case "price": {
+      const p = prices[a.u] + (prices[a.u] * BigInt(a.move)) / 1000n;
+      if (p <= TICK) return -1;
+      prices[a.u] = p;
+      // Reports carry the batch time: one second passes so the report is newer than the last.
+      x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + 1n };
+      return x.setPrice(BigInt(a.u), p).code;
+    }
+    case "time":
+      x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + BigInt(a.dt) };
+      return 0;
+  }
+}
+
+export const actionSequence = (n: number) => fc.array(action, { minLength: n, maxLength: n });
