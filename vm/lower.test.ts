@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Op } from "./flatOps.ts";
 import { loadModule } from "./loadModule.ts";
 import { GAS_BASE, GAS_BR_TABLE, GAS_BRANCH, GAS_ENTER, GAS_ENTER_PER_LOCAL } from "./params.ts";
+import { hostId, NOT_A_HOST } from "./proof/hostIds.ts";
 import { buildModule, i32, i32c } from "./testing/wasmBuilder.ts";
 
 const lowerOne = (params: number[], results: number[], body: number[], locals: number[] = []) =>
@@ -107,8 +108,31 @@ describe("lowerModule", () => {
     expect(listing(m).slice(0, 4)).toEqual([
       [Op.ENTER, 0, 0, 0],
       [Op.CALL, 4, 2, 0],
-      [Op.CALL_HOST, 0, 0, 0],
+      [Op.CALL_HOST, 0, NOT_A_HOST, 0], // b = host id: "optio.host" is not a host function
       [Op.RETURN, 0, 0, 0],
     ]);
+  });
+
+  it("test_lowerModule_hostCallsAndGrow_carryTheirProofImmediates", () => {
+    const m = loadModule(
+      buildModule({
+        types: [
+          { params: [i32], results: [] },
+          { params: [], results: [] },
+        ],
+        imports: [{ module: "optio", name: "state_write", type: 0 }],
+        memory: { min: 1, max: 3 },
+        funcs: [{ type: 1, body: [0x41, 0, 0x10, 0, 0x41, 1, 0x40, 0, 0x1a] }],
+      }),
+    );
+    const rows = listing(m);
+    // call_host b = the host id (hostIds.ts); memory.grow a = the memory's maximum in pages.
+    expect(rows.find((r) => r[0] === Op.CALL_HOST)).toEqual([
+      Op.CALL_HOST,
+      0,
+      hostId("optio", "state_write"),
+      0,
+    ]);
+    expect(rows.find((r) => r[0] === 0x40)).toEqual([0x40, 3, 0, 0]);
   });
 });

@@ -2,6 +2,7 @@ import { LimitError } from "./errors.ts";
 import type { FlatModule } from "./FlatModule.ts";
 import { gasCost, Op } from "./flatOps.ts";
 import { MAX_CODE_LENGTH, MAX_MEMORY_PAGES, MAX_TABLE_SIZE, MAX_VALUE_STACK } from "./params.ts";
+import { hostId } from "./proof/hostIds.ts";
 import type { ValidatedModule } from "./validate.ts";
 import type { ConstExpr, FuncType } from "./WasmModule.ts";
 
@@ -39,6 +40,7 @@ export function lowerModule(v: ValidatedModule): FlatModule {
     const f = e.a[pc];
     if (f < nImports) {
       e.ops[pc] = Op.CALL_HOST;
+      e.b[pc] = hostId(m.imports[f].module, m.imports[f].name); // the code root commits to which host function
     } else {
       e.a[pc] = funcEntry[f];
       e.b[pc] = f;

@@ -23,6 +23,10 @@ export const ProofFault = {
   TABLE: "table proof mismatch",
   /** A memory opening does not verify against the memory root. */
   MEMORY: "memory proof mismatch",
+  /** The input witness does not hash to the input hash. */
+  INPUT: "input mismatch",
+  /** The state-tree proof is malformed or does not match the state root. */
+  STATE: "state proof mismatch",
   /** The registers describe no state an honest machine reaches (e.g. a local above the stack top). */
   MALFORMED_STATE: "malformed machine state",
   /** The instruction's opcode is not one of the flat instruction set. */

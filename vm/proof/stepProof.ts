@@ -4,6 +4,16 @@ import type { FlatModule } from "../FlatModule.ts";
 import { Op } from "../flatOps.ts";
 import type { Interpreter } from "../Interpreter.ts";
 import { CODE_TREE_DEPTH, MerkleTree, TABLE_TREE_DEPTH } from "../machineHash.ts";
+import {
+  GAS_ECRECOVER,
+  GAS_INPUT_READ,
+  GAS_KECCAK,
+  GAS_KECCAK_WORD,
+  GAS_STATE_READ,
+  GAS_STATE_WRITE,
+  MAX_KECCAK_BYTES,
+} from "../params.ts";
+import { HOST_PARAMS, hostId } from "./hostIds.ts";
 import { InvalidProofError, ProofFault } from "./InvalidProofError.ts";
 import type { MachineView } from "./MachineView.ts";
 
@@ -29,7 +39,29 @@ export interface StepVector {
   readonly outOfGas: boolean;
 }
 
-/** A step the format cannot prove yet (a host call) or that exists only in conformance testing (a stub). */
+/**
+ * What a host call's proof needs beyond the machine: the transaction input (the
+ * machine holds only its hash) and state-tree proofs at the current state root
+ * (a ProvableTransaction's `state.prove(key)`, encoded).
+ */
+export interface HostWitnesses {
+  readonly input: Uint8Array;
+  /** The encoded proof (protocol/smt encodeProof) of `key` at the machine's current state root. */
+  proveState(key: Uint8Array): Uint8Array;
+}
+
+/** Host id constants (hostIds.ts order). */
+const H = {
+  INPUT_SIZE: 0,
+  INPUT_READ: 1,
+  STATE_READ: 2,
+  STATE_WRITE: 3,
+  ECRECOVER: 4,
+  KECCAK: 5,
+  CONTEXT: 6,
+} as const;
+
+/** A step that cannot be proven: a call into a conformance stub, a non-optio import, or missing host witnesses. */
 export class UnprovableStepError extends InvalidProofError {
   override name = "UnprovableStepError";
 }
@@ -97,6 +129,8 @@ function tableTree(code: FlatModule, table: Int32Array): { tree: MerkleTree; lea
       view.setUint32(i * WORD + 1, f);
       view.setInt32(i * WORD + 5, code.funcSigId[f]);
       view.setInt32(i * WORD + 9, code.funcEntry[f]);
+      if (f < code.imports.length)
+        view.setUint8(i * WORD + 13, hostId(code.imports[f].module, code.imports[f].name));
     }
     const tree = new MerkleTree(Domain.TABLE_NODE, TABLE_TREE_DEPTH);
     tree.root(leaves);
@@ -162,7 +196,76 @@ class ProofBuilder {
   constructor(
     readonly v: MachineView,
     readonly code: FlatModule,
+    readonly witnesses: HostWitnesses | undefined,
   ) {}
+
+  /** Host witnesses of host `id` whose `params` arguments end `below` values under the top. */
+  host(id: number, below: number): void {
+    const v = this.v;
+    const params = HOST_PARAMS[id];
+    if (params === undefined) throw new UnprovableStepError(ProofFault.UNKNOWN_HOST, `host id ${id}`);
+    const arg = (i: number) => v.stack[2 * (v.sp - below - params + i)] >>> 0;
+    const memSize = v.memory.length;
+    const fits = (ptr: number, len: number, align: number) => ptr % align === 0 && ptr + len <= memSize;
+    const costs = [0, GAS_INPUT_READ, GAS_STATE_READ, GAS_STATE_WRITE, GAS_ECRECOVER, 0, 0, 0];
+    const cost = id === H.KECCAK ? GAS_KECCAK + GAS_KECCAK_WORD * Math.ceil(arg(1) / 32) : costs[id];
+    const ok = [
+      true,
+      fits(arg(0), 32, 32),
+      fits(arg(0), 64, 64),
+      fits(arg(0), 64, 64),
+      fits(arg(0), 128, 128),
+      id === H.KECCAK && arg(1) <= MAX_KECCAK_BYTES && fits(arg(0), arg(1), 1) && fits(arg(2), 32, 32),
+      id === H.CONTEXT && arg(0) <= 2,
+      true,
+    ][id];
+    if (cost > v.gas - this.code.gas[v.pc] || !ok) return;
+    const source = this.witnesses;
+    const needs = id === H.INPUT_SIZE || id === H.INPUT_READ || id === H.STATE_READ || id === H.STATE_WRITE;
+    if (needs && source === undefined)
+      throw new UnprovableStepError(ProofFault.UNKNOWN_HOST, "a host call needs the input and state proofs");
+    const input = () => {
+      const bytes = (source as HostWitnesses).input;
+      this.w.u32(bytes.length);
+      this.w.bytes(bytes);
+    };
+    switch (id) {
+      case H.INPUT_SIZE:
+        input();
+        return;
+      case H.INPUT_READ:
+        input();
+        this.subtree(0, arg(0) / WORD);
+        return;
+      case H.STATE_READ:
+      case H.STATE_WRITE: {
+        this.subtree(1, arg(0) / 64);
+        const proof = (source as HostWitnesses).proveState(v.memory.slice(arg(0), arg(0) + WORD));
+        this.w.bytes(Uint8Array.of(proof.length >> 8, proof.length & 0xff));
+        this.w.bytes(proof);
+        return;
+      }
+      case H.ECRECOVER:
+        this.subtree(2, arg(0) / 128);
+        return;
+      case H.KECCAK: {
+        const [src, len, dst] = [arg(0), arg(1), arg(2)];
+        if (len > 0)
+          for (let i = Math.floor(src / WORD); i <= Math.floor((src + len - 1) / WORD); i++)
+            this.subtree(0, i);
+        this.subtree(0, dst / WORD);
+        return;
+      }
+    }
+  }
+
+  /** M(h) at subtree j: its 2^h leaves, then the siblings of its root. */
+  subtree(h: number, j: number): void {
+    const v = this.v;
+    const first = j * 2 ** h;
+    this.w.bytes(v.memory.subarray(first * WORD, (first + 2 ** h) * WORD));
+    for (const s of v.hasher.memory.proof(first, v.memory).slice(h)) this.w.bytes(s);
+  }
 
   /** S(k): link below the top k values, then the values bottom first. */
   stack(k: number): void {
@@ -291,22 +394,31 @@ class ProofBuilder {
         const i = this.top(0);
         if (i >= v.table.length) return;
         const f = v.table[i];
-        if (
-          f >= 0 &&
-          this.code.funcSigId[f] === a &&
-          (f < this.code.imports.length || this.code.stubs[f] !== undefined)
-        )
-          throw new UnprovableStepError(
-            ProofFault.UNKNOWN_HOST,
-            `call_indirect to function ${f} (host or stub)`,
-          );
+        const calls = f >= 0 && this.code.funcSigId[f] === a;
+        if (calls && this.code.stubs[f] !== undefined)
+          throw new UnprovableStepError(ProofFault.UNKNOWN_HOST, `call_indirect to stub ${f}`);
         const t = tableTree(this.code, v.table);
         this.w.bytes(t.leaves.subarray(i * WORD, i * WORD + WORD));
         for (const s of t.tree.proof(i, t.leaves)) this.w.bytes(s);
+        if (calls && f < this.code.imports.length) {
+          // A host function through the table: its arguments below the index, then its witnesses.
+          const id = t.leaves[i * WORD + 13];
+          const k = HOST_PARAMS[id];
+          if (k === undefined) throw new UnprovableStepError(ProofFault.UNKNOWN_HOST, `host id ${id}`);
+          this.w.bytes(v.hasher.values.link(v.sp - 1 - k));
+          for (let j = v.sp - 1 - k; j < v.sp - 1; j++) this.w.value(v.stack, j);
+          this.host(id, 1);
+        }
         return;
       }
-      case Op.CALL_HOST:
-        throw new UnprovableStepError(ProofFault.UNKNOWN_HOST, `call_host ${a}`);
+      case Op.CALL_HOST: {
+        const k = HOST_PARAMS[b];
+        if (k === undefined)
+          throw new UnprovableStepError(ProofFault.UNKNOWN_HOST, `call_host ${a}: host id ${b}`);
+        this.stack(k);
+        this.host(b, 0);
+        return;
+      }
       default:
         throw new InvalidProofError(ProofFault.UNKNOWN_INSTRUCTION, `0x${op.toString(16)}`);
     }
@@ -315,10 +427,12 @@ class ProofBuilder {
 
 /**
  * The proof of `interp`'s next step, without taking it: header, instruction and
- * witnesses in the documented format. Throws UnprovableStepError for a host call
- * (not yet in the format's reference) or a call into a conformance stub.
+ * witnesses in the documented format. A host call that reads the input or the
+ * state needs `witnesses`. Throws UnprovableStepError for a call into a
+ * conformance stub, an import that is not an optio function, or a host call
+ * without the witnesses it needs.
  */
-export function nextStepProof(interp: Interpreter): Uint8Array {
+export function nextStepProof(interp: Interpreter, witnesses?: HostWitnesses): Uint8Array {
   const v = interp.proofView();
   const w = new Writer();
   const pre = v.hasher.lastPreimage();
@@ -338,7 +452,7 @@ export function nextStepProof(interp: Interpreter): Uint8Array {
   for (const s of t.tree.proof(pc, t.leaves)) w.bytes(s);
   if (code.gas[pc] > v.gas) return w.finish();
 
-  const b = new ProofBuilder(v, code);
+  const b = new ProofBuilder(v, code, witnesses);
   b.build(code.ops[pc], code.a[pc], code.b[pc], code.c[pc]);
   const rest = b.w.finish();
   const head = w.finish();
@@ -349,8 +463,8 @@ export function nextStepProof(interp: Interpreter): Uint8Array {
 }
 
 /** Prove `interp`'s next step, take it, and return the step's vector (before hash, proof, after hash). */
-export function stepProof(interp: Interpreter): StepVector {
-  const proof = nextStepProof(interp);
+export function stepProof(interp: Interpreter, witnesses?: HostWitnesses): StepVector {
+  const proof = nextStepProof(interp, witnesses);
   const before = interp.hash().slice();
   const running = interp.status.kind === "running";
   const pc = interp.programCounter;

@@ -1,5 +1,5 @@
 import type { Interpreter, Value } from "../Interpreter.ts";
-import { type StepVector, stepProof, UnprovableStepError } from "./stepProof.ts";
+import { type HostWitnesses, type StepVector, stepProof, UnprovableStepError } from "./stepProof.ts";
 
 /**
  * One-step test vectors for the Solidity prover's differential tests
@@ -25,6 +25,8 @@ export interface StepVectorOptions {
    * "skip" to take the step without a vector.
    */
   readonly unprovable?: "throw" | "skip";
+  /** The input and state proofs host calls need (a ProvableTransaction's). */
+  readonly witnesses?: HostWitnesses;
 }
 
 /**
@@ -38,11 +40,19 @@ export function* stepVectors(
   options: StepVectorOptions = {},
 ): Generator<StepVector> {
   interp.start(call.name, call.args, call.gas);
+  yield* stepsToEnd(interp, options);
+}
+
+/**
+ * Yield each step's vector of the call `interp` is running (as a ProvableTransaction
+ * sets it up), until it stops, then one more for the stopped machine.
+ */
+export function* stepsToEnd(interp: Interpreter, options: StepVectorOptions = {}): Generator<StepVector> {
   const max = options.maxSteps ?? Number.POSITIVE_INFINITY;
   for (let n = 0; n < max; n++) {
     let v: StepVector;
     try {
-      v = stepProof(interp);
+      v = stepProof(interp, options.witnesses);
     } catch (e) {
       if (!(e instanceof UnprovableStepError) || options.unprovable !== "skip") throw e;
       interp.step();

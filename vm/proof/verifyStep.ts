@@ -1,5 +1,24 @@
-import { Domain, hashTagged, keccak256 } from "../../protocol/index.ts";
-import { MAX_CALL_DEPTH, MAX_VALUE_STACK } from "../params.ts";
+import {
+  Domain,
+  hashTagged,
+  keccak256,
+  MalformedProofError,
+  rootAfterWrite,
+  verifyRead,
+} from "../../protocol/index.ts";
+import { ecrecover } from "../host/ecrecover.ts";
+import {
+  GAS_ECRECOVER,
+  GAS_INPUT_READ,
+  GAS_KECCAK,
+  GAS_KECCAK_WORD,
+  GAS_STATE_READ,
+  GAS_STATE_WRITE,
+  MAX_CALL_DEPTH,
+  MAX_KECCAK_BYTES,
+  MAX_VALUE_STACK,
+} from "../params.ts";
+import { HOST_PARAMS } from "./hostIds.ts";
 import { InvalidProofError, ProofFault } from "./InvalidProofError.ts";
 
 /**
@@ -37,7 +56,18 @@ const T_UNINITIALIZED = 5;
 const T_SIGNATURE = 6;
 const T_STACK = 7;
 const T_OUT_OF_GAS = 8;
+const T_HOST = 9;
 const T_OUT_OF_PROFILE = 10;
+const T_REVERT = 12;
+/** Host ids (hostIds.ts). */
+const H_INPUT_SIZE = 0;
+const H_INPUT_READ = 1;
+const H_STATE_READ = 2;
+const H_STATE_WRITE = 3;
+const H_ECRECOVER = 4;
+const H_KECCAK = 5;
+const H_CONTEXT = 6;
+const H_REVERT = 7;
 
 /** The proof's bytes, read front to back; every read past the end is TRUNCATED. */
 class Reader {
@@ -120,6 +150,17 @@ function rootFrom(tag: number, node: Uint8Array, index: number, siblings: readon
     i = Math.floor(i / 2);
   }
   return h;
+}
+
+/** Root of a subtree from its 2^h leaves (memory tag). */
+function subtreeRoot(leaves: readonly Uint8Array[]): Uint8Array {
+  let level = leaves;
+  while (level.length > 1) {
+    const up: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 2) up.push(hashTagged(Domain.MEMORY_NODE, level[i], level[i + 1]));
+    level = up;
+  }
+  return level[0];
 }
 
 function frameWord(returnPc: number, callerFp: number, reserved: number): Uint8Array {
@@ -321,6 +362,8 @@ interface Machine {
   inputHash: Uint8Array;
   batchContext: Uint8Array;
   gas: bigint;
+  /** The code of a `revert` (status word bytes 2-5 of that trap). */
+  revertCode: number;
 }
 
 function globalStateHash(m: Machine): Uint8Array {
@@ -339,6 +382,7 @@ function machineHash(m: Machine): Uint8Array {
   p[0] = Domain.MACHINE_STATE;
   p[1] = m.status;
   p[2] = m.trap;
+  if (m.status === TRAPPED && m.trap === T_REVERT) putBe32(p, 3, m.revertCode);
   if (m.status === RUNNING || m.status === HALTED) {
     putBe32(p, 3, m.pc);
     putBe32(p, 7, m.sp);
@@ -363,6 +407,7 @@ class Stop {
   constructor(
     readonly status: number,
     readonly trap: number,
+    readonly revertCode = 0,
   ) {}
 }
 
@@ -459,6 +504,143 @@ class Step {
     m.frameStack = hashTagged(Domain.FRAME_STACK, m.frameStack, frameWord(m.pc + 1, m.fp, m.used));
     m.depth++;
     m.pc = target;
+  }
+
+  hostParams(id: number): number {
+    const k = HOST_PARAMS[id];
+    if (k === undefined) throw new InvalidProofError(ProofFault.UNKNOWN_HOST, `host id ${id}`);
+    return k;
+  }
+
+  /** M(h): the 2^h leaves of the aligned subtree j and its siblings, checked against the memory root. */
+  openSubtree(h: number, j: number): { leaves: Uint8Array[]; siblings: Uint8Array[] } {
+    const leaves = this.r.words(2 ** h).map((w) => w.slice());
+    const siblings = this.r.words(MEMORY_DEPTH - h);
+    if (!equal(rootFrom(Domain.MEMORY_NODE, subtreeRoot(leaves), j, siblings), this.m.memoryRoot))
+      throw new InvalidProofError(ProofFault.MEMORY, `subtree ${j} of height ${h}`);
+    return { leaves, siblings };
+  }
+
+  /** I: the transaction input, checked against the input hash. */
+  readInput(): Uint8Array {
+    const n = this.r.u32();
+    const input = this.r.take(n);
+    const pre = new Uint8Array(1 + n);
+    pre[0] = Domain.TRANSACTION;
+    pre.set(input, 1);
+    if (!equal(keccak256(pre), this.m.inputHash)) throw new InvalidProofError(ProofFault.INPUT);
+    return input;
+  }
+
+  /** P: a state-tree proof (2-byte length, then the proof of docs/protocol.md "Proofs"). */
+  readStateProof(): Uint8Array {
+    const len = this.r.take(2);
+    return this.r.take((len[0] << 8) | len[1]);
+  }
+
+  /** A host call whose `opened` values (its arguments, and below them nothing else) sit on `base`. */
+  host(id: number, opened: number, base: Uint8Array, args: readonly bigint[]): void {
+    const m = this.m;
+    const arg = (i: number) => Number(args[i] & U32);
+    const memSize = m.pages * PAGE;
+    const fits = (ptr: number, len: number, align: number) => ptr % align === 0 && ptr + len <= memSize;
+    let cost = 0n;
+    let ok = true;
+    switch (id) {
+      case H_INPUT_READ:
+        cost = BigInt(GAS_INPUT_READ);
+        ok = fits(arg(0), 32, 32);
+        break;
+      case H_STATE_READ:
+      case H_STATE_WRITE:
+        cost = BigInt(id === H_STATE_READ ? GAS_STATE_READ : GAS_STATE_WRITE);
+        ok = fits(arg(0), 64, 64);
+        break;
+      case H_ECRECOVER:
+        cost = BigInt(GAS_ECRECOVER);
+        ok = fits(arg(0), 128, 128);
+        break;
+      case H_KECCAK:
+        cost = BigInt(GAS_KECCAK + GAS_KECCAK_WORD * Math.ceil(arg(1) / 32));
+        ok = arg(1) <= MAX_KECCAK_BYTES && fits(arg(0), arg(1), 1) && fits(arg(2), 32, 32);
+        break;
+      case H_CONTEXT:
+        ok = arg(0) <= 2;
+        break;
+    }
+    // The host's own cost first (out of gas: gas as the block charge left it), then its arguments.
+    if (cost > m.gas) throw new Stop(OUT_OF_GAS, T_OUT_OF_GAS);
+    if (!ok) this.trap(T_HOST);
+    m.gas -= cost;
+    const results: bigint[] = [];
+    switch (id) {
+      case H_INPUT_SIZE:
+        results.push(BigInt(this.readInput().length));
+        break;
+      case H_INPUT_READ: {
+        const input = this.readInput();
+        const dst = arg(0) / WORD;
+        const { leaf, siblings } = this.openLeaf(dst);
+        for (let i = 0; i < WORD; i++) {
+          const at = arg(1) + i;
+          leaf[i] = at < input.length ? input[at] : 0;
+        }
+        m.memoryRoot = rootFrom(Domain.MEMORY_NODE, leaf, dst, siblings);
+        break;
+      }
+      case H_STATE_READ:
+      case H_STATE_WRITE: {
+        const j = arg(0) / 64;
+        const { leaves, siblings } = this.openSubtree(1, j);
+        const proof = this.readStateProof();
+        try {
+          if (id === H_STATE_READ) {
+            leaves[1] = verifyRead(m.stateRoot, leaves[0], proof).slice();
+            m.memoryRoot = rootFrom(Domain.MEMORY_NODE, subtreeRoot(leaves), j, siblings);
+          } else m.stateRoot = rootAfterWrite(m.stateRoot, leaves[0], leaves[1], proof).slice();
+        } catch (e) {
+          if (e instanceof MalformedProofError) throw new InvalidProofError(ProofFault.STATE, e.message);
+          throw e;
+        }
+        break;
+      }
+      case H_ECRECOVER: {
+        const j = arg(0) / 128;
+        const { leaves, siblings } = this.openSubtree(2, j);
+        const input = new Uint8Array(128);
+        leaves.forEach((l, i) => {
+          input.set(l, WORD * i);
+        });
+        const signer = ecrecover(input);
+        if (signer !== undefined) {
+          leaves[0] = signer;
+          m.memoryRoot = rootFrom(Domain.MEMORY_NODE, subtreeRoot(leaves), j, siblings);
+        }
+        results.push(signer === undefined ? 0n : 1n);
+        break;
+      }
+      case H_KECCAK: {
+        const [src, len, dst] = [arg(0), arg(1), arg(2)];
+        const first = Math.floor(src / WORD);
+        const count = len === 0 ? 0 : Math.floor((src + len - 1) / WORD) - first + 1;
+        const bytes = new Uint8Array(count * WORD);
+        for (let i = 0; i < count; i++) bytes.set(this.openLeaf(first + i).leaf, WORD * i);
+        const digest = keccak256(bytes.subarray(src % WORD, (src % WORD) + len));
+        const out = this.openLeaf(dst / WORD);
+        m.memoryRoot = rootFrom(Domain.MEMORY_NODE, digest, dst / WORD, out.siblings);
+        break;
+      }
+      case H_CONTEXT: {
+        let x = 0n;
+        for (let i = 0; i < 8; i++) x = (x << 8n) | BigInt(m.batchContext[8 * arg(0) + i]);
+        results.push(x);
+        break;
+      }
+      case H_REVERT:
+        throw new Stop(TRAPPED, T_REVERT, arg(0));
+    }
+    this.setStack(opened, base, results);
+    m.pc++;
   }
 
   run(op: number, a: number, b: number, c: number): void {
@@ -575,14 +757,28 @@ class Step {
         if (leaf.every((x) => x === 0)) this.trap(T_UNINITIALIZED);
         if (be32(leaf, 5) !== a) this.trap(T_SIGNATURE);
         const entry = be32(leaf, 9);
-        if (entry === NO_PC)
-          throw new InvalidProofError(ProofFault.UNKNOWN_HOST, "host call through the table");
+        if (entry === NO_PC) {
+          // An imported function: its arguments lie below the index, opened down from `base`.
+          const id = leaf[13];
+          const k = this.hostParams(id);
+          const below = this.r.word();
+          const args: bigint[] = [];
+          for (let j = 0; j < k; j++) args.push(this.r.u64());
+          if (!equal(fold(below, args), base))
+            throw new InvalidProofError(ProofFault.VALUE_STACK, "host arguments");
+          this.host(id, 1 + k, below, args);
+          return;
+        }
         this.setStack(1, base, []);
         this.call(entry);
         return;
       }
-      case 0x12: // call_host
-        throw new InvalidProofError(ProofFault.UNKNOWN_HOST, `host id ${b}`);
+      case 0x12: {
+        // call_host a b: b = host id
+        const { base, values } = this.openStack(this.hostParams(b));
+        this.host(b, values.length, base, values);
+        return;
+      }
       case 0x1a: {
         // drop
         const { base } = this.openStack(1);
@@ -696,6 +892,7 @@ export function verifyStep(beforeHash: Uint8Array, proof: Uint8Array): Uint8Arra
     inputHash,
     batchContext,
     gas: (BigInt(be32(gasWord, 24)) << 32n) | BigInt(be32(gasWord, 28)),
+    revertCode: 0,
   };
   const pre = new Uint8Array(1 + 8 * WORD);
   pre[0] = Domain.MACHINE_STATE;
@@ -733,6 +930,7 @@ export function verifyStep(beforeHash: Uint8Array, proof: Uint8Array): Uint8Arra
     if (!(e instanceof Stop)) throw e;
     m.status = e.status;
     m.trap = e.trap;
+    m.revertCode = e.revertCode;
   }
   r.end();
   return machineHash(m);
