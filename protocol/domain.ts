@@ -26,6 +26,8 @@ export const Domain = {
   OUTBOX_NODE: 0x0a,
   /** keccak(0x0b || lo || hi || values): a bisection move's commitment. */
   BISECTION: 0x0b,
+  /** keccak(0x0c || root before || defender's root after || challenger's root after): the step level's roots. */
+  STEP_CLAIMS: 0x0c,
   // 0x10-0x2f: the machine (docs/machine.md, "Machine state hash").
   /** keccak(0x10 || status word || 8 part hashes): the machine-state hash. */
   MACHINE_STATE: 0x10,

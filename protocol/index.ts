@@ -28,6 +28,7 @@ export {
   partBoundaries,
   partCount,
   pickPart,
+  stepClaimsHash,
 } from "./rollup/bisection.ts";
 export {
   cancelAllMessage,

@@ -28,6 +28,13 @@ struct TransactionProof {
     uint64 queuedAt;
 }
 
+/// @notice At the step level: the agreed root before the disputed transaction and each party's root after it.
+struct StepRoots {
+    bytes32 rootBefore;
+    bytes32 defenderRoot;
+    bytes32 challengerRoot;
+}
+
 /// @notice The engine's machine before the first step of a transaction, minus its global state: the same for
 ///         every transaction of one engine build (docs/machine.md, "Transactions").
 struct InitialMachine {
@@ -92,6 +99,8 @@ contract ChallengeManager {
     error OpeningMismatch(bytes32 claimed, bytes32 opened);
     /// @dev The last machine hash is still running: no transaction ends that way within MAX_TX_STEPS.
     error MachineStillRunning();
+    /// @dev The step-level roots given are not the ones recorded at the level switch.
+    error StepRootsMismatch(uint256 id);
     /// @dev The opened final machine holds a root other than the mover's claim.
     error EndRootMismatch(bytes32 claimed, bytes32 opened);
     /// @dev The batch header is not the inbox's record.
@@ -125,9 +134,9 @@ contract ChallengeManager {
     /// @notice `mover` posted a segment at `level` (0 transactions, 1 steps): the opponent answers it.
     event Bisected(uint256 indexed id, address indexed mover, uint8 level, uint64 lo, uint64 hi, bytes32[] values);
     /// @notice The dispute narrowed to transaction `txIndex` of the assertion (global index `globalIndex`); the step
-    ///         level starts from `initialMachineHash`.
+    ///         level starts from `initialMachineHash`; `roots` are what {bisectToEnd} takes.
     event LevelSwitched(
-        uint256 indexed id, uint64 txIndex, uint64 globalIndex, bytes32 rootBefore, bytes32 initialMachineHash
+        uint256 indexed id, uint64 txIndex, uint64 globalIndex, bytes32 initialMachineHash, StepRoots roots
     );
     /// @notice The challenge ended; `reason`: 0 clock ran out, 1 one-step proof, 2 dismissed (assertion rejected).
     event ChallengeEnded(uint256 indexed id, bytes32 indexed assertion, bool defenderWon, uint8 reason);
@@ -162,10 +171,9 @@ contract ChallengeManager {
         uint8 status;
         /// @dev RollupHashes.bisectionCommitment of the last segment posted.
         bytes32 commitment;
-        /// @dev Step level: the agreed root before the disputed transaction and each party's root after it.
-        bytes32 rootBefore;
-        bytes32 defenderRoot;
-        bytes32 challengerRoot;
+        /// @dev Step level: RollupHashes.stepClaims of the agreed root before the disputed transaction and each
+        ///      party's root after it (one slot instead of three: the level switch is the costliest move).
+        bytes32 stepClaims;
     }
 
     /// @notice Deployment parameters (docs/protocol.md, "Parameters").
@@ -272,17 +280,20 @@ contract ChallengeManager {
     }
 
     /// @notice At the step level, pick the opponent's last part (ending at MAX_TX_STEPS) and bisect it; `end` opens
-    ///         the mover's last machine hash, which must hold the mover's root after the transaction.
+    ///         the mover's last machine hash, which must hold the mover's root after the transaction; `roots` are the
+    ///         ones {LevelSwitched} announced.
     function bisectToEnd(
         uint256 id,
         Segment calldata prev,
         uint256 k,
         bytes32[] calldata values,
-        MachineOpening calldata end
+        MachineOpening calldata end,
+        StepRoots calldata roots
     ) external {
         Challenge storage c = challenges[id];
-        bytes32 root = _rootAfter(c.rootBefore, values[values.length - 1], end);
-        bytes32 claimed = c.challengerToMove ? c.challengerRoot : c.defenderRoot;
+        if (_stepClaims(roots) != c.stepClaims) revert StepRootsMismatch(id);
+        bytes32 root = _rootAfter(roots.rootBefore, values[values.length - 1], end);
+        bytes32 claimed = c.challengerToMove ? roots.challengerRoot : roots.defenderRoot;
         if (root != claimed) revert EndRootMismatch(claimed, root);
         _bisect(c, id, prev, k, values, true);
     }
@@ -302,17 +313,13 @@ contract ChallengeManager {
         Pick memory p = _pick(c, id, prev, k);
         if (c.level != LEVEL_TRANSACTION || p.hi - p.lo != 1) revert WrongMove(id, c.level, p.hi - p.lo);
         bytes32 m0 = _initialMachineHash(c.txStart + p.lo, p.agreed, tp);
-        emit LevelSwitched(id, p.lo, c.txStart + p.lo, p.agreed, m0);
         bytes32 myRoot = _rootAfter(p.agreed, values[values.length - 1], end);
         if (myRoot == p.opponentEnd) revert NoDisagreement(myRoot);
-        c.rootBefore = p.agreed;
-        if (c.challengerToMove) {
-            c.challengerRoot = myRoot;
-            c.defenderRoot = p.opponentEnd;
-        } else {
-            c.defenderRoot = myRoot;
-            c.challengerRoot = p.opponentEnd;
-        }
+        StepRoots memory roots = c.challengerToMove
+            ? StepRoots({rootBefore: p.agreed, defenderRoot: p.opponentEnd, challengerRoot: myRoot})
+            : StepRoots({rootBefore: p.agreed, defenderRoot: myRoot, challengerRoot: p.opponentEnd});
+        c.stepClaims = _stepClaims(roots);
+        emit LevelSwitched(id, p.lo, c.txStart + p.lo, m0, roots);
         c.level = LEVEL_STEP;
         // The step level starts from the initial machine hash; the opponent's final hash is unknown here, but the
         // roots differ, so the final hashes differ too (a zero word stands for it).
@@ -478,6 +485,10 @@ contract ChallengeManager {
             revert TransactionNotProven(g);
         }
         return initialMachineHash(rootBefore, txHash, RollupHashes.batchContext(b.timestamp, tp.batchNumber, origin));
+    }
+
+    function _stepClaims(StepRoots memory r) internal pure returns (bytes32) {
+        return keccak256(abi.encodePacked(RollupHashes.STEP_CLAIMS, r.rootBefore, r.defenderRoot, r.challengerRoot));
     }
 
     function _end(Challenge storage c, uint256 id, uint8 outcome, uint8 reason) internal {

@@ -56,6 +56,7 @@ library RollupHashes {
     uint8 internal constant WITHDRAWAL = 0x09;
     uint8 internal constant OUTBOX_NODE = 0x0a;
     uint8 internal constant BISECTION = 0x0b;
+    uint8 internal constant STEP_CLAIMS = 0x0c;
     uint8 internal constant MACHINE_STATE = 0x10;
     uint8 internal constant GLOBAL_STATE = 0x17;
 

@@ -91,3 +91,17 @@ export function disputeMoves(
     defender: Math.floor(total / 2),
   };
 }
+
+/** keccak(0x0c || root before || defender's root after || challenger's root after): the step level's roots. */
+export function stepClaimsHash(
+  rootBefore: Uint8Array,
+  defenderRoot: Uint8Array,
+  challengerRoot: Uint8Array,
+): Uint8Array {
+  const pre = new Uint8Array(97);
+  pre[0] = Domain.STEP_CLAIMS;
+  pre.set(rootBefore, 1);
+  pre.set(defenderRoot, 33);
+  pre.set(challengerRoot, 65);
+  return keccak256(pre);
+}
