@@ -106,6 +106,7 @@ describe("verifyStep on host calls", async () => {
     let steps = 0;
     let hostSteps = 0;
     const perHost = new Map<string, number>();
+    const maxBytes = new Map<string, number>();
     for (const s of scenarios) {
       const flat = loadModule(s.bytes);
       const { vectors: full, tx } = proveTransaction(flat, s.input, TX_GAS_LIMIT);
@@ -126,6 +127,7 @@ describe("verifyStep on host calls", async () => {
             // The host id is the instruction's b (proof bytes 352 + 9 ... 12).
             const name = HOST_FUNCTIONS[v.proof[352 + 12]];
             perHost.set(name, (perHost.get(name) ?? 0) + 1);
+            maxBytes.set(name, Math.max(maxBytes.get(name) ?? 0, v.proof.length));
             if (kept.length < 400 && r() < 0.5) kept.push(v);
           }
         }
@@ -133,8 +135,12 @@ describe("verifyStep on host calls", async () => {
     }
     console.log(
       `verifyStep host: ${scenarios.length} scenarios, ${steps} steps, ${hostSteps} host calls ` +
-        JSON.stringify(Object.fromEntries(perHost)),
+        JSON.stringify(Object.fromEntries(perHost)) +
+        `; largest proof (bytes) ${JSON.stringify(Object.fromEntries(maxBytes))}`,
     );
+    // Only proofs that carry the input or keccak's source may pass 3 KB (docs/machine.md, "Sizes").
+    for (const name of ["state_read", "state_write", "ecrecover", "context", "revert"])
+      expect(maxBytes.get(name) ?? 0, name).toBeLessThanOrEqual(3_072);
     expect(hostSteps).toBeGreaterThan(200);
     for (const name of HOST_FUNCTIONS) expect(perHost.get(name) ?? 0, name).toBeGreaterThan(0);
   });

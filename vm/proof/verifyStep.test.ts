@@ -52,6 +52,8 @@ const opName = (op: number) =>
 class Checker {
   steps = 0;
   perOp = new Map<number, number>();
+  /** Largest proof per op, in bytes (what the Solidity prover's calldata must hold). */
+  maxBytes = new Map<number, number>();
   outOfGas = 0;
   traps = new Map<string, number>();
   kept = new Map<number, StepVector[]>();
@@ -61,7 +63,10 @@ class Checker {
     if (hex(got) !== hex(v.after)) expect.fail(`${where()}: ${opName(v.op)}: verifyStep gives another hash`);
     this.steps++;
     if (v.outOfGas) this.outOfGas++;
-    else this.perOp.set(v.op, (this.perOp.get(v.op) ?? 0) + 1);
+    else {
+      this.perOp.set(v.op, (this.perOp.get(v.op) ?? 0) + 1);
+      this.maxBytes.set(v.op, Math.max(this.maxBytes.get(v.op) ?? 0, v.proof.length));
+    }
     const kept = this.kept.get(v.op) ?? [];
     if (kept.length < KEEP_PER_OP && (v.outOfGas || kept.length < KEEP_PER_OP - 1)) kept.push(v);
     this.kept.set(v.op, kept);
@@ -154,7 +159,11 @@ describe("verifyStep against the interpreter", () => {
   it("test_verifyStep_randomPrograms_everyStepMatches", { timeout: 600_000 }, () => {
     for (let p = 0; p < PROGRAMS; p++) runProgram((SEED + p) >>> 0);
     const rows = [...PROFILE_FLAT_OPS, -1]
-      .map((op) => `${opName(op).padEnd(20)} ${String(checker.perOp.get(op) ?? 0).padStart(8)}`)
+      .map(
+        (op) =>
+          `${opName(op).padEnd(20)} ${String(checker.perOp.get(op) ?? 0).padStart(8)}` +
+          ` ${String(checker.maxBytes.get(op) ?? 0).padStart(7)} bytes max`,
+      )
       .join("\n");
     console.log(
       `verifyStep coverage (flat op -> steps checked):\n${rows}\n${"out of gas".padEnd(20)} ${String(checker.outOfGas).padStart(8)}\n` +
