@@ -5,7 +5,8 @@
 import { deposit, transfer, withdraw, accountFor } from "./collateral.as";
 import { genesis, priceReport, setMarket, setUnderlying } from "./governance.as";
 import { context, CTX_ORIGIN, ORIGIN_DELAYED_INBOX } from "./host.as";
-import { at, be16, be64, inputLength, readInput, u8At } from "./input.as";
+import { at, be16, be32, be64, inputLength, readInput, u8At } from "./input.as";
+import { liquidate } from "./liquidation.as";
 import { cancelAll, cancelOrder, placeOrder } from "./order.as";
 import {
   BAD_ENCODING, BAD_NONCE, BAD_SIGNATURE, NOT_FROM_L1, NOT_INITIALIZED, OK, UNKNOWN_ACCOUNT,
@@ -14,7 +15,7 @@ import { BODY_OFF, ENVELOPE_BYTES, NONCE_OFF, SIGNER_OFF, verifySignature } from
 import { configSlot, nonceSlot } from "./state.as";
 import { commit, dirty, discard } from "./store.as";
 import {
-  FIELDS_CANCEL, FIELDS_CANCEL_ALL, FIELDS_ORDER, FIELDS_PRICE, FIELDS_SET_MARKET, FIELDS_SET_UNDERLYING,
+  FIELDS_CANCEL, FIELDS_CANCEL_ALL, FIELDS_LIQUIDATE, TYPEHASH_LIQUIDATE, FIELDS_ORDER, FIELDS_PRICE, FIELDS_SET_MARKET, FIELDS_SET_UNDERLYING,
   FIELDS_TRANSFER, FIELDS_WITHDRAW, TYPEHASH_CANCEL, TYPEHASH_CANCEL_ALL, TYPEHASH_ORDER, TYPEHASH_PRICE,
   TYPEHASH_SET_MARKET, TYPEHASH_SET_UNDERLYING, TYPEHASH_TRANSFER, TYPEHASH_WITHDRAW,
 } from "./typeHashes.as";
@@ -29,6 +30,7 @@ const TX_TRANSFER: u8 = 0x31;
 const TX_ORDER: u8 = 0x40;
 const TX_CANCEL: u8 = 0x41;
 const TX_CANCEL_ALL: u8 = 0x42;
+const TX_LIQUIDATE: u8 = 0x50;
 
 function bodyBytes(fields: StaticArray<u8>): i32 {
   let n = 0;
@@ -67,6 +69,8 @@ function dispatchSigned(type: u8, signer: usize): i32 {
       if (owner == 0) return UNKNOWN_ACCOUNT;
       return cancelAll(owner, <u32>be16(b));
     }
+    case TX_LIQUIDATE:
+      return liquidate(signer, u8At(b), <u32>be16(b + 1), be32(b + 3), be64(b + 7));
   }
   return BAD_ENCODING;
 }
@@ -123,6 +127,8 @@ function run(): i32 {
       return signed(type, TYPEHASH_CANCEL, FIELDS_CANCEL);
     case TX_CANCEL_ALL:
       return signed(type, TYPEHASH_CANCEL_ALL, FIELDS_CANCEL_ALL);
+    case TX_LIQUIDATE:
+      return signed(type, TYPEHASH_LIQUIDATE, FIELDS_LIQUIDATE);
   }
   return BAD_ENCODING;
 }

@@ -28,7 +28,8 @@ export function settle(owner: u32, market: u32): void {
   }
 }
 
-function move(owner: u32, market: u32, dBase: i64, dQuote: i64, fee: i64): void {
+/** Changes a position by (dBase, dQuote) and charges `fee` from collateral. */
+export function move(owner: u32, market: u32, dBase: i64, dQuote: i64, fee: i64): void {
   const pos = positionSlot(owner, market);
   store<i64>(pos, load<i64>(pos) + dBase);
   store<i64>(pos + 8, load<i64>(pos + 8) + dQuote);

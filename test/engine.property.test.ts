@@ -60,11 +60,22 @@ function checkInvariants(x: TestExchange): void {
 describe("engine property: random sequences", () => {
   it(`conserves collateral exactly over ${RUNS} sequences of ${TXS} transactions`, () => {
     const codes = new Map<number, number>();
+    let liquidations = 0;
     fc.assert(
       fc.property(actionSequence(TXS), (actions) => {
         const { x, prices } = propertyExchange();
         for (let i = 0; i < actions.length; i++) {
-          const c = runAction(x, prices, actions[i]);
+          const a = actions[i];
+          const c = runAction(x, prices, a);
+          if (a.k === "liquidate" && c === Outcome.OK) {
+            liquidations++;
+            // A liquidation that leaves the account without positions leaves it solvent (bad debt went to the fund).
+            const acct = decodeAccount(x.h.get(engineKeys.account(a.victim)));
+            const flat = [0, 1].every(
+              (m) => decodePosition(x.h.get(engineKeys.position(a.victim, m))).base === 0n,
+            );
+            if (flat) expect(acct.collateral >= 0n).toBe(true);
+          }
           codes.set(c, (codes.get(c) ?? 0) + 1);
           if (i % 250 === 249) checkInvariants(x);
         }
@@ -72,13 +83,15 @@ describe("engine property: random sequences", () => {
       }),
       { numRuns: RUNS },
     );
-    if (process.env.ENGINE_PROPERTY_VERBOSE) console.log(Object.fromEntries(codes));
+    if (process.env.ENGINE_PROPERTY_VERBOSE) console.log(Object.fromEntries(codes), { liquidations });
+    if (RUNS >= 10) expect(liquidations).toBeGreaterThan(0);
     // The sequences exercise successes and the main rejections, not only one path.
     expect(codes.get(Outcome.OK) ?? 0).toBeGreaterThan(RUNS * TXS * 0.3);
     for (const c of [
       Outcome.INSUFFICIENT_COLLATERAL,
       Outcome.ORDER_NOT_FOUND,
       Outcome.REDUCE_ONLY_REJECTED,
+      Outcome.NOT_LIQUIDATABLE,
     ]) {
       expect(codes.get(c) ?? 0).toBeGreaterThan(0);
     }

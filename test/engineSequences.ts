@@ -31,7 +31,8 @@ export type Action =
   | { k: "withdraw"; who: number; sub: number; amount: number }
   | { k: "transfer"; who: number; from: number; to: number; amount: number }
   | { k: "price"; u: number; move: number }
-  | { k: "time"; dt: number };
+  | { k: "time"; dt: number }
+  | { k: "liquidate"; who: number; victim: number; m: number; lots: number };
 
 const who = fc.nat(TRADERS.length - 1);
 const sub = fc.nat(1);
@@ -62,7 +63,7 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
       k: fc.constant("deposit" as const),
       who,
       sub,
-      amount: fc.integer({ min: 1, max: 5e10 }),
+      amount: fc.integer({ min: 1, max: 2e9 }),
     }),
   },
   {
@@ -71,7 +72,7 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
       k: fc.constant("withdraw" as const),
       who,
       sub,
-      amount: fc.integer({ min: 1, max: 5e10 }),
+      amount: fc.integer({ min: 1, max: 2e9 }),
     }),
   },
   {
@@ -81,7 +82,7 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
       who,
       from: sub,
       to: sub,
-      amount: fc.integer({ min: 1, max: 5e10 }),
+      amount: fc.integer({ min: 1, max: 2e9 }),
     }),
   },
   // Price moves in per mille of the price, with crashes (-60%) and spikes.
@@ -97,6 +98,16 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ k: fc.constant("time" as const), dt: fc.integer({ min: 1, max: 120 }) }),
   },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant("liquidate" as const),
+      who,
+      victim: fc.integer({ min: 1, max: 12 }),
+      m: market,
+      lots: fc.integer({ min: 1, max: 5_000 }),
+    }),
+  },
 );
 
 /** Sets up two markets on two underlyings and funds every trader. */
@@ -108,7 +119,7 @@ export function propertyExchange(h = new EngineHarness()): { x: TestExchange; pr
   expect(
     x.setMarket(1n, { underlying: 1n, initialMarginPpm: 200_000n, maintenanceMarginPpm: 100_000n }).code,
   ).toBe(Outcome.OK);
-  for (const t of TRADERS) x.deposit(t.address, 20_000_000_000n);
+  for (const t of TRADERS) x.deposit(t.address, 1_000_000_000n);
   return { x, prices: [100_000_000n, 2_000_000_000n] };
 }
 
@@ -153,6 +164,13 @@ export function runAction(x: TestExchange, prices: bigint[], a: Action): number 
       x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + 1n };
       return x.setPrice(BigInt(a.u), p).code;
     }
+    case "liquidate":
+      return x.send(t(a.who), "LIQUIDATE", {
+        subaccount: 0n,
+        market: BigInt(a.m),
+        accountId: BigInt(a.victim),
+        quantity: BigInt(a.lots) * LOT,
+      }).code;
     case "time":
       x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + BigInt(a.dt) };
       return 0;
