@@ -20,6 +20,12 @@ contract ReentrantToken is TestToken {
         armed = true;
     }
 
+    /// @notice Let `spender` move this contract's own tokens, so that a re-entrant deposit made from here would
+    ///         succeed but for the target's own defences.
+    function approveAsSelf(address spender, uint256 amount) external {
+        allowance[address(this)][spender] = amount;
+    }
+
     function transfer(address to, uint256 amount) public override returns (bool) {
         _reenter();
         return super.transfer(to, amount);

@@ -1,0 +1,222 @@
+// Assertions, bonds, confirmation and rejection, and the outbox: only bonded (allowed) proposers assert, nobody
+// confirms early, bonds come back when no longer at stake, withdrawals are paid once and only with a valid proof,
+// and a token that re-enters cannot be paid twice.
+import { encodeFunctionData, type Hex } from "viem";
+import { expect, test } from "vitest";
+import {
+  type AssertionData,
+  assertionHash,
+  type BatchHeader,
+  DEVNET_PARAMS,
+  outboxProof,
+  outboxRoot,
+  type RollupParams,
+  type Withdrawal,
+} from "../../protocol/index.ts";
+import {
+  assertionArg,
+  bytes,
+  createChain,
+  deployRollup,
+  headerArg,
+  hex,
+  type Rollup,
+  reverts,
+  stateWith,
+} from "./fixture.ts";
+
+const chain = await createChain();
+const { accounts } = chain;
+const params = DEVNET_PARAMS;
+const tx = (i: number) => Uint8Array.from({ length: 40 }, (_, j) => (i * 7 + j) & 0xff);
+
+async function withBatches(p: RollupParams = params, reentrantToken = false) {
+  const r = await deployRollup(chain, { params: p, reentrantToken });
+  await r.send(r.token, "mint", [accounts.user, 10_000_000n]);
+  await r.send(r.token, "approve", [r.bridge.address, 10_000_000n], accounts.user);
+  await r.send(r.bridge, "deposit", [10_000_000n, accounts.user], accounts.user);
+  const b0 = await r.postBatch([tx(0), tx(1)], 1);
+  const b1 = await r.postBatch([tx(2)]);
+  return { r, headers: [b0.header, b1.header] };
+}
+
+/** Posts an assertion on `parent` over batches up to `batchEnd` with the given withdrawals; returns its hash. */
+async function propose(
+  r: Rollup,
+  parent: Hex,
+  header: BatchHeader,
+  batchEnd: number,
+  withdrawals: Withdrawal[],
+  salt: string,
+  from = accounts.proposer,
+) {
+  const root = outboxRoot(withdrawals);
+  const state = stateWith(root, salt);
+  const data: AssertionData = {
+    parent: bytes(parent),
+    stateRoot: state.root,
+    outboxRoot: root,
+    batchEnd,
+    txEnd: header.txsBefore + header.seqCount + header.delayedAfter - header.delayedBefore,
+    delayedEnd: header.delayedAfter,
+  };
+  await r.send(
+    r.rollup,
+    "createAssertion",
+    [assertionArg(data), headerArg(header), state.outboxProof],
+    from,
+    params.assertionBond,
+  );
+  return { hash: hex(assertionHash(data)), data, state };
+}
+
+test("rollup_createAssertion_onlyBondedAllowedProposers_reverts", async () => {
+  const { r, headers } = await withBatches();
+  const genesis = await r.rollup.read.genesis();
+  const w = [{ recipient: accounts.user, amount: 1n }];
+  await reverts(propose(r, genesis, headers[0], 1, w, "a", accounts.other), "NotAllowedProposer");
+  const state = stateWith(outboxRoot(w), "a");
+  const data = {
+    parent: bytes(genesis),
+    stateRoot: state.root,
+    outboxRoot: outboxRoot(w),
+    batchEnd: 1,
+    txEnd: 3,
+    delayedEnd: 1,
+  };
+  const call = (d: AssertionData, h: BatchHeader, proof: Hex, value = params.assertionBond) =>
+    r.send(r.rollup, "createAssertion", [assertionArg(d), headerArg(h), proof], accounts.proposer, value);
+  await reverts(call(data, headers[0], state.outboxProof, 0n), "WrongBond");
+  await reverts(call(data, headers[0], state.outboxProof, params.assertionBond + 1n), "WrongBond");
+  await reverts(call({ ...data, batchEnd: 3 }, headers[0], state.outboxProof), "BadBatchRange");
+  await reverts(call(data, headers[1], state.outboxProof), "BatchHeaderMismatch");
+  await reverts(call({ ...data, txEnd: 2 }, headers[0], state.outboxProof), "CountMismatch");
+  await reverts(
+    call({ ...data, outboxRoot: new Uint8Array(32) }, headers[0], state.outboxProof),
+    "OutboxRootMismatch",
+  );
+  await reverts(
+    call({ ...data, parent: new Uint8Array(32) }, headers[0], state.outboxProof),
+    "BadAssertionStatus",
+  );
+  await call(data, headers[0], state.outboxProof);
+  await reverts(call(data, headers[0], state.outboxProof), "AssertionExists");
+  // A child must cover new batches.
+  const h = hex(assertionHash(data));
+  await reverts(propose(r, h, headers[0], 1, w, "b"), "BadBatchRange");
+
+  // Permissionless: anyone with the bond.
+  const open = await withBatches({ ...params, permissionless: true });
+  const g2 = await open.r.rollup.read.genesis();
+  await propose(open.r, g2, open.headers[0], 1, w, "a", accounts.other);
+});
+
+test("rollup_confirm_notEarlyAndInOrder_succeeds", async () => {
+  const { r, headers } = await withBatches();
+  const genesis = await r.rollup.read.genesis();
+  const a = await propose(r, genesis, headers[0], 1, [], "a");
+  const b = await propose(r, a.hash, headers[1], 2, [], "b");
+  await reverts(r.send(r.rollup, "confirm", [a.hash]), "ChallengePeriodNotOver");
+  await r.advance(params.challengePeriod - 10);
+  await reverts(r.send(r.rollup, "confirm", [a.hash]), "ChallengePeriodNotOver");
+  await r.advance(20);
+  // The child cannot be confirmed before its parent.
+  await reverts(r.send(r.rollup, "confirm", [b.hash]), "ParentNotLatestConfirmed");
+  await r.send(r.rollup, "confirm", [a.hash], accounts.other);
+  await reverts(r.send(r.rollup, "confirm", [a.hash]), "BadAssertionStatus");
+  await r.send(r.rollup, "confirm", [b.hash]);
+  expect(await r.rollup.read.latestConfirmed()).toBe(b.hash);
+  // Both bonds are free again.
+  expect(await r.rollup.read.withdrawable([accounts.proposer])).toBe(2n * params.assertionBond);
+  const before = await chain.publicClient.getBalance({ address: accounts.proposer });
+  const receipt = await r.send(r.rollup, "withdrawBonds", [], accounts.proposer);
+  const after = await chain.publicClient.getBalance({ address: accounts.proposer });
+  expect(after - before).toBe(2n * params.assertionBond - receipt.gasUsed * receipt.effectiveGasPrice);
+  await reverts(r.send(r.rollup, "withdrawBonds", [], accounts.proposer), "NothingToWithdraw");
+});
+
+test("rollup_reject_siblingOfConfirmedRefundsBond_succeeds", async () => {
+  const { r, headers } = await withBatches();
+  const genesis = await r.rollup.read.genesis();
+  const a = await propose(r, genesis, headers[0], 1, [], "a");
+  const sibling = await propose(r, genesis, headers[0], 1, [], "other", accounts.challenger);
+  const child = await propose(r, sibling.hash, headers[1], 2, [], "c", accounts.challenger);
+  await reverts(r.send(r.rollup, "reject", [sibling.hash]), "NotRejectable");
+  await r.advance(params.challengePeriod + 1);
+  await r.send(r.rollup, "confirm", [a.hash]);
+  await r.send(r.rollup, "reject", [sibling.hash]);
+  await r.send(r.rollup, "reject", [child.hash]);
+  expect((await r.rollup.read.getAssertion([sibling.hash])).status).toBe(3);
+  await reverts(r.send(r.rollup, "confirm", [child.hash]), "BadAssertionStatus");
+  // Never proven wrong: the bonds come back.
+  expect(await r.rollup.read.withdrawable([accounts.challenger])).toBe(2n * params.assertionBond);
+});
+
+async function confirmedWithWithdrawals(reentrantToken = false) {
+  const { r, headers } = await withBatches(params, reentrantToken);
+  const withdrawals: Withdrawal[] = [
+    { recipient: accounts.user, amount: 2_000_000n },
+    { recipient: accounts.other, amount: 3_000_000n },
+    { recipient: accounts.user, amount: 1_000_000n },
+  ];
+  const a = await propose(r, await r.rollup.read.genesis(), headers[0], 1, withdrawals, "w");
+  return { r, a, withdrawals };
+}
+
+const claimArgs = (a: Hex, withdrawals: Withdrawal[], i: number, w = withdrawals[i]) => [
+  a,
+  BigInt(i),
+  w.recipient,
+  w.amount,
+  outboxProof(withdrawals, i).map(hex),
+];
+
+test("outbox_claim_exactlyOnceWithValidProof_succeeds", async () => {
+  const { r, a, withdrawals } = await confirmedWithWithdrawals();
+  await reverts(r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 1)), "AssertionNotConfirmed");
+  await r.advance(params.challengePeriod);
+  await r.send(r.rollup, "confirm", [a.hash]);
+  await r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 1), accounts.user);
+  expect(await r.token.read.balanceOf([accounts.other])).toBe(3_000_000n);
+  expect(await r.outbox.read.isClaimed([1n])).toBe(true);
+  await reverts(r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 1)), "AlreadyClaimed");
+  // A forged amount, recipient or index does not lead to the root.
+  const forged = { ...withdrawals[0], amount: 9_000_000n };
+  await reverts(
+    r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 0, forged)),
+    "InvalidWithdrawalProof",
+  );
+  const stolen = { ...withdrawals[0], recipient: accounts.other };
+  await reverts(
+    r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 0, stolen)),
+    "InvalidWithdrawalProof",
+  );
+  const shifted = claimArgs(a.hash, withdrawals, 0);
+  shifted[1] = 2n;
+  await reverts(r.send(r.outbox, "claim", shifted), "InvalidWithdrawalProof");
+  const short = claimArgs(a.hash, withdrawals, 0);
+  short[4] = (short[4] as Hex[]).slice(1);
+  await reverts(r.send(r.outbox, "claim", short), "MalformedWithdrawalProof");
+  await r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 0));
+  await r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 2));
+  expect(await r.token.read.balanceOf([accounts.user])).toBe(3_000_000n);
+  expect(await r.token.read.balanceOf([r.bridge.address])).toBe(4_000_000n);
+});
+
+test("outbox_reentrantToken_paysOnce_succeeds", async () => {
+  const { r, a, withdrawals } = await confirmedWithWithdrawals(true);
+  await r.advance(params.challengePeriod);
+  await r.send(r.rollup, "confirm", [a.hash]);
+  // While the bridge pays withdrawal 0, the token re-claims it.
+  const again = encodeFunctionData({
+    abi: (r.outbox as unknown as { abi: never }).abi,
+    functionName: "claim" as never,
+    args: claimArgs(a.hash, withdrawals, 0) as never,
+  });
+  await r.send(r.token, "arm", [r.outbox.address, again]);
+  await r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 0));
+  expect(await r.token.read.reentries()).toBe(1n);
+  expect(await r.token.read.lastReentrySucceeded()).toBe(false);
+  expect(await r.token.read.balanceOf([accounts.user])).toBe(2_000_000n);
+  expect(await r.token.read.balanceOf([r.bridge.address])).toBe(8_000_000n);
+});
