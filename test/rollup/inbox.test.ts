@@ -1,6 +1,6 @@
 // The sequencer inbox and the bridge's delayed inbox: who may post, what is recorded, deposits and L1 requests,
 // in-order consumption, forced inclusion after the delay (and not before), and a token that re-enters.
-import { decodeEventLog } from "viem";
+import { type Abi, decodeEventLog, encodeFunctionData } from "viem";
 import { expect, test } from "vitest";
 import {
   batchHash,
@@ -159,11 +159,10 @@ test("bridge_reentrantToken_depositCountedOnce_succeeds", async () => {
   // During the deposit's transferFrom, the token calls deposit again, funded so that only the lock can stop it.
   await r.send(r.token, "mint", [r.token.address, 1_000_000n]);
   await r.send(r.token, "approveAsSelf", [r.bridge.address, 1_000_000n]);
-  const { encodeFunctionData } = await import("viem");
   const inner = encodeFunctionData({
-    abi: (r.bridge as unknown as { abi: never }).abi,
-    functionName: "deposit" as never,
-    args: [1_000_000n, accounts.user] as never,
+    abi: (r.bridge as unknown as { abi: Abi }).abi,
+    functionName: "deposit",
+    args: [1_000_000n, accounts.user],
   });
   await r.send(r.token, "arm", [r.bridge.address, inner]);
   await r.send(r.bridge, "deposit", [1_000_000n, accounts.user], accounts.user);

@@ -1,7 +1,7 @@
 // Assertions, bonds, confirmation and rejection, and the outbox: only bonded (allowed) proposers assert, nobody
 // confirms early, bonds come back when no longer at stake, withdrawals are paid once and only with a valid proof,
 // and a token that re-enters cannot be paid twice.
-import { encodeFunctionData, type Hex } from "viem";
+import { type Abi, encodeFunctionData, type Hex } from "viem";
 import { expect, test } from "vitest";
 import {
   type AssertionData,
@@ -209,9 +209,9 @@ test("outbox_reentrantToken_paysOnce_succeeds", async () => {
   await r.send(r.rollup, "confirm", [a.hash]);
   // While the bridge pays withdrawal 0, the token re-claims it.
   const again = encodeFunctionData({
-    abi: (r.outbox as unknown as { abi: never }).abi,
-    functionName: "claim" as never,
-    args: claimArgs(a.hash, withdrawals, 0) as never,
+    abi: (r.outbox as unknown as { abi: Abi }).abi,
+    functionName: "claim",
+    args: claimArgs(a.hash, withdrawals, 0),
   });
   await r.send(r.token, "arm", [r.outbox.address, again]);
   await r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 0));
