@@ -9,13 +9,20 @@
  *   plain stepping.
  * vm.stack.i64: the measurement behind the interpreter's value-stack layout
  *   (i64 as two int32 halves against one BigInt64Array slot).
- * Each figure is the median of 3 runs. Not yet here (they need transactions
- * and the engine): vm.tx.start, and the overhead on an AssemblyScript
- * fixed-point program.
+ * vm.jit.overhead: the same ratio on vm/testing/fixedPoint.wasm, an
+ *   AssemblyScript Black-Scholes loop in 1e8 fixed point (the issue's figure).
+ * vm.tx.start: empty transactions started and finished per second on the fast
+ *   path (TransactionRunner: one instance reused, written memory chunks copied
+ *   back), against a fresh WebAssembly.Instance per transaction; `.engine` is
+ *   engine/engine.wasm on an empty input (it rejects it at once).
+ * Each figure is the median of 3 runs (5 for the ratios).
  */
+import { readFileSync } from "node:fs";
 import { Interpreter, type Value } from "../vm/Interpreter.ts";
 import { JitRunner } from "../vm/JitRunner.ts";
 import { loadModule } from "../vm/loadModule.ts";
+import { TransactionRunner } from "../vm/TransactionRunner.ts";
+import { hostProgram } from "../vm/testing/hostProgram.ts";
 import { stepProgramBytes, stepProgramImports } from "../vm/testing/stepPrograms.ts";
 import { buildModule, i32, i32c, i64, i64c } from "../vm/testing/wasmBuilder.ts";
 import { webAssembly } from "../vm/webAssemblyApi.ts";
@@ -278,7 +285,76 @@ function stepRate(name: string, args: number[], hash: boolean, ms = 700): number
   return steps / ((performance.now() - t0) / 1000);
 }
 
+/** vm.jit.overhead: metered JIT time / plain V8 time on the AssemblyScript fixed-point program, interleaved. */
+function fixedPointOverhead(n: number): { ratio: number; plainMs: number } {
+  const bytes = new Uint8Array(readFileSync(new URL("../vm/testing/fixedPoint.wasm", import.meta.url)));
+  const plain = new webAssembly.Instance(new webAssembly.Module(bytes)).exports.prices as (
+    n: number,
+  ) => bigint;
+  const r = JitRunner.instantiate(bytes);
+  if (!r.ok) throw new Error(r.trap);
+  const jit = r.instance;
+  plain(n >> 3);
+  jit.invoke("prices", [n >> 3]);
+  const ratios: number[] = [];
+  const plainMs: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const t0 = performance.now();
+    const x = plain(n);
+    const t1 = performance.now();
+    const y = jit.invoke("prices", [n]);
+    const t2 = performance.now();
+    if (!y.ok || y.values[0] !== x)
+      throw new Error(`fixedPoint: metered JIT ${JSON.stringify(y)} vs V8 ${x}`);
+    ratios.push((t2 - t1) / (t1 - t0));
+    plainMs.push(t1 - t0);
+  }
+  return { ratio: median(ratios), plainMs: median(plainMs) };
+}
+
+/** Transactions per second on one TransactionRunner, reusing the instance or instantiating afresh each time. */
+function txRate(bytes: Uint8Array, fresh: boolean, ms = 600): number {
+  const runner = TransactionRunner.load(bytes);
+  const req = {
+    input: new Uint8Array(0),
+    batchContext: { timestamp: 1n, l2Block: 1n, origin: 0n },
+    state: { get: () => new Uint8Array(32) },
+  };
+  for (let i = 0; i < 200; i++) runner.runTransaction(req);
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    for (let i = 0; i < 100; i++) {
+      if (fresh) runner.jit.reinstantiate();
+      runner.runTransaction(req);
+    }
+    n += 100;
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
 export async function main(): Promise<void> {
+  for (const [name, bytes] of [
+    ["vm.tx.start", hostProgram(i32c(0))],
+    ["vm.tx.start.engine", new Uint8Array(readFileSync(new URL("../engine/engine.wasm", import.meta.url)))],
+  ] as const) {
+    const reused = median([0, 1, 2].map(() => txRate(bytes, false)));
+    const fresh = median([0, 1, 2].map(() => txRate(bytes, true, 300)));
+    emit({
+      name,
+      value: Math.round(reused),
+      unit: "empty transactions/s (fast path)",
+      baseline: "a fresh WebAssembly.Instance per transaction",
+      baselineValue: Math.round(fresh),
+    });
+  }
+  const fp = fixedPointOverhead(100_000);
+  emit({
+    name: "vm.jit.overhead",
+    value: round(fp.ratio, 2),
+    unit: "x (metered JIT time / plain V8 time, AssemblyScript fixed-point Black-Scholes)",
+    plainMs: round(fp.plainMs, 1),
+  });
   for (const [name, args] of [
     ["fib", [15]],
     ["mem", [300]],

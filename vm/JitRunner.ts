@@ -36,7 +36,8 @@ const EMPTY_MEMORY = new Uint8Array(0);
 /** The initial state a reused instance goes back to (see `saveInitialState`). */
 interface InitialState {
   readonly memory: Uint8Array;
-  readonly globals: readonly { readonly global: MutableGlobal<Value>; readonly value: Value }[];
+  /** Values of the module's mutable globals, in the order of `globalHandles`. */
+  readonly globals: readonly Value[];
 }
 
 /**
@@ -52,11 +53,15 @@ export class JitRunner {
   private depth!: MutableGlobal<number>;
   private used!: MutableGlobal<number>;
   private lastIndirect!: MutableGlobal<number>;
+  private dirty!: MutableGlobal<bigint>;
+  private dirtyShift = 10;
   private memoryObject: { readonly buffer: ArrayBuffer } | undefined;
   private memoryBuffer: ArrayBuffer | undefined;
   private memoryBytes = EMPTY_MEMORY;
   private revertCodeValue = 0;
   private initial: InitialState | undefined;
+  /** The module's own mutable globals (exported by meterModule), in export order. */
+  private globalHandles: MutableGlobal<Value>[] = [];
   /** Handed to host functions: V8's memory and the gas global. */
   readonly hostContext: HostContext;
 
@@ -81,7 +86,14 @@ export class JitRunner {
         self.gas.value = left - cost;
         return true;
       },
-      wrote(): void {},
+      wrote(from: number, length: number): void {
+        // Mark the chunks a host function wrote, as the metered stores mark theirs.
+        if (length <= 0) return;
+        const shift = self.dirtyShift;
+        let mask = self.dirty.value;
+        for (let c = from >>> shift; c <= (from + length - 1) >>> shift; c++) mask |= 1n << BigInt(c & 63);
+        self.dirty.value = mask;
+      },
     };
   }
 
@@ -93,9 +105,24 @@ export class JitRunner {
     this.depth = g(METER_EXPORTS.depth);
     this.used = g(METER_EXPORTS.used);
     this.lastIndirect = g(METER_EXPORTS.lastIndirect);
+    this.dirty = g(METER_EXPORTS.dirty);
+    this.dirtyShift = g<number>(METER_EXPORTS.dirtyShift).value;
     this.memoryObject = instance.exports[METER_EXPORTS.memory] as { buffer: ArrayBuffer } | undefined;
     this.memoryBuffer = undefined;
     this.memoryBytes = EMPTY_MEMORY;
+    this.globalHandles = [];
+    for (const [key, v] of Object.entries(instance.exports)) {
+      if (key.startsWith(METER_EXPORTS.globalPrefix))
+        this.globalHandles.push(v as unknown as MutableGlobal<Value>);
+    }
+  }
+
+  /**
+   * Replace the instance by a new one of the same compiled module (its start
+   * function reruns): a fresh instance's state, at the cost of an instantiation.
+   */
+  reinstantiate(): void {
+    this.attach(new webAssembly.Instance(this.compiled, this.v8Imports));
   }
 
   /** The instance's linear memory as bytes (a new view after a memory.grow); empty without a memory. */
@@ -121,38 +148,46 @@ export class JitRunner {
    * right after instantiation, so each transaction starts from a fresh instance's state).
    */
   saveInitialState(): void {
-    const globals: { global: MutableGlobal<Value>; value: Value }[] = [];
-    for (const [key, v] of Object.entries(this.instance.exports)) {
-      if (!key.startsWith(METER_EXPORTS.globalPrefix)) continue;
-      const global = v as unknown as MutableGlobal<Value>;
-      globals.push({ global, value: global.value });
-    }
-    this.initial = { memory: this.memory.slice(), globals };
+    this.initial = { memory: this.memory.slice(), globals: this.globalHandles.map((g) => g.value) };
+    this.dirty.value = 0n;
   }
 
   /**
-   * Put the instance back in the state `saveInitialState` saved: memory bytes and
-   * mutable globals are copied back; a memory that grew cannot shrink (a
-   * WebAssembly.Memory only grows), so then the compiled module is instantiated
-   * again (its start function reruns, deterministically) and the bytes copied in.
+   * Put the instance back in the state `saveInitialState` saved: the memory
+   * chunks written since (the dirty mask the metered stores and host writes
+   * keep) and the mutable globals are copied back; a memory that grew cannot
+   * shrink (a WebAssembly.Memory only grows), so then the instance is
+   * replaced (`reinstantiate`) and the saved state copied in.
    */
   resetToInitialState(): void {
     const init = this.initial;
     if (init === undefined) throw new LinkError("resetToInitialState: saveInitialState was never called");
     if (this.memory.length !== init.memory.length) {
-      const instance = new webAssembly.Instance(this.compiled, this.v8Imports);
-      this.attach(instance);
-      const globals: { global: MutableGlobal<Value>; value: Value }[] = [];
-      for (const { value } of init.globals) globals.push({ global: { value }, value });
-      let k = 0;
-      for (const [key, v] of Object.entries(instance.exports)) {
-        if (key.startsWith(METER_EXPORTS.globalPrefix))
-          globals[k++].global = v as unknown as MutableGlobal<Value>;
-      }
-      this.initial = { memory: init.memory, globals };
+      this.reinstantiate();
+      this.memory.set(init.memory);
+    } else {
+      this.restoreDirtyChunks(init.memory);
     }
-    this.memory.set(this.initial!.memory);
-    for (const g of this.initial!.globals) g.global.value = g.value;
+    this.dirty.value = 0n;
+    const handles = this.globalHandles;
+    for (let i = 0; i < handles.length; i++) handles[i].value = init.globals[i];
+  }
+
+  /** Copy back every chunk whose bit is set (bit k: chunks k, k + 64, ...), plus 7 bytes past each for straddling stores. */
+  private restoreDirtyChunks(initial: Uint8Array): void {
+    const mask = this.dirty.value;
+    if (mask === 0n) return;
+    const mem = this.memory;
+    const size = initial.length;
+    const chunk = 2 ** this.dirtyShift;
+    const lo = Number(mask & 0xffffffffn);
+    const hi = Number(mask >> 32n);
+    for (let k = 0; k < 64; k++) {
+      if (((k < 32 ? lo >>> k : hi >>> (k - 32)) & 1) === 0) continue;
+      for (let at = k * chunk; at < size; at += 64 * chunk) {
+        mem.set(initial.subarray(at, Math.min(size, at + chunk + 7)), at);
+      }
+    }
   }
 
   /** Load (decode, validate, lower: throws a VmError if refused), meter, compile and instantiate. */

@@ -19,6 +19,13 @@ export const METER_EXPORTS = {
   lastIndirect: "__optio_last_indirect",
   /** The funcref table, if the module has one. */
   table: "__optio_table",
+  /**
+   * i64, mutable: bit k set when a store wrote memory chunk c with c mod 64 = k (chunks of
+   * 2^dirtyShift bytes, see meterModule): what a reused instance must copy back.
+   */
+  dirty: "__optio_dirty",
+  /** i32, immutable: log2 of the chunk size the dirty mask counts in. */
+  dirtyShift: "__optio_dirty_shift",
   /** The linear memory, if the module has one: host functions read and write it. */
   memory: "__optio_memory",
   /** Prefix of the module's own mutable globals, exported as `__optio_global_<index>` so a transaction can reset them. */
@@ -40,7 +47,13 @@ export const METER_TRAP = { NONE: 0, OUT_OF_GAS: 1, STACK_EXHAUSTED: 2 } as cons
  *   entry block, then reserve the frame's values (trap past MAX_VALUE_STACK),
  *   in the interpreter's order (CALL's check, ENTER's charge, ENTER's check);
  *   after each call, restore both counters from locals;
- * - cap the memory maximum at MAX_MEMORY_PAGES.
+ * - cap the memory maximum at MAX_MEMORY_PAGES;
+ * - after each store, set the bit of the chunk it wrote in a dirty mask, so
+ *   that a transaction runner reusing one instance copies back only the
+ *   chunks a transaction wrote (chunks are 1/64 of the initial memory, at
+ *   least 1 KiB; a store that straddles into the next chunk is covered by
+ *   restoring 7 bytes past each dirty chunk). Not part of the machine: it
+ *   changes no result and no gas.
  *
  * New globals and locals are appended, so no existing index moves. A module
  * loaded with `stubOutOfProfile` (conformance testing only) keeps its stubbed
@@ -58,6 +71,10 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
   const G_DEPTH = nGlobals + 2;
   const G_USED = nGlobals + 3;
   const G_LAST = nGlobals + 4;
+  const G_DIRTY = nGlobals + 5;
+  const G_SHIFT = nGlobals + 6;
+  const initialBytes = (module.memory?.min ?? 0) * 65_536;
+  const dirtyShift = Math.max(10, Math.ceil(Math.log2(Math.max(1, initialBytes / 64))));
 
   // Charges per function: wasm instruction index -> gas (the entry block under key -1).
   const charges: Map<number, number>[] = module.bodies.map(() => new Map());
@@ -95,13 +112,16 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
     const localDepth = type.params.length + body.locals.length;
     const localUsed = localDepth + 1;
     const localTmp = localDepth + 2;
+    const localAddr = localDepth + 3;
+    const localVal32 = localDepth + 4;
+    const localVal64 = localDepth + 5;
     const out: number[] = [];
-    // Locals: the original groups plus one group of three i32.
+    // Locals: the original groups plus five i32 and one i64.
     const r = new ByteReader(bytes, body.offset);
     r.u32(); // body size
     const groups = r.u32();
     const groupBytes = bytes.subarray(r.pos, body.code[0].offset);
-    out.push(...u32(groups + 1), ...groupBytes, 3, 0x7f);
+    out.push(...u32(groups + 2), ...groupBytes, 5, 0x7f, 1, 0x7e);
     // Prologue: CALL's depth check, ENTER's block charge, ENTER's reservation check.
     out.push(0x23, ...u32(G_DEPTH), ...i32Const(1), 0x6a, 0x22, ...u32(localDepth), 0x24, ...u32(G_DEPTH));
     out.push(
@@ -141,7 +161,19 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
         );
       }
       const end = j + 1 < code.length ? code[j + 1].offset : bodyEnd;
+      const isStore = op >= 0x36 && op <= 0x3e;
+      if (isStore) {
+        // Keep the address: stash the value, tee the address, put the value back.
+        const val = op === 0x37 || op >= 0x3c ? localVal64 : localVal32;
+        out.push(0x21, ...u32(val), 0x22, ...u32(localAddr), 0x20, ...u32(val));
+      }
       for (let k = code[j].offset; k < end; k++) out.push(bytes[k]);
+      if (isStore) {
+        // dirty |= 1 << ((address + offset) >> shift) (i64.shl takes the count mod 64).
+        out.push(0x23, ...u32(G_DIRTY), 0x42, 1, 0x20, ...u32(localAddr));
+        if (code[j].a !== 0) out.push(...i32Const(code[j].a | 0), 0x6a);
+        out.push(...i32Const(dirtyShift), 0x76, 0xad, 0x86, 0x84, 0x24, ...u32(G_DIRTY));
+      }
       if (op === 0x10 || op === 0x11) {
         out.push(
           0x20,
@@ -166,6 +198,8 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
     [0x7f, 1, ...i32Const(0), 0x0b],
     [0x7f, 1, ...i32Const(0), 0x0b],
     [0x7f, 1, ...i32Const(-1), 0x0b],
+    [0x7e, 1, 0x42, 0, 0x0b],
+    [0x7f, 0, ...i32Const(dirtyShift), 0x0b],
   ];
   const newExports = [
     [...name(METER_EXPORTS.gas), 3, ...u32(G_GAS)],
@@ -173,6 +207,8 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
     [...name(METER_EXPORTS.depth), 3, ...u32(G_DEPTH)],
     [...name(METER_EXPORTS.used), 3, ...u32(G_USED)],
     [...name(METER_EXPORTS.lastIndirect), 3, ...u32(G_LAST)],
+    [...name(METER_EXPORTS.dirty), 3, ...u32(G_DIRTY)],
+    [...name(METER_EXPORTS.dirtyShift), 3, ...u32(G_SHIFT)],
     ...(module.table !== undefined ? [[...name(METER_EXPORTS.table), 1, 0]] : []),
     ...(module.memory !== undefined ? [[...name(METER_EXPORTS.memory), 2, 0]] : []),
     ...module.globals.flatMap((g, i) =>
