@@ -22,6 +22,8 @@ struct Machine {
     uint256 memoryPages;
     /// @dev Table size, in entries.
     uint256 tableSize;
+    /// @dev The engine's code of a trap `revert` (status word bytes 2-5 of a reverted machine), else 0.
+    uint256 revertCode;
     bytes32 valueStack;
     bytes32 frameStack;
     bytes32 globalsRoot;
@@ -49,9 +51,13 @@ library MachineState {
     error MalformedStatusWord(bytes32 word);
 
     /// @notice The status word: status (1) || trap (1) || pc || sp || fp || used || depth || memory pages || table
-    ///         size (4 each) || 2 zero bytes, big-endian. A trapped or out-of-gas machine keeps bytes 0-1 only.
+    ///         size (4 each) || 2 zero bytes, big-endian. A trapped or out-of-gas machine keeps bytes 0-1 only, and
+    ///         bytes 2-5 = the code of a trap `revert`.
     function statusWord(Machine memory m) internal pure returns (bytes32 w) {
-        if (m.status >= K.STATUS_TRAPPED) return bytes32((m.status << 248) | (m.trap << 240));
+        if (m.status >= K.STATUS_TRAPPED) {
+            uint256 code = m.trap == K.TRAP_REVERT ? (m.revertCode & 0xffffffff) << 208 : 0;
+            return bytes32((m.status << 248) | (m.trap << 240) | code);
+        }
         return bytes32(
             (m.status << 248) | (m.trap << 240) | (m.pc << 208) | (m.sp << 176) | (m.fp << 144) | (m.used << 112)
                 | (m.depth << 80) | (m.memoryPages << 48) | (m.tableSize << 16)
@@ -64,7 +70,15 @@ library MachineState {
         uint256 w = uint256(word);
         uint256 status = w >> 248;
         if (status > K.STATUS_OUT_OF_GAS || (w & 0xffff) != 0) revert MalformedStatusWord(word);
-        if (status >= K.STATUS_TRAPPED && (w << 16) != 0) revert MalformedStatusWord(word);
+        if (status >= K.STATUS_TRAPPED) {
+            uint256 trap = (w >> 240) & 0xff;
+            uint256 kept = trap == K.TRAP_REVERT ? w << 48 : w << 16;
+            if (kept != 0) revert MalformedStatusWord(word);
+            m.status = status;
+            m.trap = trap;
+            if (trap == K.TRAP_REVERT) m.revertCode = (w >> 208) & 0xffffffff;
+            return;
+        }
         m.status = status;
         m.trap = (w >> 240) & 0xff;
         m.pc = (w >> 208) & 0xffffffff;

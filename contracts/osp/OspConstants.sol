@@ -70,4 +70,7 @@ library OspConstants {
     uint256 internal constant TRAP_STACK_EXHAUSTED = 7;
     uint256 internal constant TRAP_OUT_OF_GAS = 8;
     uint256 internal constant TRAP_HOST = 9;
+    uint256 internal constant TRAP_OUT_OF_PROFILE = 10;
+    /// @dev The engine called `optio.revert`; the status word keeps its code in bytes 2-5.
+    uint256 internal constant TRAP_REVERT = 12;
 }

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {FixedMerkle} from "./FixedMerkle.sol";
+import {IOneStepProver, StepContext} from "./IOneStepProver.sol";
+import {IStepExecutor} from "./IStepExecutor.sol";
+import {Instruction, Instructions} from "./Instructions.sol";
+import {GlobalState, Machine, MachineState} from "./MachineState.sol";
+import {OspConstants as K} from "./OspConstants.sol";
+
+/// @title OneStepProver
+/// @notice The one-step prover's entry point (docs/machine.md, "One-step proof"): checks the proof's header against
+///         the machine hash, fetches the instruction at `pc` from the code tree, charges its block gas, hands the
+///         step to the contract of its instruction family and hashes the machine after it.
+/// @dev Follows `vm/proof/verifyStep.ts` (the TypeScript reference) step for step. The families are separate
+///      contracts so that each stays under the EVM code-size limit: math (constants, drop, select, numeric),
+///      control (unreachable, enter, branches, call, return, locals, globals), memory (loads, stores, size, grow)
+///      and host I/O (call_host, call_indirect).
+contract OneStepProver is IOneStepProver {
+    /// @dev The proof is shorter than its header (352 bytes), or than the header plus the instruction (1,088).
+    error ProofTooShort(uint256 needed, uint256 length);
+    /// @dev The header does not hash to the machine hash before the step.
+    error BeforeHashMismatch(bytes32 expected, bytes32 computed);
+    /// @dev The header's code root is not the engine's the dispute is about.
+    error CodeRootMismatch(bytes32 expected, bytes32 revealed);
+    /// @dev The revealed instruction is not the code tree's leaf at `pc`.
+    error InstructionProofMismatch(bytes32 expected, bytes32 computed);
+    /// @dev The proof has bytes after the last witness the step reads.
+    error TrailingBytes(uint256 consumed, uint256 length);
+    /// @dev An opcode no lowering emits.
+    error UnknownOpcode(uint256 op);
+
+    /// @dev Bytes of the header: status word, six part hashes, the global state's four words.
+    uint256 internal constant HEADER_BYTES = 352;
+    /// @dev Bytes of the header and the instruction with its 22 code-tree siblings.
+    uint256 internal constant INSTRUCTION_END = HEADER_BYTES + 32 + 32 * K.CODE_DEPTH;
+
+    /// @notice Constants, drop, select and the numeric instructions.
+    IStepExecutor public immutable math;
+    /// @notice unreachable, stub, enter, br, br_if, br_unless, br_table, return, call, locals and globals.
+    IStepExecutor public immutable control;
+    /// @notice Loads, stores, memory.size and memory.grow.
+    IStepExecutor public immutable memoryOps;
+    /// @notice call_host and call_indirect (which may reach a host function through the table).
+    IStepExecutor public immutable hostIo;
+
+    constructor(IStepExecutor math_, IStepExecutor control_, IStepExecutor memory_, IStepExecutor hostIo_) {
+        math = math_;
+        control = control_;
+        memoryOps = memory_;
+        hostIo = hostIo_;
+    }
+
+    /// @inheritdoc IOneStepProver
+    function proveOneStep(StepContext calldata ctx, bytes32 beforeHash, bytes calldata proof)
+        external
+        view
+        override
+        returns (bytes32 afterHash)
+    {
+        if (proof.length < HEADER_BYTES) revert ProofTooShort(HEADER_BYTES, proof.length);
+        bytes32 computed = _headerHash(proof);
+        if (computed != beforeHash) revert BeforeHashMismatch(beforeHash, computed);
+        // A stopped machine stays as it is: the proof is the header alone.
+        if (uint8(proof[0]) != K.STATUS_RUNNING) {
+            if (proof.length != HEADER_BYTES) revert TrailingBytes(HEADER_BYTES, proof.length);
+            return beforeHash;
+        }
+        (Machine memory m, GlobalState memory g) = _decodeHeader(proof);
+        if (m.codeRoot != ctx.codeRoot) revert CodeRootMismatch(ctx.codeRoot, m.codeRoot);
+        if (proof.length < INSTRUCTION_END) revert ProofTooShort(INSTRUCTION_END, proof.length);
+
+        bytes32 leaf = bytes32(proof[HEADER_BYTES:HEADER_BYTES + 32]);
+        bytes32 root =
+            FixedMerkle.root(K.CODE_NODE, K.CODE_DEPTH, m.pc, leaf, proof[HEADER_BYTES + 32:INSTRUCTION_END]);
+        if (root != m.codeRoot) revert InstructionProofMismatch(m.codeRoot, root);
+        Instruction memory ins = Instructions.decode(leaf);
+
+        uint256 next = INSTRUCTION_END;
+        if (ins.gas > g.gas) {
+            // Out of gas: nothing of the block is charged or executed.
+            m.status = K.STATUS_OUT_OF_GAS;
+            m.trap = K.TRAP_OUT_OF_GAS;
+        } else {
+            g.gas -= ins.gas;
+            (m, g, next) = _family(ins.op).execute(m, g, ins, proof, next);
+        }
+        if (next != proof.length) revert TrailingBytes(next, proof.length);
+        m.globalStateHash = MachineState.hash(g);
+        return MachineState.hash(m);
+    }
+
+    /// @dev The contract executing opcode `op`.
+    function _family(uint256 op) private view returns (IStepExecutor) {
+        if (op == 0x11 || op == 0x12) return hostIo;
+        if (op <= 0x24 || op == 0xff) {
+            if (op == 0x1a || op == 0x1b) return math;
+            if (op == 0x00 || op == 0x01 || op == 0x04 || (op >= 0x0c && op <= 0x10) || (op >= 0x20 && op <= 0x24)) {
+                return control;
+            }
+            if (op == 0xff) return control;
+            revert UnknownOpcode(op);
+        }
+        if (op >= 0x28 && op <= 0x40) return memoryOps;
+        if (op >= 0x41) return math; // constants and numeric instructions; math rejects the rest
+        revert UnknownOpcode(op);
+    }
+
+    /// @dev keccak(0x10 || bytes 0..223 || keccak(0x17 || bytes 224..351)): the machine hash the header opens.
+    function _headerHash(bytes calldata proof) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore8(p, 0x17)
+            calldatacopy(add(p, 1), add(proof.offset, 224), 128)
+            let gs := keccak256(p, 129)
+            mstore8(p, 0x10)
+            calldatacopy(add(p, 1), proof.offset, 224)
+            mstore(add(p, 225), gs)
+            h := keccak256(p, 257)
+        }
+    }
+
+    /// @dev The registers and parts of a running machine's header.
+    function _decodeHeader(bytes calldata proof) private pure returns (Machine memory m, GlobalState memory g) {
+        MachineState.setStatusWord(m, bytes32(proof[0:32]));
+        m.valueStack = bytes32(proof[32:64]);
+        m.frameStack = bytes32(proof[64:96]);
+        m.globalsRoot = bytes32(proof[96:128]);
+        m.memoryRoot = bytes32(proof[128:160]);
+        m.codeRoot = bytes32(proof[160:192]);
+        m.tableRoot = bytes32(proof[192:224]);
+        g.stateRoot = bytes32(proof[224:256]);
+        g.inputHash = bytes32(proof[256:288]);
+        g.batchContext = bytes32(proof[288:320]);
+        g.gas = uint256(bytes32(proof[320:352])) & 0xffffffffffffffff;
+    }
+}
