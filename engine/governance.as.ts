@@ -1,6 +1,7 @@
 // Genesis, market and oracle configuration, price reports (docs/engine.md, "Governance" and
 // "Oracle").
 import { context, CTX_TIMESTAMP } from "./host.as";
+import { startFunding } from "./funding.as";
 import { at, be16, be32, be64 } from "./input.as";
 import {
   ALREADY_INITIALIZED, BAD_MARKET_PARAMS, NOT_ADMIN, NOT_ORACLE_SIGNER, OK, PRICE_NOT_NEWER, PRICE_STALE,
@@ -61,6 +62,7 @@ export function setMarket(signer: usize, b: i32): i32 {
   store<u16>(m0 + 24, <u16>u);
   store<u8>(m0 + 26, 1);
   dirty(m0);
+  startFunding(market);
   const m1 = marketSlot(market, 1);
   store<u32>(m1, imf);
   store<u32>(m1 + 4, mmf);

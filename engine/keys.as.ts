@@ -14,3 +14,5 @@ export const K_BITMAP: u8 = 0x09; // x = market, a = side | level << 8, b = word
 export const K_ORDER: u8 = 0x0a; // x = market, a = order id
 export const K_UNDERLYING: u8 = 0x0b; // x = underlying
 export const K_OUTBOX: u8 = 0x0c; // a = withdrawal index
+export const K_FUNDING: u8 = 0x0d; // x = market
+export const K_POSITION_FUNDING: u8 = 0x0e; // x = account id, a = market

@@ -3,6 +3,7 @@
 // (outcome.as.ts); the state keeps its writes, which for a rejection are only the consumed
 // nonce of a validly signed transaction.
 import { deposit, transfer, withdraw, accountFor } from "./collateral.as";
+import { applyFunding } from "./funding.as";
 import { genesis, priceReport, setMarket, setUnderlying } from "./governance.as";
 import { context, CTX_ORIGIN, ORIGIN_DELAYED_INBOX } from "./host.as";
 import { at, be16, be32, be64, inputLength, readInput, u8At } from "./input.as";
@@ -22,6 +23,7 @@ import {
 
 const TX_GENESIS: u8 = 0x01;
 const TX_DEPOSIT: u8 = 0x02;
+const TX_FUNDING: u8 = 0x03;
 const TX_SET_MARKET: u8 = 0x10;
 const TX_SET_UNDERLYING: u8 = 0x11;
 const TX_PRICE: u8 = 0x20;
@@ -108,6 +110,14 @@ function run(): i32 {
       if (context(CTX_ORIGIN) != ORIGIN_DELAYED_INBOX) return NOT_FROM_L1;
       if (load<u8>(configSlot() + 20) == 0) return NOT_INITIALIZED;
       const r = deposit(at(1), u8At(21), be64(22));
+      if (r != OK) discard();
+      return r;
+    }
+    case TX_FUNDING: {
+      // Anyone may apply funding (the sequencer does, once per interval): it is rate-limited by time.
+      if (inputLength != 3) return BAD_ENCODING;
+      if (load<u8>(configSlot() + 20) == 0) return NOT_INITIALIZED;
+      const r = applyFunding(<u32>be16(1));
       if (r != OK) discard();
       return r;
     }

@@ -5,6 +5,7 @@
 // position alone. Every rounding makes the account look poorer: it favors the protocol.
 import { context, CTX_TIMESTAMP } from "./host.as";
 import { OK, PRICE_MISSING, PRICE_STALE, BAD_AMOUNT, INSUFFICIENT_MARGIN } from "./outcome.as";
+import { settleFunding } from "./funding.as";
 import { PPM, QTY_SCALE } from "./params.as";
 import { accountSlot, marketSlot, positionSlot, underlyingSlot } from "./state.as";
 import { abs64, mulDiv, overflow } from "./wide.as";
@@ -52,6 +53,7 @@ export function evaluate(id: u32, initial: bool): i32 {
   while (mask != 0) {
     const m = <u32>ctz(mask);
     mask &= mask - 1;
+    settleFunding(id, m);
     const pos = positionSlot(id, m);
     const base = load<i64>(pos);
     const quote = load<i64>(pos + 8);

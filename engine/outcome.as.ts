@@ -30,3 +30,4 @@ export const PRICE_MISSING: i32 = 25;
 export const UNKNOWN_UNDERLYING: i32 = 26;
 export const NOT_LIQUIDATABLE: i32 = 27;
 export const SELF_LIQUIDATION: i32 = 28;
+export const FUNDING_TOO_EARLY: i32 = 29;

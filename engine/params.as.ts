@@ -15,3 +15,7 @@ export const MAX_MARKETS: u32 = 32;
 export const MAX_TX_BYTES: i32 = 512;
 /** Prices are tick indices below 2^31 (the top bit of a stored tick is the order's side). */
 export const MAX_TICK: u64 = 0x7fffffff;
+/** Funding is applied at most once per interval (seconds). */
+export const FUNDING_INTERVAL: u64 = 3600;
+/** The funding payment per interval is clamped to this fraction of the index price (ppm). */
+export const MAX_FUNDING_PPM: u64 = 5_000;

@@ -4,7 +4,7 @@
 import { addrKey, key } from "./store.as";
 import {
   K_ACCOUNT, K_ACCOUNT_ID, K_BITMAP, K_BOOK, K_CONFIG, K_LEVEL, K_MARKET, K_NONCE, K_OPEN_ORDERS,
-  K_ORDER, K_OUTBOX, K_POSITION, K_UNDERLYING,
+  K_ORDER, K_OUTBOX, K_POSITION, K_UNDERLYING, K_FUNDING, K_POSITION_FUNDING,
 } from "./keys.as";
 
 /** admin address @0 | initialized u8 @20 | chainId u64 @24. */
@@ -42,3 +42,7 @@ export function orderSlot(market: u32, id: u64): usize { return key(K_ORDER, mar
 export function underlyingSlot(u: u32, part: u32): usize { return key(K_UNDERLYING, u, part, 0, 0); }
 /** recipient address @0..19 | amount u64 big-endian @20 | 0 (4). The index is big-endian in the key. */
 export function outboxSlot(index: u64): usize { return key(K_OUTBOX, 0, bswap<u64>(index), 0, 0); }
+/** cumulative funding i64 @0 (quote units per whole base unit; longs pay its increases) | last funding time u64 @8 | funding pool i64 @16. */
+export function fundingSlot(market: u32): usize { return key(K_FUNDING, market, 0, 0, 0); }
+/** the cumulative funding a position last settled at, i64 @0. */
+export function positionFundingSlot(id: u32, market: u32): usize { return key(K_POSITION_FUNDING, id, market, 0, 0); }

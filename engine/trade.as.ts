@@ -2,6 +2,7 @@
 // notional = floor(qty * price / 1e8) moves from the buyer's quote balance to the seller's, so
 // the quote balances of a market always sum to what was realized out of them; each side pays
 // its fee ceil(notional * feePpm / 1e6) from collateral into the fee pool.
+import { settleFunding } from "./funding.as";
 import { PPM, QTY_SCALE } from "./params.as";
 import { accountSlot, positionSlot, totalsSlot } from "./state.as";
 import { dirty } from "./store.as";
@@ -30,6 +31,7 @@ export function settle(owner: u32, market: u32): void {
 
 /** Changes a position by (dBase, dQuote) and charges `fee` from collateral. */
 export function move(owner: u32, market: u32, dBase: i64, dQuote: i64, fee: i64): void {
+  settleFunding(owner, market);
   const pos = positionSlot(owner, market);
   store<i64>(pos, load<i64>(pos) + dBase);
   store<i64>(pos + 8, load<i64>(pos + 8) + dQuote);

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import {
   decodeAccount,
   decodeCounters,
+  decodeFunding,
   decodeOpenOrders,
   decodeOrder,
   decodePosition,
@@ -25,6 +26,7 @@ function checkInvariants(x: TestExchange): void {
   const accounts = decodeCounters(h.get(engineKeys.counters())).accounts;
   const totals = x.totals();
   let sum = totals.feePool + totals.insuranceFund;
+  for (let m = 0; m < MARKETS; m++) sum += decodeFunding(h.get(engineKeys.funding(m))).pool;
   const net = Array(MARKETS).fill(0n);
   for (let id = 1; id <= accounts; id++) {
     const a = decodeAccount(h.get(engineKeys.account(id)));

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { expect } from "vitest";
-import { Outcome } from "../protocol/engine/index.ts";
+import { encodeFunding, Outcome } from "../protocol/engine/index.ts";
 import { EngineHarness, TestExchange, testAccount } from "./engineHarness.ts";
 
 export const TRADERS = Array.from({ length: 8 }, (_, i) => testAccount(100 + i));
@@ -32,6 +32,7 @@ export type Action =
   | { k: "transfer"; who: number; from: number; to: number; amount: number }
   | { k: "price"; u: number; move: number }
   | { k: "time"; dt: number }
+  | { k: "funding"; m: number }
   | { k: "liquidate"; who: number; victim: number; m: number; lots: number };
 
 const who = fc.nat(TRADERS.length - 1);
@@ -98,6 +99,7 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ k: fc.constant("time" as const), dt: fc.integer({ min: 1, max: 120 }) }),
   },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant("funding" as const), m: market }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -171,6 +173,11 @@ export function runAction(x: TestExchange, prices: bigint[], a: Action): number 
         accountId: BigInt(a.victim),
         quantity: BigInt(a.lots) * LOT,
       }).code;
+    case "funding":
+      // Funding needs an interval to pass: jump an hour, keeping the oracle fresh.
+      x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + 3_600n };
+      for (const u of [0, 1]) x.setPrice(BigInt(u), prices[u]);
+      return x.h.run(encodeFunding(a.m)).code;
     case "time":
       x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + BigInt(a.dt) };
       return 0;

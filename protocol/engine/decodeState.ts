@@ -210,3 +210,24 @@ export function decodeWithdrawal(v: Uint8Array): Withdrawal {
   const d = check(v);
   return { recipient: toHex(v.subarray(0, 20)), amount: d.getBigUint64(20, false) };
 }
+
+export interface Funding {
+  /** Cumulative funding, quote units per whole base unit (positive: longs have paid). */
+  readonly cumulative: bigint;
+  readonly lastTime: bigint;
+  /** Funding paid in and not yet paid out, plus rounding dust (quote units). */
+  readonly pool: bigint;
+}
+export function decodeFunding(v: Uint8Array): Funding {
+  const d = check(v);
+  return {
+    cumulative: d.getBigInt64(0, true),
+    lastTime: d.getBigUint64(8, true),
+    pool: d.getBigInt64(16, true),
+  };
+}
+
+/** The cumulative funding a position last settled at. */
+export function decodePositionFunding(v: Uint8Array): bigint {
+  return check(v).getBigInt64(0, true);
+}

@@ -185,9 +185,18 @@ export function encodeDeposit(to: Hex, subaccount: number, amount: bigint): Uint
   return out;
 }
 
+/** FUNDING: type || market (2). */
+export function encodeFunding(market: number): Uint8Array {
+  const out = new Uint8Array(3);
+  out[0] = TxType.FUNDING;
+  putUint(out, 1, 2, BigInt(market), "market");
+  return out;
+}
+
 export type DecodedTx =
   | { readonly type: "GENESIS"; readonly admin: Hex; readonly chainId: bigint }
   | { readonly type: "DEPOSIT"; readonly to: Hex; readonly subaccount: number; readonly amount: bigint }
+  | { readonly type: "FUNDING"; readonly market: number }
   | (UnsignedTx & { readonly signature: Uint8Array });
 
 /** Decodes transaction bytes; throws MalformedTxError if they are not a well-formed engine transaction. */
@@ -206,6 +215,10 @@ export function decodeTx(bytes: Uint8Array): DecodedTx {
       subaccount: bytes[21],
       amount: readUint(bytes, 22, 8),
     };
+  }
+  if (type === TxType.FUNDING) {
+    if (bytes.length !== 3) throw new MalformedTxError(`FUNDING: expected 3 bytes, got ${bytes.length}`);
+    return { type: "FUNDING", market: Number(readUint(bytes, 1, 2)) };
   }
   const name = (Object.keys(SIGNED_TYPES) as SignedTypeName[]).find((n) => TxType[n] === type);
   if (name === undefined) throw new MalformedTxError(`unknown type 0x${type.toString(16)}`, { type });

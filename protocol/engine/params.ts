@@ -19,6 +19,11 @@ export const MAX_TX_BYTES = 512;
 /** Largest price tick index (the top bit of a stored tick is the order's side). */
 export const MAX_TICK = 0x7fffffffn;
 
+/** Funding is applied at most once per interval (seconds). */
+export const FUNDING_INTERVAL = 3600n;
+/** The funding payment per interval is clamped to this fraction of the index price (ppm). */
+export const MAX_FUNDING_PPM = 5_000n;
+
 /** Outcome codes: `main`'s result. 0 is success, every other code a business rejection. */
 export const Outcome = {
   OK: 0,
@@ -50,6 +55,7 @@ export const Outcome = {
   UNKNOWN_UNDERLYING: 26,
   NOT_LIQUIDATABLE: 27,
   SELF_LIQUIDATION: 28,
+  FUNDING_TOO_EARLY: 29,
 } as const;
 export type OutcomeName = keyof typeof Outcome;
 

@@ -21,6 +21,8 @@ export const KeyTag = {
   ORDER: 0x0a,
   UNDERLYING: 0x0b,
   OUTBOX: 0x0c,
+  FUNDING: 0x0d,
+  POSITION_FUNDING: 0x0e,
 } as const;
 
 function putLe(out: Uint8Array, at: number, width: number, v: bigint): void {
@@ -70,6 +72,9 @@ export const engineKeys = {
     stateKey(logicalKey(KeyTag.BITMAP, market, BigInt(side | (level << 8)), BigInt(word))),
   order: (market: number, id: bigint) => stateKey(logicalKey(KeyTag.ORDER, market, id)),
   underlying: (u: number, part: number) => stateKey(logicalKey(KeyTag.UNDERLYING, u, BigInt(part))),
+  funding: (market: number) => stateKey(logicalKey(KeyTag.FUNDING, market)),
+  positionFunding: (id: number, market: number) =>
+    stateKey(logicalKey(KeyTag.POSITION_FUNDING, id, BigInt(market))),
   /** The outbox entry `index`: its index sits big-endian in field a, so L1 builds the key with abi.encodePacked. */
   outbox: (index: bigint) => {
     const k = logicalKey(KeyTag.OUTBOX, 0);

@@ -10,6 +10,8 @@ export const TxType = {
   GENESIS: 0x01,
   /** Unsigned: credits collateral; only from the L1 delayed inbox. */
   DEPOSIT: 0x02,
+  /** Unsigned: applies one funding interval to a market; rate-limited by time. */
+  FUNDING: 0x03,
   SET_MARKET: 0x10,
   SET_UNDERLYING: 0x11,
   PRICE: 0x20,

@@ -1,0 +1,81 @@
+// Funding through the fast runner: once per interval, premium of the book's mid over the
+// index, clamped, accrued in a cumulative index and settled when a position is touched.
+import { describe, expect, it } from "vitest";
+import {
+  decodeFunding,
+  encodeFunding,
+  engineKeys,
+  FUNDING_INTERVAL,
+  Outcome,
+  Side,
+  TimeInForce,
+} from "../protocol/engine/index.ts";
+import { EngineHarness, TestExchange, testAccount } from "./engineHarness.ts";
+
+const [alice, bob, carol] = [testAccount(10), testAccount(11), testAccount(12)];
+const ONE = 100_000_000n;
+const P100 = 100_000_000n;
+
+function withPositions(bid: bigint, ask: bigint): TestExchange {
+  const x = new TestExchange(new EngineHarness());
+  x.setup();
+  for (const a of [alice, bob, carol]) x.deposit(a.address, 1_000_000_000n);
+  x.order(alice.address, Side.SELL, P100, ONE);
+  x.order(bob.address, Side.BUY, P100, ONE, { tif: TimeInForce.IOC }); // bob long 1, alice short 1
+  x.order(carol.address, Side.BUY, bid, ONE / 10n);
+  x.order(carol.address, Side.SELL, ask, ONE / 10n);
+  return x;
+}
+
+function later(x: TestExchange, seconds: bigint) {
+  x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + seconds };
+  expect(x.setPrice(0n, P100).code).toBe(Outcome.OK);
+}
+
+describe("engine funding", () => {
+  it("applies once per interval, clamped, and positions settle it when touched", () => {
+    const x = withPositions(101_000_000n, 103_000_000n); // mid 102 over index 100
+    expect(x.h.run(encodeFunding(0)).code).toBe(Outcome.FUNDING_TOO_EARLY);
+    expect(x.h.run(encodeFunding(7)).code).toBe(Outcome.UNKNOWN_MARKET);
+    later(x, FUNDING_INTERVAL);
+    expect(x.h.run(encodeFunding(0)).code).toBe(Outcome.OK);
+    // premium 2 quote per base, clamped to 0.5% of 100 = 0.5 quote
+    expect(decodeFunding(x.h.get(engineKeys.funding(0))).cumulative).toBe(500_000n);
+    expect(x.h.run(encodeFunding(0)).code).toBe(Outcome.FUNDING_TOO_EARLY);
+    // Touch bob (a withdrawal checks his margin): the long pays 0.5 quote into the pool.
+    const quoteBefore = x.position(bob.address).quote;
+    expect(x.send(bob.address, "WITHDRAW", { subaccount: 0n, amount: 1n }).code).toBe(Outcome.OK);
+    expect(x.position(bob.address).quote).toBe(quoteBefore - 500_000n);
+    expect(decodeFunding(x.h.get(engineKeys.funding(0))).pool).toBe(500_000n);
+    // The short receives it when touched.
+    const aliceQuote = x.position(alice.address).quote;
+    x.send(alice.address, "WITHDRAW", { subaccount: 0n, amount: 1n });
+    expect(x.position(alice.address).quote).toBe(aliceQuote + 500_000n);
+    expect(decodeFunding(x.h.get(engineKeys.funding(0))).pool).toBe(0n);
+  });
+
+  it("shorts pay when the mid is below the index, unclamped inside the band", () => {
+    const x = withPositions(99_800_000n, 99_900_000n); // mid 99.85: premium -0.15
+    later(x, FUNDING_INTERVAL);
+    expect(x.h.run(encodeFunding(0)).code).toBe(Outcome.OK);
+    expect(decodeFunding(x.h.get(engineKeys.funding(0))).cumulative).toBe(-150_000n);
+    const q = x.position(alice.address).quote;
+    x.send(alice.address, "WITHDRAW", { subaccount: 0n, amount: 1n });
+    expect(x.position(alice.address).quote).toBe(q - 150_000n);
+  });
+
+  it("no premium without both sides of the book; a position opened later owes nothing for the past", () => {
+    const x = new TestExchange(new EngineHarness());
+    x.setup();
+    later(x, FUNDING_INTERVAL);
+    expect(x.h.run(encodeFunding(0)).code).toBe(Outcome.OK);
+    expect(decodeFunding(x.h.get(engineKeys.funding(0))).cumulative).toBe(0n);
+    const y = withPositions(101_000_000n, 103_000_000n);
+    later(y, FUNDING_INTERVAL);
+    y.h.run(encodeFunding(0));
+    const dan = testAccount(13);
+    y.deposit(dan.address, 1_000_000_000n);
+    y.order(dan.address, Side.BUY, 103_000_000n, ONE / 10n, { tif: TimeInForce.IOC }); // opens after funding
+    expect(y.position(dan.address).quote).toBe(-10_300_000n);
+  });
+});
