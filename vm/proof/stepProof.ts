@@ -35,8 +35,10 @@ export interface StepVector {
   readonly after: Uint8Array;
   /** The flat opcode of the step, or -1 for a stopped machine (which steps to itself). */
   readonly op: number;
-  /** True when the step stopped at its block's gas charge (out of gas). */
+  /** True when the step stopped at its block's gas charge (out of gas before the instruction ran). */
   readonly outOfGas: boolean;
+  /** Where the step left the machine: "running", "halted", "out of gas" or the trap's name. */
+  readonly outcome: string;
 }
 
 /**
@@ -469,8 +471,10 @@ export function stepProof(interp: Interpreter, witnesses?: HostWitnesses): StepV
   const running = interp.status.kind === "running";
   const pc = interp.programCounter;
   const op = running ? interp.module.ops[pc] : -1;
-  const stepsBefore = interp.stepCount;
+  // Out of gas at the block charge: the instruction's gas is more than gas left (a host's own cost is not).
+  const outOfGas = running && interp.module.gas[pc] > interp.gasLeft;
   const status = interp.step();
-  const outOfGas = running && status.kind === "outOfGas" && interp.stepCount === stepsBefore;
-  return { before, proof, after: interp.hash().slice(), op, outOfGas };
+  const outcome =
+    status.kind === "trapped" ? status.trap : status.kind === "outOfGas" ? "out of gas" : status.kind;
+  return { before, proof, after: interp.hash().slice(), op, outOfGas, outcome };
 }
