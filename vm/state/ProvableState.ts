@@ -134,6 +134,15 @@ export class ProvableState {
     return new ProvableState(source, subtree(source.root));
   }
 
+  /** The state of a StateTree (or anything that proves keys at its kept roots) at `root` (default its latest). */
+  static fromStateTree(
+    tree: { readonly root: Uint8Array; prove(key: Uint8Array, root?: Uint8Array): StateProof },
+    root: Uint8Array = tree.root,
+  ): ProvableState {
+    const at = root.slice();
+    return ProvableState.fromSource({ root: at, prove: (key) => tree.prove(key, at) });
+  }
+
   /** The empty state (root ZERO): needs no source. */
   static empty(): ProvableState {
     return ProvableState.fromSource({
