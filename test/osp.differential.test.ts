@@ -16,12 +16,14 @@ import { describe, expect, test } from "vitest";
 import { deployOneStepProver } from "../prover/deployOneStepProver.ts";
 import { verifyStep } from "../vm/proof/verifyStep.ts";
 import {
+  HOST_NAMES,
   type OspVector,
   opName,
   randomProgramVectors,
   specVectors,
   stepProgramVectors,
 } from "./ospCorpus.ts";
+import { hostProgramVectors, signedEcrecoverInput } from "./ospHostPrograms.ts";
 
 const TARGET = Number(process.env.OSP_STEPS ?? 100_000);
 const MAX_PER_CALL = Number(process.env.OSP_MAX_STEPS_PER_CALL ?? 2_000);
@@ -140,7 +142,7 @@ function profileInstructions(): string[] {
     0xc3,
     0xc4,
   ].filter((op) => op < 0x5b || op > 0x66);
-  return ops.map(opName);
+  return [...ops.map(opName), ...HOST_NAMES.map((h) => `call_host:${h}`)];
 }
 
 describe("one-step prover: differential replay against the interpreter", () => {
@@ -148,7 +150,9 @@ describe("one-step prover: differential replay against the interpreter", () => {
     timeout: 30 * 60_000,
   }, async () => {
     const c = new Checker();
+    const ecrecoverInput = await signedEcrecoverInput();
     const sources = [
+      () => hostProgramVectors(ecrecoverInput),
       () => stepProgramVectors(MAX_PER_CALL),
       () => specVectors(MAX_PER_CALL),
       () => randomProgramVectors(1, 400, MAX_PER_CALL),

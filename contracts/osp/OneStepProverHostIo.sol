@@ -58,13 +58,13 @@ contract OneStepProverHostIo is IStepExecutor {
     {
         m = mIn;
         g = gIn;
-        if (ins.op == 0x12) return _host(m, g, ins.b, proof, at);
+        if (ins.op == 0x12) return _host(m, g, ins.b, proof, at, false);
         if (ins.op != 0x11) revert NotHostOpcode(ins.op);
         // call_indirect a: pop the table index, check bounds, slot and signature.
         (uint256 trap, uint256 entry, uint256 hostId, uint256 n) = _lookup(m, ins.a, proof, at);
         if (trap != 0) return _trap(m, g, trap, n);
         // An imported function: the host call of the slot's host id, its arguments below the index.
-        if (entry == _IMPORT) return _host(m, g, hostId, proof, n);
+        if (entry == _IMPORT) return _host(m, g, hostId, proof, n, true);
         if (m.depth >= K.MAX_CALL_DEPTH) return _trap(m, g, K.TRAP_STACK_EXHAUSTED, n);
         m.frameStack = HashChains.pushFrame(m.frameStack, Frame(m.pc + 1, m.fp, m.used));
         m.depth += 1;
@@ -148,25 +148,21 @@ contract OneStepProverHostIo is IStepExecutor {
         return true;
     }
 
-    /// @dev The host call `id` with its arguments on top of the stack.
-    function _host(Machine memory m, GlobalState memory g, uint256 id, bytes calldata proof, uint256 at)
-        private
-        view
-        returns (Machine memory, GlobalState memory, uint256 next)
-    {
+    /// @dev The host call `id` with its arguments on top of the stack. `viaTable`: reached through call_indirect,
+    ///      whose argument opening always carries its base link (even with no arguments).
+    function _host(
+        Machine memory m,
+        GlobalState memory g,
+        uint256 id,
+        bytes calldata proof,
+        uint256 at,
+        bool viaTable
+    ) private view returns (Machine memory, GlobalState memory, uint256 next) {
         uint256 k = _params(id);
         bytes32 base;
         uint256[] memory args;
-        (base, args, next) = proof.openStack(at, k, m.sp, m.valueStack);
-        uint256 cost = _cost(id, args);
-        if (cost > g.gas) {
-            // Out of gas: the host's cost is not charged and nothing else is read.
-            m.status = K.STATUS_OUT_OF_GAS;
-            m.trap = K.TRAP_OUT_OF_GAS;
-            return (m, g, next);
-        }
-        g.gas -= cost;
-        if (!_argsOk(m, id, args)) return _trap(m, g, K.TRAP_HOST, next);
+        (base, args, next) = _openArgs(m, k, proof, at, viaTable);
+        if (_stopsBefore(m, g, id, args)) return (m, g, next);
         if (id == _REVERT) {
             // revert: a trap that keeps the engine's code in the status word.
             m.revertCode = args[0] & 0xffffffff;
@@ -178,6 +174,39 @@ contract OneStepProverHostIo is IStepExecutor {
         m.sp = m.sp - k + results.length;
         m.pc += 1;
         return (m, g, next);
+    }
+
+    /// @dev In this order (docs/machine.md, "Host interface"): the host's own cost (out of gas, with gas as the
+    ///      block charge left it), then its arguments (host trap, nothing charged), then the charge. True if the
+    ///      machine stopped.
+    function _stopsBefore(Machine memory m, GlobalState memory g, uint256 id, uint256[] memory args)
+        private
+        pure
+        returns (bool)
+    {
+        uint256 cost = _cost(id, args);
+        if (cost > g.gas) {
+            m.status = K.STATUS_OUT_OF_GAS;
+            m.trap = K.TRAP_OUT_OF_GAS;
+            return true;
+        }
+        if (!_argsOk(m, id, args)) {
+            m.status = K.STATUS_TRAPPED;
+            m.trap = K.TRAP_HOST;
+            return true;
+        }
+        g.gas -= cost;
+        return false;
+    }
+
+    /// @dev The host function's `k` arguments: `S(k)`, or through the table `base` and `k` values even for k = 0.
+    function _openArgs(Machine memory m, uint256 k, bytes calldata proof, uint256 at, bool viaTable)
+        private
+        pure
+        returns (bytes32, uint256[] memory, uint256)
+    {
+        if (viaTable) return Witnesses.openLinks(proof, at, k, m.valueStack);
+        return Witnesses.openStack(proof, at, k, m.sp, m.valueStack);
     }
 
     /// @dev Host function `id` (not revert) on checked arguments: reads its witnesses, updates memory or the state

@@ -62,8 +62,18 @@ library Witnesses {
         returns (bytes32 base, uint256[] memory values, uint256 next)
     {
         if (k > sp) revert StackOpeningTooDeep(k, sp);
+        if (k == 0) return (top, new uint256[](0), at);
+        return openLinks(proof, at, k, top);
+    }
+
+    /// @notice `base` then `k` values, checked to fold to `top`, read even when `k` is 0 (the arguments of a host
+    ///         function reached through the table, docs/machine.md "call_indirect").
+    function openLinks(bytes calldata proof, uint256 at, uint256 k, bytes32 top)
+        internal
+        pure
+        returns (bytes32 base, uint256[] memory values, uint256 next)
+    {
         values = new uint256[](k);
-        if (k == 0) return (top, values, at);
         need(proof, at, 32 + k * VALUE_BYTES);
         bytes32 h;
         assembly ("memory-safe") {

@@ -67,4 +67,21 @@ contract OspReplayHarness {
         afterHash = prover.proveOneStep(ctx, beforeHash, proof);
         gasUsed = start - gasleft();
     }
+
+    /// @notice {measure} for each item in one call (the first item also pays the cold account accesses).
+    function measureMany(
+        IOneStepProver prover,
+        bytes32[] calldata codeRoots,
+        bytes32[] calldata befores,
+        bytes[] calldata proofs
+    ) external view returns (bytes32[] memory afterHashes, uint256[] memory gasUsed) {
+        if (befores.length != proofs.length || befores.length != codeRoots.length) revert BatchLengthMismatch();
+        afterHashes = new bytes32[](befores.length);
+        gasUsed = new uint256[](befores.length);
+        for (uint256 i = 0; i < befores.length; i++) {
+            uint256 start = gasleft();
+            afterHashes[i] = prover.proveOneStep(StepContext(codeRoots[i]), befores[i], proofs[i]);
+            gasUsed[i] = start - gasleft();
+        }
+    }
 }

@@ -1,0 +1,113 @@
+/**
+ * Transactions that call every host function (docs/machine.md, "Host interface"), run on the
+ * provable path (vm/ProvableTransaction.ts) and stepped with proofs, for the one-step prover's
+ * tests and benchmark: the host scenarios of vm/testing/hostScenarios.ts (every host function with
+ * good and bad arguments, revert, state reads and writes against a pre-state) with a valid and an
+ * invalid signature for ecrecover, plus host functions reached through call_indirect (including
+ * input_size, which has no arguments), each at the full gas and at limits that stop it inside a
+ * block or at a host call's own cost.
+ */
+import { randomBytes } from "node:crypto";
+import { bytesToHex, hexToBytes } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { encodeProof } from "../protocol/index.ts";
+import { type Leaf, referenceHash, referenceProof } from "../protocol/smt/reference.ts";
+import type { BatchContext } from "../vm/host/BatchContext.ts";
+import { codeRoot, type FlatModule, loadModule } from "../vm/index.ts";
+import { ProvableTransaction } from "../vm/ProvableTransaction.ts";
+import { TX_GAS_LIMIT } from "../vm/params.ts";
+import { stepsToEnd } from "../vm/proof/stepVectors.ts";
+import { ProvableState } from "../vm/state/ProvableState.ts";
+import { hostScenarios, PRE_KEYS, PRE_VALUES } from "../vm/testing/hostScenarios.ts";
+import { buildModule, i32, i64 } from "../vm/testing/wasmBuilder.ts";
+import { HOST_NAMES, type OspVector, opName } from "./ospCorpus.ts";
+
+const CONTEXT: BatchContext = { timestamp: 1_764_000_000n, l2Block: 4242n, origin: 1n };
+const PRE: Leaf[] = PRE_KEYS.map((key, i) => ({ key, value: PRE_VALUES[i] }));
+
+/** A valid ecrecover input (hash || v || r || s) signed by a fresh key. */
+export async function signedEcrecoverInput(): Promise<Uint8Array> {
+  const account = privateKeyToAccount(bytesToHex(randomBytes(32)));
+  const hash = new Uint8Array(randomBytes(32));
+  const sig = hexToBytes(await account.sign({ hash: bytesToHex(hash) }));
+  const out = new Uint8Array(128);
+  out.set(hash, 0);
+  out[63] = sig[64];
+  out.set(sig.subarray(0, 64), 64);
+  return out;
+}
+
+/** input_size, context(2) and input_read(64, 3) through the table, then an empty slot (a trap). */
+const throughTheTable = buildModule({
+  types: [
+    { params: [], results: [i32] },
+    { params: [i32], results: [i64] },
+    { params: [i32, i32], results: [] },
+  ],
+  imports: [
+    { module: "optio", name: "input_size", type: 0 },
+    { module: "optio", name: "context", type: 1 },
+    { module: "optio", name: "input_read", type: 2 },
+  ],
+  table: { min: 4 },
+  elems: [{ offset: 0, funcs: [0, 1, 2] }],
+  memory: { min: 1 },
+  funcs: [
+    {
+      type: 0,
+      export: "main",
+      body: [
+        ...[0x41, 0, 0x11, 0, 0], // input_size via slot 0
+        ...[0x41, 2, 0x41, 1, 0x11, 1, 0, 0xa7, 0x6a], // + context(2) via slot 1
+        ...[0x41, 0xc0, 0x00, 0x41, 3, 0x41, 2, 0x11, 2, 0], // input_read(64, 3) via slot 2
+        ...[0x41, 3, 0x11, 0, 0, 0x1a], // slot 3 is empty: uninitialized element trap
+      ],
+    },
+  ],
+});
+
+function label(flat: FlatModule, op: number, proof: Uint8Array, outOfGas: boolean): string {
+  if (op < 0) return "stopped";
+  if (outOfGas) return "out of gas";
+  // call_host's b (the host id) is byte 12 of the instruction word at proof offset 352.
+  if (op === 0x12) return `call_host:${HOST_NAMES[proof[352 + 12]] ?? proof[352 + 12]}`;
+  void flat;
+  return opName(op);
+}
+
+/** Every step of one transaction at `gasLimit`. */
+function* transactionVectors(flat: FlatModule, input: Uint8Array, gasLimit: number): Generator<OspVector> {
+  const tx = ProvableTransaction.start(flat, {
+    input,
+    batchContext: CONTEXT,
+    state: ProvableState.fromSource({ root: referenceHash(PRE), prove: (k) => referenceProof(PRE, k) }),
+    gasLimit,
+  });
+  const witnesses = { input, proveState: (k: Uint8Array) => encodeProof(tx.state.prove(k)) };
+  const root = codeRoot(flat);
+  for (const v of stepsToEnd(tx.interpreter, { witnesses })) {
+    yield { ...v, codeRoot: root, label: label(flat, v.op, v.proof, v.outOfGas) };
+  }
+}
+
+/** The host programs' steps: each scenario at the full gas and at limits that stop it early. */
+export function* hostProgramVectors(ecrecoverInput: Uint8Array): Generator<OspVector> {
+  const invalid = ecrecoverInput.slice();
+  invalid[63] = 29;
+  const scenarios = [
+    ...hostScenarios(ecrecoverInput),
+    { ...hostScenarios(invalid).find((s) => s.name === "ecrecover")!, name: "ecrecoverInvalid" },
+    { name: "throughTheTable", bytes: throughTheTable, input: new Uint8Array(40).fill(9) },
+  ];
+  for (const s of scenarios) {
+    const flat = loadModule(s.bytes);
+    let steps = 0;
+    for (const v of transactionVectors(flat, s.input, TX_GAS_LIMIT)) {
+      steps++;
+      yield v;
+    }
+    // Limits that stop the run inside blocks and at host calls' own costs.
+    for (const gas of [0, 50, 101, 150, 300, 1_100, 3_200, 7 * steps])
+      yield* transactionVectors(flat, s.input, gas);
+  }
+}
