@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { decodeModule, loadModule } from "../../vm/index.ts";
+import { compileAs, MATH_ENTRY } from "./compileMathModule.ts";
+
+const i64 = 0x7e;
+const i32 = 0x7f;
+
+describe("engine/math/index.as.ts", () => {
+  it("compiles with the engine's flags to a module the machine's loader accepts (no float anywhere)", async () => {
+    // a fresh compile, not the cache: this is the check that the sources stay in the profile
+    const bytes = await compileAs(MATH_ENTRY);
+    expect(() => loadModule(bytes)).not.toThrow();
+    const module = decodeModule(bytes);
+    const sig = (name: string) => {
+      const e = module.exports.find((x) => x.name === name);
+      if (e === undefined) throw new Error(`no export ${name}`);
+      const t = module.types[module.funcs[e.index - module.imports.length]];
+      return [t.params, t.results];
+    };
+    // the signatures the engine links against (docs/engine.md, "Fixed-point math")
+    expect(sig("lnE18")).toEqual([[i64], [i64]]);
+    expect(sig("lnRatioE18")).toEqual([[i64, i64], [i64]]);
+    expect(sig("expE18")).toEqual([[i64], [i64]]);
+    expect(sig("sqrtU64")).toEqual([[i64], [i64]]);
+    expect(sig("sqrtU128")).toEqual([[i64, i64], [i64]]);
+    expect(sig("sqrtE18")).toEqual([[i64], [i64]]);
+    expect(sig("normalCdfE18")).toEqual([[i64], [i64]]);
+    expect(sig("blackScholesCallE8")).toEqual([[i64, i64, i64, i64, i64, i32], [i64]]);
+    expect(sig("blackScholesPutE8")).toEqual([[i64, i64, i64, i64, i64, i32], [i64]]);
+    expect(sig("blackScholesDeltaE8")).toEqual([[i32, i64, i64, i64, i64, i64], [i64]]);
+  });
+});
