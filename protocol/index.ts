@@ -12,8 +12,10 @@ export { type AssertionData, assertionHash } from "./rollup/assertion.ts";
 export {
   type BatchHeader,
   batchHash,
+  batchRootFromProof,
   batchTransactionProof,
   batchTransactionRoot,
+  batchTreeDepth,
   decodeBatch,
   encodeBatch,
   MAX_BATCH_TRANSACTION_BYTES,
@@ -50,7 +52,7 @@ export {
   Origin,
   rootAfterTransaction,
 } from "./rollup/machine.ts";
-export { depthFor, merkleProof, merkleRoot, rootFromProof } from "./rollup/merkle.ts";
+export { merkleProof, merkleRoot, rootFromProof } from "./rollup/merkle.ts";
 export {
   OUTBOX_ROOT_KEY,
   OUTBOX_ROOT_LOGICAL_KEY,

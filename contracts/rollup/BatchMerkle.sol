@@ -2,84 +2,111 @@
 pragma solidity 0.8.30;
 
 /// @title Transaction and outbox Merkle trees (docs/protocol.md, "Batches" and "Outbox").
-/// @notice A binary tree of fixed depth over 32-byte leaves, padded with zero leaves; a node is
-///         keccak(tag || left || right), an all-zero subtree of height k+1 is keccak(tag || Z_k || Z_k), Z_0 = 0.
-///         A batch's tree has tag 0x05, depth ceil(log2(n)) and the transaction hashes as leaves; the outbox
-///         tree has tag 0x0a and depth 32.
-/// @dev The root of a posted batch is computed here in assembly because it runs once per transaction of every
-///      batch: leaves are hashed in place (the transaction is copied over the not yet used leaf slots) and the
-///      levels are folded in place, with the tag byte written once per level.
+/// @notice A batch's transactions: a 4-ary tree of depth ceil(log4(n)) over the transaction hashes, padded with
+///         zero leaves: node = keccak(0x05 || c0 || c1 || c2 || c3), an all-zero subtree of height k+1 is
+///         keccak(0x05 || Z_k x 4), Z_0 = 0. Four children per hash cut the hashes computed on-chain per posted
+///         transaction from one to a third (the commitment runs for every transaction of every batch; proofs,
+///         needed once per dispute, grow from 1 to 3 siblings per level over half as many levels).
+///         The outbox: a binary tree of depth 32, tag 0x0a: node = keccak(0x0a || left || right).
+/// @dev The batch root is computed in assembly (hashed and folded in place, see batchRoot).
 library BatchMerkle {
-    /// @dev The batch data ends inside a length prefix or a transaction.
-    error TruncatedBatch(uint256 offset);
-    /// @dev A proof's sibling count is not the tree's depth.
+    /// @dev The batch data ends inside a length prefix or a transaction (`length` is the data's length).
+    error TruncatedBatch(uint256 length);
+    /// @dev A proof's sibling count does not fit the tree's depth.
     error ProofDepthMismatch(uint256 expected, uint256 actual);
     /// @dev A leaf index past the tree's leaves.
     error LeafIndexOutOfRange(uint256 index, uint256 count);
 
-    /// @notice Depth of the tree over `n` leaves: ceil(log2(n)), 0 for n <= 1.
+    /// @notice Depth of a batch tree over `n` leaves: ceil(log4(n)), 0 for n <= 1.
     function depthFor(uint256 n) internal pure returns (uint256 d) {
-        while ((uint256(1) << d) < n) d++;
+        while ((uint256(1) << (2 * d)) < n) d++;
     }
 
     /// @notice The transaction root and count of batch data: transactions each prefixed with their byte length
     ///         (u16, big-endian). Each leaf is keccak(0x04 || transaction bytes).
     function batchRoot(bytes calldata data) internal pure returns (bytes32 root, uint256 count) {
-        uint256 bad;
+        bool bad;
         assembly ("memory-safe") {
-            let scratch := mload(0x40)
-            let leaves := add(scratch, 0x60)
+            // Leaves from `leaves` on, 32 bytes each; the byte before them is scratch for the first group's tag.
+            let leaves := add(mload(0x40), 0x20)
+            let p := leaves
             let off := data.offset
             let end := add(off, data.length)
-            let n := 0
+            // A length prefix running past the end leaves `off` past `end`: caught after the loop, so that the
+            // loop does no bounds checks (reads past the data only happen on the way to that revert).
             for {} lt(off, end) {} {
-                if gt(add(off, 2), end) {
-                    bad := add(sub(off, data.offset), 1)
-                    break
-                }
                 let len := shr(240, calldataload(off))
-                off := add(off, 2)
-                if gt(add(off, len), end) {
-                    bad := add(sub(off, data.offset), 1)
-                    break
-                }
-                let p := add(leaves, shl(5, n))
                 mstore8(p, 0x04)
-                calldatacopy(add(p, 1), off, len)
+                calldatacopy(add(p, 1), add(off, 2), len)
                 mstore(p, keccak256(p, add(len, 1)))
-                off := add(off, len)
-                n := add(n, 1)
+                off := add(off, add(len, 2))
+                p := add(p, 0x20)
             }
+            bad := iszero(eq(off, end))
+            let n := shr(5, sub(p, leaves))
             count := n
-            // Fold the levels: node j of the next level goes to slot j, read from slots 2j and 2j + 1.
-            mstore(scratch, 0x05)
-            let tagAt := add(scratch, 31)
+            // Fold the levels in place: group j (children 4j .. 4j + 3) is hashed where it lies, with the tag
+            // written over the last byte of the word before it (already consumed), and node j goes to slot j.
             let z := 0
             for {} gt(n, 1) {} {
-                let half := shr(1, n)
-                for { let j := 0 } lt(j, half) { j := add(j, 1) } {
-                    let src := add(leaves, shl(6, j))
-                    mstore(add(scratch, 0x20), mload(src))
-                    mstore(add(scratch, 0x40), mload(add(src, 0x20)))
-                    mstore(add(leaves, shl(5, j)), keccak256(tagAt, 65))
+                // Pad the level to a multiple of 4 with zero subtrees.
+                let padded := and(add(n, 3), not(3))
+                for { let q := add(leaves, shl(5, n)) } lt(q, add(leaves, shl(5, padded))) { q := add(q, 0x20) } {
+                    mstore(q, z)
                 }
-                if and(n, 1) {
-                    mstore(add(scratch, 0x20), mload(add(leaves, shl(6, half))))
-                    mstore(add(scratch, 0x40), z)
-                    mstore(add(leaves, shl(5, half)), keccak256(tagAt, 65))
-                    half := add(half, 1)
+                let srcEnd := sub(add(leaves, shl(5, padded)), 1)
+                let dst := leaves
+                for { let src := sub(leaves, 1) } lt(src, srcEnd) { src := add(src, 0x80) } {
+                    mstore8(src, 0x05)
+                    mstore(dst, keccak256(src, 129))
+                    dst := add(dst, 0x20)
                 }
-                mstore(add(scratch, 0x20), z)
-                mstore(add(scratch, 0x40), z)
-                z := keccak256(tagAt, 65)
-                n := half
+                // The zero subtree one level up, hashed just past this level.
+                let zs := add(srcEnd, 1)
+                mstore(zs, z)
+                mstore(add(zs, 0x20), z)
+                mstore(add(zs, 0x40), z)
+                mstore(add(zs, 0x60), z)
+                mstore8(srcEnd, 0x05)
+                z := keccak256(srcEnd, 129)
+                n := shr(2, padded)
             }
             if count { root := mload(leaves) }
         }
-        if (bad != 0) revert TruncatedBatch(bad - 1);
+        if (bad) revert TruncatedBatch(data.length);
     }
 
-    /// @notice The root a leaf at `index` with `siblings` (leaf level first) leads to, in a tree with node tag `tag`.
+    /// @notice The root of a batch tree that leaf `leaf` at `index` with `siblings` leads to: 3 per level, leaf
+    ///         level first, each level's in child order with the path's own child left out.
+    function batchRootFromProof(bytes32 leaf, uint256 index, bytes32[] calldata siblings)
+        internal
+        pure
+        returns (bytes32 h)
+    {
+        h = leaf;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            for { let i := 0 } lt(i, siblings.length) { i := add(i, 3) } {
+                let digit := and(shr(div(shl(1, i), 3), index), 3)
+                let s := add(siblings.offset, shl(5, i))
+                mstore8(m, 0x05)
+                // Children 0..3 at m+1 + 32c: the siblings in order, the path's hash at its digit.
+                let c := 0
+                for { let j := 0 } lt(j, 4) { j := add(j, 1) } {
+                    switch eq(j, digit)
+                    case 1 { mstore(add(add(m, 1), shl(5, j)), h) }
+                    default {
+                        mstore(add(add(m, 1), shl(5, j)), calldataload(add(s, shl(5, c))))
+                        c := add(c, 1)
+                    }
+                }
+                h := keccak256(m, 129)
+            }
+        }
+    }
+
+    /// @notice The root a leaf at `index` with `siblings` (leaf level first) leads to, in a binary tree with node
+    ///         tag `tag` (the outbox's).
     function rootFromProof(uint8 tag, bytes32 leaf, uint256 index, bytes32[] calldata siblings)
         internal
         pure
@@ -107,7 +134,8 @@ library BatchMerkle {
         }
     }
 
-    /// @notice Whether transaction hash `leaf` is leaf `index` of a batch tree of `count` leaves with root `root`.
+    /// @notice Whether transaction hash `leaf` is leaf `index` of a batch tree of `count` leaves with root `root`
+    ///         (`siblings`: 3 per level, see batchRootFromProof).
     function verifyTransaction(bytes32 root, uint256 count, bytes32 leaf, uint256 index, bytes32[] calldata siblings)
         internal
         pure
@@ -115,7 +143,7 @@ library BatchMerkle {
     {
         if (index >= count) revert LeafIndexOutOfRange(index, count);
         uint256 depth = depthFor(count);
-        if (siblings.length != depth) revert ProofDepthMismatch(depth, siblings.length);
-        return rootFromProof(0x05, leaf, index, siblings) == root;
+        if (siblings.length != 3 * depth) revert ProofDepthMismatch(3 * depth, siblings.length);
+        return batchRootFromProof(leaf, index, siblings) == root;
     }
 }

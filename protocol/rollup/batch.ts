@@ -1,7 +1,6 @@
 import { Domain } from "../domain.ts";
 import { keccak256 } from "../keccak.ts";
-import { MalformedBatchError } from "./errors.ts";
-import { depthFor, merkleProof, merkleRoot, rootFromProof } from "./merkle.ts";
+import { MalformedBatchError, MalformedMerkleProofError } from "./errors.ts";
 import { hashFields } from "./tagged.ts";
 
 /** Longest transaction a batch can carry: its length prefix is a u16. */
@@ -66,14 +65,76 @@ export function decodeBatch(data: Uint8Array): Uint8Array[] {
   return txs;
 }
 
-/** The root of a batch's transaction tree: tag 0x05, depth ceil(log2 n), leaves the transaction hashes. */
-export function batchTransactionRoot(txs: readonly Uint8Array[]): Uint8Array {
-  return merkleRoot(Domain.BATCH_NODE, depthFor(txs.length), txs.map(transactionHash));
+/** Depth of a batch's transaction tree over `n` leaves: ceil(log4 n), 0 for n <= 1. */
+export function batchTreeDepth(n: number): number {
+  let d = 0;
+  while (4 ** d < n) d++;
+  return d;
 }
 
-/** The proof that transaction `index` is in its batch: ceil(log2 n) siblings, leaf level first. */
+function node(children: readonly Uint8Array[]): Uint8Array {
+  const pre = new Uint8Array(129);
+  pre[0] = Domain.BATCH_NODE;
+  children.forEach((c, i) => {
+    pre.set(c, 1 + 32 * i);
+  });
+  return keccak256(pre);
+}
+
+/**
+ * The levels of a batch's 4-ary transaction tree (docs/protocol.md,
+ * "Batches"): node = keccak(0x05 || c0 || c1 || c2 || c3), padded with zero
+ * subtrees Z_{k+1} = keccak(0x05 || Z_k x 4), Z_0 = 32 zero bytes. Also
+ * returns each level's zero subtree.
+ */
+function levels(txs: readonly Uint8Array[]): { levels: Uint8Array[][]; zeros: Uint8Array[] } {
+  const depth = batchTreeDepth(txs.length);
+  const out: Uint8Array[][] = [txs.map(transactionHash)];
+  const zeros: Uint8Array[] = [new Uint8Array(32)];
+  for (let k = 0; k < depth; k++) {
+    const below = out[k];
+    const z = zeros[k];
+    const up: Uint8Array[] = [];
+    for (let j = 0; j < below.length; j += 4) up.push(node([0, 1, 2, 3].map((c) => below[j + c] ?? z)));
+    out.push(up);
+    zeros.push(node([z, z, z, z]));
+  }
+  return { levels: out, zeros };
+}
+
+/** The root of a batch's transaction tree (zero for no transactions). */
+export function batchTransactionRoot(txs: readonly Uint8Array[]): Uint8Array {
+  if (txs.length === 0) return new Uint8Array(32);
+  const { levels: l } = levels(txs);
+  return l[l.length - 1][0];
+}
+
+/** The proof that transaction `index` is in its batch: 3 siblings per level, leaf level first, in child order. */
 export function batchTransactionProof(txs: readonly Uint8Array[], index: number): Uint8Array[] {
-  return merkleProof(Domain.BATCH_NODE, depthFor(txs.length), txs.map(transactionHash), index);
+  if (index < 0 || index >= txs.length)
+    throw new MalformedMerkleProofError(`transaction index ${index} outside 0..${txs.length - 1}`);
+  const { levels: l, zeros } = levels(txs);
+  const siblings: Uint8Array[] = [];
+  for (let k = 0, i = index; k + 1 < l.length; k++, i = Math.floor(i / 4)) {
+    const group = i - (i % 4);
+    for (let c = 0; c < 4; c++) if (group + c !== i) siblings.push(l[k][group + c] ?? zeros[k]);
+  }
+  return siblings;
+}
+
+/** The root transaction hash `leaf` at `index` leads to with `siblings` (3 per level). */
+export function batchRootFromProof(
+  leaf: Uint8Array,
+  index: number,
+  siblings: readonly Uint8Array[],
+): Uint8Array {
+  let h = leaf;
+  for (let k = 0, i = index; 3 * k < siblings.length; k++, i = Math.floor(i / 4)) {
+    const s = siblings.slice(3 * k, 3 * k + 3);
+    const digit = i % 4;
+    h = node([...s.slice(0, digit), h, ...s.slice(digit)]);
+  }
+  return h;
 }
 
 /** Whether `tx` is transaction `index` of a batch of `count` sequencer transactions with root `root`. */
@@ -84,8 +145,8 @@ export function verifyBatchTransaction(
   index: number,
   siblings: readonly Uint8Array[],
 ): boolean {
-  if (index >= count || siblings.length !== depthFor(count)) return false;
-  const got = rootFromProof(Domain.BATCH_NODE, transactionHash(tx), index, siblings);
+  if (index >= count || siblings.length !== 3 * batchTreeDepth(count)) return false;
+  const got = batchRootFromProof(transactionHash(tx), index, siblings);
   return got.every((b, i) => b === root[i]);
 }
 

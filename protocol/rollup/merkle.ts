@@ -5,8 +5,8 @@ import { MalformedMerkleProofError } from "./errors.ts";
  * A binary Merkle tree of fixed depth over 32-byte leaves, padded with zero
  * leaves: node = keccak(tag || left || right), an all-zero subtree of height
  * k+1 is keccak(tag || Z_k || Z_k), Z_0 = 32 zero bytes (docs/protocol.md,
- * "Batches" and "Outbox"). Only the used part of each level is hashed, so a
- * depth-32 tree over a few leaves costs a few dozen hashes.
+ * "Outbox"). Only the used part of each level is hashed, so a depth-32 tree
+ * over a few leaves costs a few dozen hashes.
  */
 export function merkleLevels(tag: number, depth: number, leaves: readonly Uint8Array[]): Uint8Array[][] {
   if (leaves.length > 2 ** depth)
@@ -63,11 +63,4 @@ export function rootFromProof(
         : hashTagged(tag, siblings[k], h);
   }
   return h;
-}
-
-/** ceil(log2(n)), 0 for n <= 1: the depth of a batch's transaction tree. */
-export function depthFor(n: number): number {
-  let d = 0;
-  while (2 ** d < n) d++;
-  return d;
 }

@@ -200,8 +200,11 @@ export const segmentArg = (s: Segment) => ({ lo: BigInt(s.lo), hi: BigInt(s.hi),
 export interface MoveRecord {
   kind: "start" | "bisect" | "bisectToEnd" | "switchToStep" | "proveStep" | "timeout";
   by: Address;
+  /** The level the move was made at (0 transactions, 1 steps). */
+  level: number;
+  /** Values posted (parts + 1), 0 for moves that post none. */
+  values: number;
   gas: bigint;
-  calldataBytes: number;
 }
 
 /** The proof of transaction p of the assertion for {ChallengeManager.switchToStep}. */
@@ -229,9 +232,13 @@ export async function playDispute(
 ): Promise<{ id: bigint; moves: MoveRecord[] }> {
   const { r } = setup;
   const moves: MoveRecord[] = [];
+  let level = 0;
+  let posted = 0;
   const record = async (kind: MoveRecord["kind"], by: Address, promise: Promise<{ gasUsed: bigint }>) => {
+    const atLevel = level;
     const receipt = await promise;
-    moves.push({ kind, by, gas: receipt.gasUsed, calldataBytes: 0 });
+    moves.push({ kind, by, level: atLevel, values: posted, gas: receipt.gasUsed });
+    posted = 0;
   };
   await record(
     "start",
@@ -242,7 +249,6 @@ export async function playDispute(
   const n = setup.txs.length;
   const maxSteps = 2 * params.txGasLimit;
   let prev: Segment = { lo: 0, hi: n, values: [setup.defender.root(0), setup.defender.root(n)] };
-  let level = 0;
   let roots: { rootBefore: Hex; defenderRoot: Hex; challengerRoot: Hex } | undefined;
   let mover = setup.challenger;
   let other = setup.defender;
@@ -255,6 +261,7 @@ export async function playDispute(
     let next: Segment;
     if (level === 0 && hi - lo === 1) {
       next = { lo: 0, hi: maxSteps, values: bisectionValues(mover.machine, 0, maxSteps, params.degree) };
+      posted = next.values.length;
       await record(
         "switchToStep",
         mover.address,
@@ -289,6 +296,7 @@ export async function playDispute(
     } else {
       const history2 = level === 0 ? mover.root : mover.machine;
       next = { lo, hi, values: bisectionValues(history2, lo, hi, params.degree) };
+      posted = next.values.length;
       const toEnd = level === 1 && hi === maxSteps;
       const args: unknown[] = [id, segmentArg(prev), BigInt(k), next.values.map(hex)];
       if (toEnd) args.push(openingArg(mover.end), roots);
