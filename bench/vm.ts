@@ -15,9 +15,13 @@
  *   path (TransactionRunner: one instance reused, written memory chunks copied
  *   back), against a fresh WebAssembly.Instance per transaction; `.engine` is
  *   engine/engine.wasm on an empty input (it rejects it at once).
+ * vm.host.ecrecover: the host's ecrecover (L1 precompile rules) per second on
+ *   its backend (libsecp256k1 where the native addon loads), against the
+ *   @noble/curves reference in the same run.
  * Each figure is the median of 3 runs (5 for the ratios).
  */
 import { readFileSync } from "node:fs";
+import { ECRECOVER_BACKEND, ecrecover, ecrecoverReference } from "../vm/host/ecrecover.ts";
 import { Interpreter, type Value } from "../vm/Interpreter.ts";
 import { JitRunner } from "../vm/JitRunner.ts";
 import { loadModule } from "../vm/loadModule.ts";
@@ -333,7 +337,33 @@ function txRate(bytes: Uint8Array, fresh: boolean, ms = 600): number {
   return n / ((performance.now() - t0) / 1000);
 }
 
+/** Recoveries per second of a fixed valid precompile input (the known-answer vector of vm/host/ecrecover.test.ts). */
+function recoverRate(f: (input: Uint8Array) => Uint8Array | undefined, ms: number): number {
+  const input = Uint8Array.from(
+    Buffer.from(
+      "456e9aea5e197a1f1af7a3e85a3212fa4049a3ba34c2289b4c860fc0b0c64ef3000000000000000000000000000000000000000000000000000000000000001c" +
+        "9242685bf161793cc25603c231bc2f568eb630ea16aa137d2664ac80388256084f8ae3bd7535248d0bd448298cc2e2071e56992d0774dc340c368ae950852ada",
+      "hex",
+    ),
+  );
+  if (f(input) === undefined) throw new Error("ecrecover: the benchmark vector did not recover");
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    for (let i = 0; i < 10; i++) f(input);
+    n += 10;
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
 export async function main(): Promise<void> {
+  emit({
+    name: "vm.host.ecrecover",
+    value: Math.round(median([0, 1, 2].map(() => recoverRate(ecrecover, 300)))),
+    unit: `recoveries/s (${ECRECOVER_BACKEND})`,
+    baseline: "@noble/curves",
+    baselineValue: Math.round(median([0, 1, 2].map(() => recoverRate(ecrecoverReference, 300)))),
+  });
   for (const [name, bytes] of [
     ["vm.tx.start", hostProgram(i32c(0))],
     ["vm.tx.start.engine", new Uint8Array(readFileSync(new URL("../engine/engine.wasm", import.meta.url)))],
