@@ -42,7 +42,7 @@ export interface Party {
   end: MachineOpening;
 }
 
-interface PlacedTx {
+export interface PlacedTx {
   bytes: Uint8Array;
   batchNumber: number;
   header: BatchHeader;
@@ -62,6 +62,8 @@ export interface DisputeSetup {
   assertion: Hex;
   txs: PlacedTx[];
   disputedTx: number;
+  /** The one-step proof of step s -> s + 1 of the disputed transaction (default: what the prover double takes). */
+  stepProof?: (s: number) => Uint8Array;
 }
 
 /**
@@ -287,10 +289,11 @@ export async function playDispute(
       };
     } else if (level === 1 && hi - lo === 1) {
       if (mover === setup.dishonest) break; // its proof would be refused (tested separately): it stops
+      const proof = setup.stepProof ? setup.stepProof(lo) : r.machine.codeRoot;
       await record(
         "proveStep",
         mover.address,
-        r.send(r.cm, "proveStep", [id, segmentArg(prev), BigInt(k), hex(r.machine.codeRoot)], mover.address),
+        r.send(r.cm, "proveStep", [id, segmentArg(prev), BigInt(k), hex(proof)], mover.address),
       );
       return { id, moves };
     } else {
