@@ -245,6 +245,8 @@ export class JitRunner {
         type.results.length === 0 ? [] : type.results.length === 1 ? [r as Value] : (r as Value[]);
       return { ok: true, values, gasLeft: Number(this.gas.value) };
     } catch (err) {
+      // The unwound frames' dirty bits are lost: the next reset copies the whole memory.
+      this.dirty.value = -1n;
       const flag = this.trapFlag.value;
       let trap: Trap | undefined;
       if (flag === METER_TRAP.OUT_OF_GAS) trap = "out of gas";

@@ -21,7 +21,8 @@ export const METER_EXPORTS = {
   table: "__optio_table",
   /**
    * i64, mutable: bit k set when a store wrote memory chunk c with c mod 64 = k (chunks of
-   * 2^dirtyShift bytes, see meterModule): what a reused instance must copy back.
+   * 2^dirtyShift bytes, see meterModule): what a reused instance must copy back. Complete
+   * only after a call that returned (a trap loses the bits of the frames it unwound).
    */
   dirty: "__optio_dirty",
   /** i32, immutable: log2 of the chunk size the dirty mask counts in. */
@@ -52,8 +53,11 @@ export const METER_TRAP = { NONE: 0, OUT_OF_GAS: 1, STACK_EXHAUSTED: 2 } as cons
  *   that a transaction runner reusing one instance copies back only the
  *   chunks a transaction wrote (chunks are 1/64 of the initial memory, at
  *   least 1 KiB; a store that straddles into the next chunk is covered by
- *   restoring 7 bytes past each dirty chunk). Not part of the machine: it
- *   changes no result and no gas.
+ *   restoring 7 bytes past each dirty chunk). The bits gather in a local of
+ *   the function (a register, where a global would cost a load and a store
+ *   per store) and are or-ed into the exported global wherever the function
+ *   returns; a trap loses them, so after one the runner copies everything.
+ *   Not part of the machine: it changes no result and no gas.
  *
  * New globals and locals are appended, so no existing index moves. A module
  * loaded with `stubOutOfProfile` (conformance testing only) keeps its stubbed
@@ -115,13 +119,19 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
     const localAddr = localDepth + 3;
     const localVal32 = localDepth + 4;
     const localVal64 = localDepth + 5;
+    const localMask = localDepth + 6;
+    const hasStore = body.code.some((x) => x.op >= 0x36 && x.op <= 0x3e);
+    // dirty |= mask, where the function returns (only functions that store have bits).
+    const flush = hasStore
+      ? [0x23, ...u32(G_DIRTY), 0x20, ...u32(localMask), 0x84, 0x24, ...u32(G_DIRTY)]
+      : [];
     const out: number[] = [];
     // Locals: the original groups plus five i32 and one i64.
     const r = new ByteReader(bytes, body.offset);
     r.u32(); // body size
     const groups = r.u32();
     const groupBytes = bytes.subarray(r.pos, body.code[0].offset);
-    out.push(...u32(groups + 2), ...groupBytes, 5, 0x7f, 1, 0x7e);
+    out.push(...u32(groups + 2), ...groupBytes, 5, 0x7f, 2, 0x7e);
     // Prologue: CALL's depth check, ENTER's block charge, ENTER's reservation check.
     out.push(0x23, ...u32(G_DEPTH), ...i32Const(1), 0x6a, 0x22, ...u32(localDepth), 0x24, ...u32(G_DEPTH));
     out.push(
@@ -144,6 +154,8 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
 
     const code = body.code;
     const bodyEnd = body.offset + bodySize(bytes, body.offset);
+    /** Open blocks: a branch to label `nesting` leaves the function. */
+    let nesting = 0;
     for (let j = 0; j < code.length; j++) {
       const cost = charges[i].get(j);
       if (cost !== undefined) out.push(...charge(cost));
@@ -161,6 +173,16 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
         );
       }
       const end = j + 1 < code.length ? code[j + 1].offset : bodyEnd;
+      if (hasStore) {
+        const leaves =
+          op === 0x0f ||
+          (op === 0x0b && nesting === 0) ||
+          ((op === 0x0c || op === 0x0d) && code[j].a === nesting) ||
+          (op === 0x0e && code[j].labels!.includes(nesting));
+        if (leaves) out.push(...flush);
+      }
+      if (op === 0x02 || op === 0x03 || op === 0x04) nesting++;
+      else if (op === 0x0b) nesting--;
       const isStore = op >= 0x36 && op <= 0x3e;
       if (isStore) {
         // Keep the address: stash the value, tee the address, put the value back.
@@ -169,10 +191,10 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
       }
       for (let k = code[j].offset; k < end; k++) out.push(bytes[k]);
       if (isStore) {
-        // dirty |= 1 << ((address + offset) >> shift) (i64.shl takes the count mod 64).
-        out.push(0x23, ...u32(G_DIRTY), 0x42, 1, 0x20, ...u32(localAddr));
+        // mask |= 1 << ((address + offset) >> shift) (i64.shl takes the count mod 64).
+        out.push(0x20, ...u32(localMask), 0x42, 1, 0x20, ...u32(localAddr));
         if (code[j].a !== 0) out.push(...i32Const(code[j].a | 0), 0x6a);
-        out.push(...i32Const(dirtyShift), 0x76, 0xad, 0x86, 0x84, 0x24, ...u32(G_DIRTY));
+        out.push(...i32Const(dirtyShift), 0x76, 0xad, 0x86, 0x84, 0x21, ...u32(localMask));
       }
       if (op === 0x10 || op === 0x11) {
         out.push(
