@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { bytesToHex } from "viem";
 import { describe, expect, test } from "vitest";
-import { hashTagged, keccak256, keccak256Reference } from "./keccak.ts";
+import { hashTagged, hashWordsInto, keccak256, keccak256Reference } from "./keccak.ts";
 
 describe("keccak256", () => {
   test("known answers", () => {
@@ -43,6 +43,36 @@ describe("keccak256", () => {
         (tag, a, b) => {
           const pre = new Uint8Array([tag, ...a, ...b]);
           expect(hashTagged(tag, a, b)).toEqual(keccak256Reference(pre));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  test("hashWordsInto hashes words at offsets and writes the digest at an offset", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 255 }),
+        fc.uint8Array({ minLength: 96, maxLength: 200 }),
+        fc.nat(),
+        fc.nat(),
+        fc.nat(),
+        fc.boolean(),
+        (tag, buf, x, y, z, inPlace) => {
+          const aAt = x % (buf.length - 31);
+          const bAt = y % (buf.length - 31);
+          const at = z % (buf.length - 31);
+          const expected = keccak256Reference(
+            new Uint8Array([tag, ...buf.subarray(aAt, aAt + 32), ...buf.subarray(bAt, bAt + 32)]),
+          );
+          // The digest may land on its own inputs (the tree overwrites a memoized hash in place).
+          const out = inPlace ? buf.slice() : new Uint8Array(buf.length);
+          const before = out.slice();
+          hashWordsInto(tag, inPlace ? out : buf, aAt, inPlace ? out : buf, bAt, out, at);
+          expect(out.subarray(at, at + 32)).toEqual(expected);
+          // Nothing outside the digest's 32 bytes changes.
+          expect(out.subarray(0, at)).toEqual(before.subarray(0, at));
+          expect(out.subarray(at + 32)).toEqual(before.subarray(at + 32));
         },
       ),
       { numRuns: 500 },

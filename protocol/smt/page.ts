@@ -1,7 +1,7 @@
 import { readU64, writeU64 } from "../bytes.ts";
 import { Domain } from "../domain.ts";
 import { StorageError } from "../errors.ts";
-import { hashTagged, hashTaggedInto } from "../keccak.ts";
+import { hashWordsInto } from "../keccak.ts";
 import { ZERO } from "./hash.ts";
 
 /**
@@ -54,6 +54,20 @@ const NO_PREFIX = new Uint8Array(0);
 const scratchRecord = new Uint8Array(MAX_RECORD);
 const scratchHashes = new Uint8Array(256 * 32);
 const scratchHashed = new Uint8Array(256);
+
+/**
+ * Where the hash the last `hashRange` call computed lies: 32 bytes of `resultIn`
+ * from `resultAt` (the page's record, entry hashes or memo, ZERO, or `unmemoized`).
+ * Two module variables instead of a view per node: a commit hashes ~90k nodes, and
+ * those views were most of its garbage. Hashing is synchronous, one page at a time.
+ */
+let resultIn: Uint8Array = ZERO;
+let resultAt = 0;
+/**
+ * Homes of the node hashes a page does not memoize, by (depth, side): a node's
+ * two children each keep their own until the node has hashed them.
+ */
+const unmemoized = new Uint8Array(2 * 8 * 32);
 
 export class Page {
   /** The version this page's content was written at. */
@@ -169,14 +183,26 @@ export class Page {
     return [lo, this.lowerBound(first + (1 << (8 - b)), lo)];
   }
 
-  /** The hash of entry i: its leaf hash, or the child page's root hash. */
+  /** The hash of entry i: its leaf hash, or the child page's root hash. A view: copy it to keep it. */
   entryHash(i: number): Uint8Array {
-    if (this.kind(i) === CHILD) return this.a(i);
+    this.entryHashAt(i);
+    return resultIn.subarray(resultAt, resultAt + 32);
+  }
+
+  /** Points the result at entry i's hash, computing a leaf's hash once. */
+  private entryHashAt(i: number): void {
+    const o = this.offsets[i];
+    if (this.buf[o + 1] === CHILD) {
+      resultIn = this.buf;
+      resultAt = o + 2;
+      return;
+    }
     if (this.hashed[i] === 0) {
-      hashTaggedInto(Domain.STATE_LEAF, this.a(i), this.b(i), this.hashes, i * 32);
+      hashWordsInto(Domain.STATE_LEAF, this.buf, o + 2, this.buf, o + 34, this.hashes, i * 32);
       this.hashed[i] = 1;
     }
-    return this.hashes.subarray(i * 32, i * 32 + 32);
+    resultIn = this.hashes;
+    resultAt = i * 32;
   }
 
   /** The page's root hash (the subtree at its level's depth). A view: copy it to keep it. */
@@ -188,27 +214,46 @@ export class Page {
    * The hash of the binary subtree at page-relative depth `b` (0..8) and index
    * `idx` (its first `b` bits below the page's prefix). A range holding one
    * leaf hashes to that leaf; one holding a child page (two or more leaves) or
-   * several entries hashes as a node even when one side is empty.
+   * several entries hashes as a node even when one side is empty. A view, valid
+   * until the next hash of any page: copy it to keep it.
    */
   hash(b: number, idx: number): Uint8Array {
-    const [lo, hi] = this.range(b, idx);
-    return this.hashRange(b, idx, lo, hi);
+    const first = idx << (8 - b);
+    const lo = this.lowerBound(first);
+    this.hashRange(b, idx, lo, this.lowerBound(first + (1 << (8 - b)), lo));
+    return resultIn.subarray(resultAt, resultAt + 32);
   }
 
-  private hashRange(b: number, idx: number, lo: number, hi: number): Uint8Array {
+  // Hashes the node (b, idx) over entries [lo, hi) and points the result at its hash.
+  private hashRange(b: number, idx: number, lo: number, hi: number): void {
     const n = hi - lo;
-    if (n === 0) return ZERO;
-    if (n === 1 && (b === 8 || this.kind(lo) === LEAF)) return this.entryHash(lo);
+    if (n === 0) {
+      resultIn = ZERO;
+      resultAt = 0;
+      return;
+    }
+    if (n === 1 && (b === 8 || this.kind(lo) === LEAF)) {
+      this.entryHashAt(lo);
+      return;
+    }
     const heap = (1 << b) + idx;
     const memoized = b < this.memoDepth;
-    if (memoized && this.memoValid[heap] === 1) return this.memo.subarray(heap * 32, heap * 32 + 32);
+    if (memoized && this.memoValid[heap] === 1) {
+      resultIn = this.memo;
+      resultAt = heap * 32;
+      return;
+    }
     const mid = this.lowerBound(((idx << 1) | 1) << (7 - b), lo, hi);
-    const left = this.hashRange(b + 1, idx << 1, lo, mid);
-    const right = this.hashRange(b + 1, (idx << 1) | 1, mid, hi);
-    if (!memoized) return hashTagged(Domain.STATE_NODE, left, right);
-    hashTaggedInto(Domain.STATE_NODE, left, right, this.memo, heap * 32);
-    this.memoValid[heap] = 1;
-    return this.memo.subarray(heap * 32, heap * 32 + 32);
+    this.hashRange(b + 1, idx << 1, lo, mid);
+    const leftIn = resultIn;
+    const leftAt = resultAt;
+    this.hashRange(b + 1, (idx << 1) | 1, mid, hi);
+    const out = memoized ? this.memo : unmemoized;
+    const at = memoized ? heap * 32 : (2 * b + (idx & 1)) * 32;
+    hashWordsInto(Domain.STATE_NODE, leftIn, leftAt, resultIn, resultAt, out, at);
+    if (memoized) this.memoValid[heap] = 1;
+    resultIn = out;
+    resultAt = at;
   }
 
   /** Copies entries [from, to) and their hashes into the scratch space at byte `at`, entry `k`. */
@@ -228,7 +273,104 @@ export class Page {
    * entry empties its slot. The inputs may alias this page's own bytes.
    */
   apply(changes: SlotChange[], writtenAt: number): void {
-    // Build the new record and entry hashes in scratch space, then copy back.
+    // Size the result, and see whether no entry shrinks or goes: then the page
+    // is rewritten in place from its end, each untouched run moving right or
+    // staying (updates, inserts: nearly every commit's changes).
+    let size = this.size;
+    let count = this.count;
+    let growsOnly = true;
+    let i = 0;
+    for (const c of changes) {
+      i = this.lowerBound(c.slot, i);
+      const had = i < this.count && this.slot(i) === c.slot;
+      const before = had ? entrySize(this.kind(i)) : 0;
+      const after = c.entry ? entrySize(c.entry.kind) : 0;
+      if (after < before || (had && !c.entry)) growsOnly = false;
+      size += after - before;
+      count += (c.entry ? 1 : 0) - (had ? 1 : 0);
+    }
+    if (growsOnly) this.applyGrowing(changes, size, count);
+    else this.applyRebuilding(changes);
+    this.writtenAt = writtenAt;
+    const depth = this.memoDepth;
+    this.index();
+    if (depth !== this.memoDepth) return; // the memo was reallocated empty
+    // Inner hashes stay valid unless a changed slot lies below them.
+    for (const c of changes) {
+      for (let h = (256 + c.slot) >> (9 - this.memoDepth); h >= 1; h >>= 1) this.memoValid[h] = 0;
+    }
+  }
+
+  /** Grows the buffers to hold `size` bytes and `count` entries, keeping their contents. */
+  private reserve(size: number, count: number): void {
+    if (size > this.buf.length) {
+      const grown = new Uint8Array(Math.min(MAX_RECORD, size + (size >> 1)));
+      grown.set(this.buf.subarray(0, this.size));
+      this.buf = grown;
+    }
+    if (count > this.offsets.length) {
+      const cap = Math.min(256, count + (count >> 1));
+      const offsets = new Uint16Array(cap);
+      offsets.set(this.offsets.subarray(0, this.count));
+      const hashes = new Uint8Array(cap * 32);
+      hashes.set(this.hashes.subarray(0, this.count * 32));
+      const hashed = new Uint8Array(cap);
+      hashed.set(this.hashed.subarray(0, this.count));
+      this.offsets = offsets;
+      this.hashes = hashes;
+      this.hashed = hashed;
+    }
+  }
+
+  /**
+   * apply() when no change shrinks or removes an entry: walks the changes from
+   * the last, moving each untouched run of entries (bytes and hashes) right to
+   * its final place, then writing the changed entry just before it. The space
+   * still to fill always ends at or after the old bytes still to place, so
+   * every move goes right and nothing is overwritten before it is moved; an
+   * entry that aliases the one it replaces is read before it is overwritten.
+   */
+  private applyGrowing(changes: SlotChange[], size: number, count: number): void {
+    this.reserve(size, count);
+    const buf = this.buf;
+    const offsets = this.offsets;
+    // Old entries [0, n) are still to place (their bytes end where entry n
+    // starts); new bytes [at, size) and entries [k, count) are final.
+    let n = this.count;
+    let at = size;
+    let k = count;
+    for (let c = changes.length - 1; c >= 0; c--) {
+      const { slot, entry } = changes[c];
+      const from = this.lowerBound(slot, 0, n);
+      const runFrom = from < n && buf[offsets[from]] === slot ? from + 1 : from;
+      if (runFrom < n) {
+        // The untouched entries after this slot, [runFrom, n), move to their place.
+        const start = offsets[runFrom];
+        const end = n < this.count ? offsets[n] : this.size;
+        const to = k - (n - runFrom);
+        at -= end - start;
+        if (at !== start) {
+          buf.copyWithin(at, start, end);
+          this.hashes.copyWithin(to * 32, runFrom * 32, n * 32);
+          this.hashed.copyWithin(to, runFrom, n);
+        }
+        k = to;
+      }
+      n = from;
+      if (!entry) continue; // an empty change to an empty slot
+      at -= entrySize(entry.kind);
+      k--;
+      writeEntry(buf, at, slot, entry);
+      this.hashed[k] = 0;
+    }
+    this.size = size;
+    this.count = count;
+    buf[0] = count >> 8;
+    buf[1] = count & 0xff;
+  }
+
+  /** apply() in general: builds the new record and entry hashes in scratch space, then copies them back. */
+  private applyRebuilding(changes: SlotChange[]): void {
     const out = scratchRecord;
     let at = 2;
     let k = 0;
@@ -242,16 +384,8 @@ export class Page {
       if (i < this.count && this.slot(i) === c.slot) i++;
       const e = c.entry;
       if (!e) continue;
-      out[at] = c.slot;
-      out[at + 1] = e.kind;
-      out.set(e.a, at + 2);
-      if (e.kind === LEAF) {
-        out.set(e.b, at + 34);
-        at += LEAF_SIZE;
-      } else {
-        writeU64(out, at + 34, e.version);
-        at += CHILD_SIZE;
-      }
+      writeEntry(out, at, c.slot, e);
+      at += entrySize(e.kind);
       scratchHashed[k++] = 0;
     }
     at = this.copyEntries(i, this.count, at, k);
@@ -270,13 +404,17 @@ export class Page {
     this.hashed.set(scratchHashed.subarray(0, k));
     this.size = at;
     this.count = k;
-    this.writtenAt = writtenAt;
-    const depth = this.memoDepth;
-    this.index();
-    if (depth !== this.memoDepth) return; // the memo was reallocated empty
-    // Inner hashes stay valid unless a changed slot lies below them.
-    for (const c of changes) {
-      for (let h = (256 + c.slot) >> (9 - this.memoDepth); h >= 1; h >>= 1) this.memoValid[h] = 0;
-    }
   }
+}
+
+function entrySize(kind: number): number {
+  return kind === LEAF ? LEAF_SIZE : CHILD_SIZE;
+}
+
+function writeEntry(out: Uint8Array, at: number, slot: number, e: NewEntry): void {
+  out[at] = slot;
+  out[at + 1] = e.kind;
+  out.set(e.a, at + 2);
+  if (e.kind === LEAF) out.set(e.b, at + 34);
+  else writeU64(out, at + 34, e.version);
 }
