@@ -6,6 +6,9 @@
  * family's candidates are its largest proofs plus a spread of the rest; each is measured in its
  * own eth_call, so cold account accesses are included, as in a real dispute's final transaction.
  *
+ * `host_other` (beyond the issue's eleven families) is context and revert. A host function reached
+ * through call_indirect counts in its host's family.
+ *
  * Baselines are the anchors of ../shared/ANCHORS.md (not run here): Cannon's MIPS32 `add`
  * (18,836 gas, 1,316-byte proof) for arithmetic, control and locals; `lw` (24,976) for loads
  * and `sw` (30,218) for stores.
@@ -32,6 +35,7 @@ const FAMILIES = [
   "input_read",
   "ecrecover",
   "keccak",
+  "host_other",
 ] as const;
 type Family = (typeof FAMILIES)[number];
 
@@ -45,12 +49,13 @@ const ANCHORS: Partial<Record<Family, { baseline: string; baselineValue: number 
 
 /** The family a step belongs to, from its label (test/ospCorpus.ts), or undefined (stopped, out of gas, ...). */
 function familyOf(label: string): Family | undefined {
-  if (label.startsWith("call_host:")) {
-    const host = label.slice("call_host:".length);
+  const hostCall = /^call_(host|indirect:host):(.*)$/.exec(label);
+  if (hostCall !== null) {
+    const host = hostCall[2];
     if (host === "state_read" || host === "state_write" || host === "ecrecover" || host === "keccak")
       return host;
     if (host === "input_read" || host === "input_size") return "input_read";
-    return "control";
+    return "host_other"; // context and revert
   }
   if (/^i(32|64)\.(load|store)/.test(label)) return label.includes(".load") ? "memory_load" : "memory_store";
   if (label === "memory.grow" || label === "memory.size") return "memory_grow";

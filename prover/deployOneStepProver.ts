@@ -1,7 +1,8 @@
 /**
- * Deploys the one-step prover (contracts/osp/): the four instruction-family
- * contracts, then the entry contract that dispatches to them. Used by the
- * tests, the benchmark and (later) the devnet deployment.
+ * Deploys the one-step prover (contracts/osp/): the host I/O family contract,
+ * then the entry contract (which holds the math, control and memory families as
+ * internal libraries) wired to it. Used by the tests, the benchmark and (later)
+ * the devnet deployment.
  */
 import type { Address } from "viem";
 
@@ -13,18 +14,12 @@ export interface ContractDeployer {
 /** Addresses of the deployed prover: `entry` implements IOneStepProver. */
 export interface OneStepProverDeployment {
   readonly entry: Address;
-  readonly math: Address;
-  readonly control: Address;
-  readonly memory: Address;
   readonly hostIo: Address;
 }
 
-/** Deploy the family contracts and the entry contract wired to them. */
+/** Deploy the host I/O contract and the entry contract wired to it. */
 export async function deployOneStepProver(viem: ContractDeployer): Promise<OneStepProverDeployment> {
-  const math = (await viem.deployContract("OneStepProverMath")).address;
-  const control = (await viem.deployContract("OneStepProverControl")).address;
-  const memory = (await viem.deployContract("OneStepProverMemory")).address;
   const hostIo = (await viem.deployContract("OneStepProverHostIo")).address;
-  const entry = (await viem.deployContract("OneStepProver", [math, control, memory, hostIo])).address;
-  return { entry, math, control, memory, hostIo };
+  const entry = (await viem.deployContract("OneStepProver", [hostIo])).address;
+  return { entry, hostIo };
 }

@@ -26,7 +26,7 @@ import { stepProgramBytes, stepProgramCalls, stepProgramImports } from "../vm/te
 export interface OspVector extends StepVector {
   /** The code root of the module (the StepContext the dispute pins). */
   readonly codeRoot: Uint8Array;
-  /** What the step executed: an instruction name, `call_host:NAME`, `stopped` or `out of gas`. */
+  /** What the step executed (see stepLabel). */
   readonly label: string;
 }
 
@@ -47,10 +47,23 @@ export function opName(op: number): string {
   return FLAT_CONTROL_NAMES.get(op) ?? OPCODE_NAMES.get(op) ?? `0x${op.toString(16)}`;
 }
 
-function label(flat: FlatModule, pc: number, v: StepVector): string {
+/**
+ * What a step executed, read from its proof: an instruction name, `call_host:NAME`,
+ * `call_indirect:host:NAME` (a host function reached through the table), `stopped` or `out of gas`.
+ */
+export function stepLabel(v: Pick<StepVector, "op" | "proof" | "outOfGas">): string {
   if (v.op < 0) return "stopped";
   if (v.outOfGas) return "out of gas";
-  if (v.op === 0x12) return `call_host:${HOST_NAMES[flat.b[pc]] ?? flat.b[pc]}`;
+  // call_host's b (the host id) is the last byte of b in the instruction word at proof offset 352.
+  if (v.op === 0x12) return `call_host:${HOST_NAMES[v.proof[352 + 12]] ?? v.proof[352 + 12]}`;
+  // call_indirect's table leaf follows S(1) (40 bytes) after the instruction (1,088): entry pc 0xffffffff is a host.
+  const leaf = 1088 + 40;
+  if (
+    v.op === 0x11 &&
+    v.proof.length >= leaf + 32 &&
+    v.proof.subarray(leaf + 9, leaf + 13).every((b) => b === 0xff)
+  )
+    return `call_indirect:host:${HOST_NAMES[v.proof[leaf + 13]] ?? v.proof[leaf + 13]}`;
   return opName(v.op);
 }
 
@@ -62,7 +75,6 @@ function label(flat: FlatModule, pc: number, v: StepVector): string {
 export function* provedRun(it: Interpreter, maxSteps: number): Generator<OspVector> {
   const root = codeRoot(it.module);
   for (let i = 0; i <= maxSteps; i++) {
-    const pc = it.programCounter;
     let v: StepVector;
     try {
       v = stepProof(it);
@@ -70,7 +82,7 @@ export function* provedRun(it: Interpreter, maxSteps: number): Generator<OspVect
       if (e instanceof UnprovableStepError) return;
       throw e;
     }
-    yield { ...v, codeRoot: root, label: label(it.module, pc, v) };
+    yield { ...v, codeRoot: root, label: stepLabel(v) };
     if (v.op < 0) return;
   }
 }

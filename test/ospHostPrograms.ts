@@ -20,7 +20,7 @@ import { stepsToEnd } from "../vm/proof/stepVectors.ts";
 import { ProvableState } from "../vm/state/ProvableState.ts";
 import { hostScenarios, PRE_KEYS, PRE_VALUES } from "../vm/testing/hostScenarios.ts";
 import { buildModule, i32, i64 } from "../vm/testing/wasmBuilder.ts";
-import { HOST_NAMES, type OspVector, opName } from "./ospCorpus.ts";
+import { type OspVector, stepLabel } from "./ospCorpus.ts";
 
 const CONTEXT: BatchContext = { timestamp: 1_764_000_000n, l2Block: 4242n, origin: 1n };
 const PRE: Leaf[] = PRE_KEYS.map((key, i) => ({ key, value: PRE_VALUES[i] }));
@@ -66,15 +66,6 @@ const throughTheTable = buildModule({
   ],
 });
 
-function label(flat: FlatModule, op: number, proof: Uint8Array, outOfGas: boolean): string {
-  if (op < 0) return "stopped";
-  if (outOfGas) return "out of gas";
-  // call_host's b (the host id) is byte 12 of the instruction word at proof offset 352.
-  if (op === 0x12) return `call_host:${HOST_NAMES[proof[352 + 12]] ?? proof[352 + 12]}`;
-  void flat;
-  return opName(op);
-}
-
 /** Every step of one transaction at `gasLimit`. */
 function* transactionVectors(flat: FlatModule, input: Uint8Array, gasLimit: number): Generator<OspVector> {
   const tx = ProvableTransaction.start(flat, {
@@ -86,7 +77,7 @@ function* transactionVectors(flat: FlatModule, input: Uint8Array, gasLimit: numb
   const witnesses = { input, proveState: (k: Uint8Array) => encodeProof(tx.state.prove(k)) };
   const root = codeRoot(flat);
   for (const v of stepsToEnd(tx.interpreter, { witnesses })) {
-    yield { ...v, codeRoot: root, label: label(flat, v.op, v.proof, v.outOfGas) };
+    yield { ...v, codeRoot: root, label: stepLabel(v) };
   }
 }
 

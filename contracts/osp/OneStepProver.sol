@@ -6,16 +6,21 @@ import {IOneStepProver, StepContext} from "./IOneStepProver.sol";
 import {IStepExecutor} from "./IStepExecutor.sol";
 import {Instruction, Instructions} from "./Instructions.sol";
 import {GlobalState, Machine, MachineState} from "./MachineState.sol";
+import {OneStepProverControl} from "./OneStepProverControl.sol";
+import {OneStepProverMath} from "./OneStepProverMath.sol";
+import {OneStepProverMemory} from "./OneStepProverMemory.sol";
 import {OspConstants as K} from "./OspConstants.sol";
 
 /// @title OneStepProver
 /// @notice The one-step prover's entry point (docs/machine.md, "One-step proof"): checks the proof's header against
 ///         the machine hash, fetches the instruction at `pc` from the code tree, charges its block gas, hands the
 ///         step to the contract of its instruction family and hashes the machine after it.
-/// @dev Follows `vm/proof/verifyStep.ts` (the TypeScript reference) step for step. The families are separate
-///      contracts so that each stays under the EVM code-size limit: math (constants, drop, select, numeric),
-///      control (unreachable, enter, branches, call, return, locals, globals), memory (loads, stores, size, grow)
-///      and host I/O (call_host, call_indirect).
+/// @dev Follows `vm/proof/verifyStep.ts` (the TypeScript reference) step for step. The instruction families are
+///      separate units: math (constants, drop, select, numeric), control (unreachable, enter, branches, call,
+///      return, locals, globals) and memory (loads, stores, size, grow) are libraries compiled into this contract,
+///      so the frequent steps pay no external call (about 8,000 gas of cold account access and ABI copying); host
+///      I/O (call_host, call_indirect), the largest, is its own contract behind {IStepExecutor}. Each stays under
+///      the EVM code-size limit.
 contract OneStepProver is IOneStepProver {
     /// @dev The proof is shorter than its header (352 bytes), or than the header plus the instruction (1,088).
     error ProofTooShort(uint256 needed, uint256 length);
@@ -35,19 +40,10 @@ contract OneStepProver is IOneStepProver {
     /// @dev Bytes of the header and the instruction with its 22 code-tree siblings.
     uint256 internal constant INSTRUCTION_END = HEADER_BYTES + 32 + 32 * K.CODE_DEPTH;
 
-    /// @notice Constants, drop, select and the numeric instructions.
-    IStepExecutor public immutable math;
-    /// @notice unreachable, stub, enter, br, br_if, br_unless, br_table, return, call, locals and globals.
-    IStepExecutor public immutable control;
-    /// @notice Loads, stores, memory.size and memory.grow.
-    IStepExecutor public immutable memoryOps;
     /// @notice call_host and call_indirect (which may reach a host function through the table).
     IStepExecutor public immutable hostIo;
 
-    constructor(IStepExecutor math_, IStepExecutor control_, IStepExecutor memory_, IStepExecutor hostIo_) {
-        math = math_;
-        control = control_;
-        memoryOps = memory_;
+    constructor(IStepExecutor hostIo_) {
         hostIo = hostIo_;
     }
 
@@ -83,27 +79,42 @@ contract OneStepProver is IOneStepProver {
             m.trap = K.TRAP_OUT_OF_GAS;
         } else {
             g.gas -= ins.gas;
-            (m, g, next) = _family(ins.op).execute(m, g, ins, proof, next);
+            next = _execute(m, g, ins, proof, next);
         }
         if (next != proof.length) revert TrailingBytes(next, proof.length);
         m.globalStateHash = MachineState.hash(g);
         return MachineState.hash(m);
     }
 
-    /// @dev The contract executing opcode `op`.
-    function _family(uint256 op) private view returns (IStepExecutor) {
-        if (op == 0x11 || op == 0x12) return hostIo;
-        if (op <= 0x24 || op == 0xff) {
-            if (op == 0x1a || op == 0x1b) return math;
-            if (op == 0x00 || op == 0x01 || op == 0x04 || (op >= 0x0c && op <= 0x10) || (op >= 0x20 && op <= 0x24)) {
-                return control;
-            }
-            if (op == 0xff) return control;
-            revert UnknownOpcode(op);
+    /// @dev Executes `ins` in the unit of its family; returns the offset after its witnesses.
+    function _execute(Machine memory m, GlobalState memory g, Instruction memory ins, bytes calldata proof, uint256 at)
+        private
+        view
+        returns (uint256 next)
+    {
+        uint256 op = ins.op;
+        if (op == 0x11 || op == 0x12) {
+            Machine memory mOut;
+            GlobalState memory gOut;
+            (mOut, gOut, next) = hostIo.execute(m, g, ins, proof, at);
+            _copy(m, g, mOut, gOut);
+            return next;
         }
-        if (op >= 0x28 && op <= 0x40) return memoryOps;
-        if (op >= 0x41) return math; // constants and numeric instructions; math rejects the rest
+        if (op == 0x1a || op == 0x1b || op >= 0x41) return OneStepProverMath.execute(m, ins, proof, at);
+        if (op >= 0x28 && op <= 0x40) return OneStepProverMemory.execute(m, ins, proof, at);
+        if (op <= 0x24 || op == 0xff) return OneStepProverControl.execute(m, ins, proof, at);
         revert UnknownOpcode(op);
+    }
+
+    /// @dev Copies the host family's results into the step's machine and global state.
+    function _copy(Machine memory m, GlobalState memory g, Machine memory mOut, GlobalState memory gOut)
+        private
+        pure
+    {
+        assembly ("memory-safe") {
+            mcopy(m, mOut, 544) // 17 words
+            mcopy(g, gOut, 128) // 4 words
+        }
     }
 
     /// @dev keccak(0x10 || bytes 0..223 || keccak(0x17 || bytes 224..351)): the machine hash the header opens.

@@ -2,9 +2,8 @@
 pragma solidity 0.8.30;
 
 import {Frame, HashChains} from "./HashChains.sol";
-import {IStepExecutor} from "./IStepExecutor.sol";
 import {Instruction} from "./Instructions.sol";
-import {GlobalState, Machine} from "./MachineState.sol";
+import {Machine} from "./MachineState.sol";
 import {OspConstants as K} from "./OspConstants.sol";
 import {Witnesses} from "./Witnesses.sol";
 
@@ -12,7 +11,7 @@ import {Witnesses} from "./Witnesses.sol";
 /// @notice One step of the control instructions that stay inside the module (`unreachable`, `stub`, `enter`, `br`,
 ///         `br_if`, `br_unless`, `br_table`, `return`, `call`) and of the variable instructions (`local.get/set/tee`,
 ///         `global.get/set`), as docs/machine.md "One-step proof" fixes their witnesses.
-contract OneStepProverControl is IStepExecutor {
+library OneStepProverControl {
     using Witnesses for bytes;
 
     /// @dev An opcode that is not this family's.
@@ -23,14 +22,14 @@ contract OneStepProverControl is IStepExecutor {
     /// @dev Return pc of the outermost frame: returning through it halts the machine.
     uint256 private constant _OUTERMOST = 0xffffffff;
 
-    /// @inheritdoc IStepExecutor
-    function execute(Machine calldata mIn, GlobalState calldata g, Instruction calldata ins, bytes calldata proof, uint256 at)
-        external
+    /// @notice Executes `ins` on `m` (updated in place), reading its witnesses from `proof` at `at`.
+    /// @dev Reverts with a custom error on a malformed witness; a trap sets `m.status` and `m.trap`.
+    /// @return next the offset after the last witness read
+    function execute(Machine memory m, Instruction memory ins, bytes calldata proof, uint256 at)
+        internal
         pure
-        override
-        returns (Machine memory m, GlobalState memory, uint256 next)
+        returns (uint256 next)
     {
-        m = mIn;
         uint256 op = ins.op;
         next = at;
         if (op == 0x00 || op == 0xff) {
@@ -68,11 +67,11 @@ contract OneStepProverControl is IStepExecutor {
         } else {
             revert NotControlOpcode(op);
         }
-        return (m, g, next);
+        return next;
     }
 
     /// @dev enter a b c: reserve a + b + c values, frame base = sp - a, push b zero locals.
-    function _enter(Machine memory m, Instruction calldata ins) private pure {
+    function _enter(Machine memory m, Instruction memory ins) private pure {
         uint256 used = m.used + ins.a + ins.b + ins.c;
         if (used > K.MAX_VALUE_STACK) {
             m.status = K.STATUS_TRAPPED;
@@ -88,7 +87,7 @@ contract OneStepProverControl is IStepExecutor {
     }
 
     /// @dev br a b c: keep the top b values, drop the c below them, jump to a. S(b + c) only if c > 0.
-    function _br(Machine memory m, Instruction calldata ins, bytes calldata proof, uint256 at)
+    function _br(Machine memory m, Instruction memory ins, bytes calldata proof, uint256 at)
         private
         pure
         returns (uint256 next)
@@ -105,7 +104,7 @@ contract OneStepProverControl is IStepExecutor {
     }
 
     /// @dev br_if a b c: pop the condition; if not zero, br. S(1) if c = 0, else S(1 + b + c).
-    function _brIf(Machine memory m, Instruction calldata ins, bytes calldata proof, uint256 at)
+    function _brIf(Machine memory m, Instruction memory ins, bytes calldata proof, uint256 at)
         private
         pure
         returns (uint256 next)
@@ -131,7 +130,7 @@ contract OneStepProverControl is IStepExecutor {
     }
 
     /// @dev return a: keep the top a values at fp, pop the frame. S(sp - fp) then F.
-    function _return(Machine memory m, Instruction calldata ins, bytes calldata proof, uint256 at)
+    function _return(Machine memory m, Instruction memory ins, bytes calldata proof, uint256 at)
         private
         pure
         returns (uint256 next)
@@ -152,7 +151,7 @@ contract OneStepProverControl is IStepExecutor {
     }
 
     /// @dev local.get/set/tee a: S(sp - fp - a), whose first value is the local.
-    function _local(Machine memory m, Instruction calldata ins, bytes calldata proof, uint256 at)
+    function _local(Machine memory m, Instruction memory ins, bytes calldata proof, uint256 at)
         private
         pure
         returns (uint256 next)
@@ -176,7 +175,7 @@ contract OneStepProverControl is IStepExecutor {
     }
 
     /// @dev global.get a: G. global.set a: S(1) then G.
-    function _global(Machine memory m, Instruction calldata ins, bytes calldata proof, uint256 at)
+    function _global(Machine memory m, Instruction memory ins, bytes calldata proof, uint256 at)
         private
         pure
         returns (uint256 next)

@@ -2,10 +2,9 @@
 pragma solidity 0.8.30;
 
 import {HashChains} from "./HashChains.sol";
-import {IStepExecutor} from "./IStepExecutor.sol";
 import {Instruction} from "./Instructions.sol";
 import {IntegerOps} from "./IntegerOps.sol";
-import {GlobalState, Machine} from "./MachineState.sol";
+import {Machine} from "./MachineState.sol";
 import {OspConstants as K} from "./OspConstants.sol";
 import {Witnesses} from "./Witnesses.sol";
 
@@ -13,20 +12,20 @@ import {Witnesses} from "./Witnesses.sol";
 /// @notice One step of `i32.const`, `i64.const`, `drop`, `select` and every numeric instruction
 ///         (docs/machine.md, "One-step proof", "Witnesses"): no witness for a constant, `S(1)` for drop and unary
 ///         operators, `S(2)` for binary ones, `S(3)` for select.
-contract OneStepProverMath is IStepExecutor {
+library OneStepProverMath {
     using Witnesses for bytes;
 
     /// @dev An opcode that is not this family's.
     error NotMathOpcode(uint256 op);
 
-    /// @inheritdoc IStepExecutor
-    function execute(Machine calldata mIn, GlobalState calldata g, Instruction calldata ins, bytes calldata proof, uint256 at)
-        external
+    /// @notice Executes `ins` on `m` (updated in place), reading its witnesses from `proof` at `at`.
+    /// @dev Reverts with a custom error on a malformed witness; a trap sets `m.status` and `m.trap`.
+    /// @return next the offset after the last witness read
+    function execute(Machine memory m, Instruction memory ins, bytes calldata proof, uint256 at)
+        internal
         pure
-        override
-        returns (Machine memory m, GlobalState memory, uint256 next)
+        returns (uint256 next)
     {
-        m = mIn;
         uint256 op = ins.op;
         next = at;
         if (op == 0x41 || op == 0x42) {
@@ -55,7 +54,7 @@ contract OneStepProverMath is IStepExecutor {
             if (trap != 0) {
                 m.status = K.STATUS_TRAPPED;
                 m.trap = trap;
-                return (m, g, next);
+                return next;
             }
             m.valueStack = HashChains.pushValue(base, r);
             m.sp -= 1;
@@ -63,6 +62,6 @@ contract OneStepProverMath is IStepExecutor {
             revert NotMathOpcode(op);
         }
         m.pc += 1;
-        return (m, g, next);
+        return next;
     }
 }

@@ -2,10 +2,9 @@
 pragma solidity 0.8.30;
 
 import {HashChains} from "./HashChains.sol";
-import {IStepExecutor} from "./IStepExecutor.sol";
 import {Instruction} from "./Instructions.sol";
 import {IntegerOps} from "./IntegerOps.sol";
-import {GlobalState, Machine} from "./MachineState.sol";
+import {Machine} from "./MachineState.sol";
 import {OspConstants as K} from "./OspConstants.sol";
 import {Witnesses} from "./Witnesses.sol";
 
@@ -13,20 +12,20 @@ import {Witnesses} from "./Witnesses.sol";
 /// @notice One step of the loads, stores, `memory.size` and `memory.grow` (docs/machine.md, "One-step proof",
 ///         "Memory access"): the address (and value) from `S(1)` / `S(2)`, then, if the access is in bounds, one
 ///         `M(0)` opening per 32-byte leaf it touches (two when it straddles a leaf boundary).
-contract OneStepProverMemory is IStepExecutor {
+library OneStepProverMemory {
     using Witnesses for bytes;
 
     /// @dev An opcode that is not this family's.
     error NotMemoryOpcode(uint256 op);
 
-    /// @inheritdoc IStepExecutor
-    function execute(Machine calldata mIn, GlobalState calldata g, Instruction calldata ins, bytes calldata proof, uint256 at)
-        external
+    /// @notice Executes `ins` on `m` (updated in place), reading its witnesses from `proof` at `at`.
+    /// @dev Reverts with a custom error on a malformed witness; a trap sets `m.status` and `m.trap`.
+    /// @return next the offset after the last witness read
+    function execute(Machine memory m, Instruction memory ins, bytes calldata proof, uint256 at)
+        internal
         pure
-        override
-        returns (Machine memory m, GlobalState memory, uint256 next)
+        returns (uint256 next)
     {
-        m = mIn;
         uint256 op = ins.op;
         next = at;
         if (op == 0x3f) {
@@ -46,15 +45,15 @@ contract OneStepProverMemory is IStepExecutor {
             }
         } else if (op >= 0x28 && op <= 0x35 && op != 0x2a && op != 0x2b) {
             next = _load(m, ins, proof, at);
-            if (m.status != K.STATUS_RUNNING) return (m, g, next);
+            if (m.status != K.STATUS_RUNNING) return next;
         } else if (op >= 0x36 && op <= 0x3e && op != 0x38 && op != 0x39) {
             next = _store(m, ins, proof, at);
-            if (m.status != K.STATUS_RUNNING) return (m, g, next);
+            if (m.status != K.STATUS_RUNNING) return next;
         } else {
             revert NotMemoryOpcode(op);
         }
         m.pc += 1;
-        return (m, g, next);
+        return next;
     }
 
     /// @dev Bytes a load (0x28..0x35) or store (0x36..0x3e) accesses.
@@ -77,7 +76,7 @@ contract OneStepProverMemory is IStepExecutor {
     }
 
     /// @dev A load: S(1) (the address), then the leaf or two leaves it reads; replaces the address by the value.
-    function _load(Machine memory m, Instruction calldata ins, bytes calldata proof, uint256 at)
+    function _load(Machine memory m, Instruction memory ins, bytes calldata proof, uint256 at)
         private
         pure
         returns (uint256 next)
@@ -108,7 +107,7 @@ contract OneStepProverMemory is IStepExecutor {
 
     /// @dev A store: S(2) (address, value), then the leaf it writes and, when it straddles, the next one, opened
     ///      against the root after the first write.
-    function _store(Machine memory m, Instruction calldata ins, bytes calldata proof, uint256 at)
+    function _store(Machine memory m, Instruction memory ins, bytes calldata proof, uint256 at)
         private
         pure
         returns (uint256 next)
