@@ -13,7 +13,10 @@ const PROGRAMS = Number(process.env.OPTIO_RESET_PROGRAMS ?? 300);
 const CONTEXT = { timestamp: 1n, l2Block: 2n, origin: 0n };
 
 function fresh(bytes: Uint8Array): JitRunner {
-  const r = JitRunner.instantiate(bytes, optioImports(() => undefined));
+  const r = JitRunner.instantiate(
+    bytes,
+    optioImports(() => undefined),
+  );
   if (!r.ok) throw new Error(r.trap);
   return r.instance;
 }
