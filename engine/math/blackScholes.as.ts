@@ -2,12 +2,14 @@
 // integers (docs/engine.md, "Fixed-point math"):
 //   d1 = (ln(S / K) + r T) / v + v / 2,  d2 = d1 - v,  v = sigma sqrt(T),  D = exp(-r T)
 //   call = S N(d1) - K D N(d2),  put = K D N(-d2) - S N(-d1)
-// Internally: T, sigma, r, ln(S / K), v, d in Q48; N as the tail Q(|d|) in Q64; prices
-// summed in 128 bits in units of 2^-64 E8, clamped to the no-arbitrage bounds
+// S and K are integers in any common unit (the engine's price: quote units per base unit); the
+// prices come out in that unit. Internally: T, sigma, r, ln(S / K), v, d in Q48; N as the
+// tail Q(|d|) in Q64; prices summed in 128 bits in units of 2^-64 price units, clamped to the
+// no-arbitrage bounds
 // (call in [max(0, S - K D), S], put in [max(0, K D - S), K D]) and only then rounded.
 import {
   BS_MAX_ABS_RATE_E8,
-  BS_MAX_PRICE_E8,
+  BS_MAX_PRICE,
   BS_MAX_TIME_SECONDS,
   BS_MAX_VOL_E8,
   E8,
@@ -40,8 +42,8 @@ let discountQ48: u64 = 0;
 }
 
 /** Validates the inputs and sets tail1, tail2, d1Neg, d2Neg, discountQ48. False if outside the domain. */
-function prepare(spotE8: i64, strikeE8: i64, volE8: i64, timeSeconds: i64, rateE8: i64): bool {
-  if (spotE8 <= 0 || spotE8 > BS_MAX_PRICE_E8 || strikeE8 <= 0 || strikeE8 > BS_MAX_PRICE_E8) return false;
+function prepare(spot: i64, strike: i64, volE8: i64, timeSeconds: i64, rateE8: i64): bool {
+  if (spot <= 0 || spot > BS_MAX_PRICE || strike <= 0 || strike > BS_MAX_PRICE) return false;
   if (volE8 < 0 || volE8 > BS_MAX_VOL_E8 || timeSeconds < 0 || timeSeconds > BS_MAX_TIME_SECONDS) return false;
   if (rateE8 < -BS_MAX_ABS_RATE_E8 || rateE8 > BS_MAX_ABS_RATE_E8) return false;
   const tau = toQ48(<u64>timeSeconds, <u64>YEAR_SECONDS); // years, <= 10
@@ -51,7 +53,7 @@ function prepare(spotE8: i64, strikeE8: i64, volE8: i64, timeSeconds: i64, rateE
   const rtAbs = <i64>((wideHi << 16) | (lo >> 48)); // |r| T <= 5
   const rt = rateE8 < 0 ? -rtAbs : rtAbs;
   discountQ48 = expQ48(-rt);
-  const a = lnRatioQ48(<u64>spotE8, <u64>strikeE8) + rt; // ln(S / K) + r T = ln(F / K)
+  const a = lnRatioQ48(<u64>spot, <u64>strike) + rt; // ln(S / K) + r T = ln(F / K)
   const sqrtTau = sqrtU128(tau >> 16, tau << 48); // sqrt(tau * 2^96) = sqrt(T) in Q48
   lo = umul128(sigma, sqrtTau);
   const v = <i64>((wideHi << 16) | (lo >> 48)); // <= 31.7
@@ -75,11 +77,11 @@ function prepare(spotE8: i64, strikeE8: i64, volE8: i64, timeSeconds: i64, rateE
   return true;
 }
 
-// 128-bit two's-complement values (h, l) in units of 2^-64 E8 for the price assembly.
+// 128-bit two's-complement values (h, l) in units of 2^-64 price units for the price assembly.
 let ph: u64 = 0;
 let pl: u64 = 0;
 
-/** x * N as (ph, pl), N = 1 - tail (or tail when `lower`), x in E8: units of 2^-64 E8. */
+/** x * N as (ph, pl), N = 1 - tail (or tail when `lower`): units of 2^-64 of x's unit. */
 function timesN(x: u64, tail: u64, lower: bool): void {
   pl = umul128(x, tail);
   ph = wideHi;
@@ -91,18 +93,18 @@ function timesN(x: u64, tail: u64, lower: bool): void {
   }
 }
 
-/** K * D in units of 2^-64 E8 as (h, l). */
+/** K * D in units of 2^-64 price units as (h, l). */
 let kdH: u64 = 0;
 let kdL: u64 = 0;
-function strikeDiscounted(strikeE8: u64): void {
-  const lo = umul128(strikeE8, discountQ48); // units of 2^-48 E8
+function strikeDiscounted(strike: u64): void {
+  const lo = umul128(strike, discountQ48); // units of 2^-48 price units
   kdH = (wideHi << 16) | (lo >> 48);
   kdL = lo << 16;
 }
 
 /**
- * The price (ph, pl) = a - b clamped to [max(0, lower), upper] and rounded to E8, down or up.
- * a, b, lower, upper are 128-bit values in units of 2^-64 E8; lower may be negative.
+ * The price a - b clamped to [max(0, lower), upper] and rounded to a whole unit, down or up.
+ * a, b, lower, upper are 128-bit values in units of 2^-64 price units; lower may be negative.
  */
 function settle(ah: u64, al: u64, bh: u64, bl: u64, lowH: u64, lowL: u64, upH: u64, upL: u64, roundUp: bool): i64 {
   let l = al - bl;
@@ -123,27 +125,27 @@ function settle(ah: u64, al: u64, bh: u64, bl: u64, lowH: u64, lowL: u64, upH: u
 }
 
 /**
- * European call price in E8 (quote units per base unit, the scale of spot and strike).
- * spotE8, strikeE8 in [1, 1e16]; volE8 (annual volatility, 0.2 = 20_000_000) in [0, 1e9];
+ * European call price, in the unit of spot and strike (any common integer unit, e.g. the
+ * engine's quote units per base unit). spot, strike in [1, 1e16]; volE8 (annual volatility, 0.2 = 20_000_000) in [0, 1e9];
  * timeSeconds (to expiry) in [0, 10 years]; rateE8 (annual, continuous) in [-5e7, 5e7].
  * roundUp: ceil instead of floor of the computed price (use it for what the protocol is owed).
  * MATH_ERROR outside the domain.
  */
-export function blackScholesCallE8(
-  spotE8: i64,
-  strikeE8: i64,
+export function blackScholesCall(
+  spot: i64,
+  strike: i64,
   volE8: i64,
   timeSeconds: i64,
   rateE8: i64,
   roundUp: bool,
 ): i64 {
-  if (!prepare(spotE8, strikeE8, volE8, timeSeconds, rateE8)) return MATH_ERROR;
-  const s = <u64>spotE8;
-  strikeDiscounted(<u64>strikeE8);
+  if (!prepare(spot, strike, volE8, timeSeconds, rateE8)) return MATH_ERROR;
+  const s = <u64>spot;
+  strikeDiscounted(<u64>strike);
   timesN(s, tail1, d1Neg);
   const ah = ph, al = pl;
   const dnLo = d2Neg ? umulhi(discountQ48, tail2) : discountQ48 - umulhi(discountQ48, tail2); // D N(d2), Q48
-  let bl = umul128(<u64>strikeE8, dnLo);
+  let bl = umul128(<u64>strike, dnLo);
   const bh = (wideHi << 16) | (bl >> 48);
   bl <<= 16;
   // lower bound S - K D
@@ -152,21 +154,21 @@ export function blackScholesCallE8(
   return settle(ah, al, bh, bl, lowH, lowL, s, 0, roundUp);
 }
 
-/** European put price in E8; the same inputs, domain and rounding as blackScholesCallE8. */
-export function blackScholesPutE8(
-  spotE8: i64,
-  strikeE8: i64,
+/** European put price in the unit of spot and strike; the same inputs, domain and rounding as blackScholesCall. */
+export function blackScholesPut(
+  spot: i64,
+  strike: i64,
   volE8: i64,
   timeSeconds: i64,
   rateE8: i64,
   roundUp: bool,
 ): i64 {
-  if (!prepare(spotE8, strikeE8, volE8, timeSeconds, rateE8)) return MATH_ERROR;
-  const s = <u64>spotE8;
-  strikeDiscounted(<u64>strikeE8);
+  if (!prepare(spot, strike, volE8, timeSeconds, rateE8)) return MATH_ERROR;
+  const s = <u64>spot;
+  strikeDiscounted(<u64>strike);
   // K D N(-d2): N(-d2) = tail2 when d2 >= 0, 1 - tail2 otherwise
   const dnLo = d2Neg ? discountQ48 - umulhi(discountQ48, tail2) : umulhi(discountQ48, tail2);
-  let al = umul128(<u64>strikeE8, dnLo);
+  let al = umul128(<u64>strike, dnLo);
   const ah = (wideHi << 16) | (al >> 48);
   al <<= 16;
   timesN(s, tail1, !d1Neg); // S N(-d1)
@@ -177,17 +179,17 @@ export function blackScholesPutE8(
 
 /**
  * Delta in E8, rounded to nearest: N(d1) for a call (0..1e8), N(d1) - 1 for a put (-1e8..0).
- * The same inputs and domain as blackScholesCallE8; MATH_ERROR outside it.
+ * The same inputs and domain as blackScholesCall; MATH_ERROR outside it.
  */
 export function blackScholesDeltaE8(
   isCall: bool,
-  spotE8: i64,
-  strikeE8: i64,
+  spot: i64,
+  strike: i64,
   volE8: i64,
   timeSeconds: i64,
   rateE8: i64,
 ): i64 {
-  if (!prepare(spotE8, strikeE8, volE8, timeSeconds, rateE8)) return MATH_ERROR;
+  if (!prepare(spot, strike, volE8, timeSeconds, rateE8)) return MATH_ERROR;
   const lo = umul128(tail1, <u64>E8);
   const t = <i64>(wideHi + (lo >> 63)); // Q(|d1|) in E8
   const n1 = d1Neg ? t : E8 - t;

@@ -59,7 +59,7 @@ function grid(): Point[] {
 /** In units of E8 as a float: (a - exact) where exact is FRAC-bit fixed point of E8 units. */
 const diff = (a: bigint, exact: bigint) => Number((a << FRAC) - exact) / 2 ** Number(FRAC);
 
-describe("blackScholesCallE8 / blackScholesPutE8", () => {
+describe("blackScholesCall / blackScholesPut", () => {
   it("is within 1e-6 x spot of the reference on the grid (in fact within one E8 unit, rounded as asked)", () => {
     let worstSpot = 0;
     let worstFloat = 0;
@@ -76,8 +76,8 @@ describe("blackScholesCallE8 / blackScholesPutE8", () => {
       // E8 units allowed beyond the rounding: the internal error, about 1e-14 of (spot + strike)
       const slack = 1e-13 * Number(p.spotE8 + p.strikeE8);
       for (const [name, exact, float] of [
-        ["blackScholesCallE8", ref.call, f.call],
-        ["blackScholesPutE8", ref.put, f.put],
+        ["blackScholesCall", ref.call, f.call],
+        ["blackScholesPut", ref.put, f.put],
       ] as const) {
         const down = m.call(name, [...args(p), 0]);
         const up = m.call(name, [...args(p), 1]);
@@ -112,8 +112,8 @@ describe("blackScholesCallE8 / blackScholesPutE8", () => {
 
   it("keeps put-call parity: call - put = S - K exp(-rT) within one unit each way", () => {
     for (const p of grid().slice(0, 800)) {
-      const call = m.call("blackScholesCallE8", [...args(p), 0]).value;
-      const put = m.call("blackScholesPutE8", [...args(p), 0]).value;
+      const call = m.call("blackScholesCall", [...args(p), 0]).value;
+      const put = m.call("blackScholesPut", [...args(p), 0]).value;
       const forward =
         (p.spotE8 << FRAC) -
         mul(p.strikeE8 << FRAC, exp(-mul(ratio(p.rateE8, E8), ratio(p.timeSeconds, YEAR_SECONDS))));
@@ -124,10 +124,10 @@ describe("blackScholesCallE8 / blackScholesPutE8", () => {
   it("prices expiry (T = 0) and zero volatility at the discounted intrinsic value", () => {
     const S = 2000n * E8;
     for (const K of [1000n * E8, S, 3000n * E8]) {
-      expect(m.call("blackScholesCallE8", [S, K, 50_000_000n, 0n, 5_000_000n, 0]).value).toBe(
+      expect(m.call("blackScholesCall", [S, K, 50_000_000n, 0n, 5_000_000n, 0]).value).toBe(
         S > K ? S - K : 0n,
       );
-      expect(m.call("blackScholesPutE8", [S, K, 50_000_000n, 0n, 5_000_000n, 0]).value).toBe(
+      expect(m.call("blackScholesPut", [S, K, 50_000_000n, 0n, 5_000_000n, 0]).value).toBe(
         K > S ? K - S : 0n,
       );
       expect(m.call("blackScholesDeltaE8", [1, S, K, 50_000_000n, 0n, 0n]).value).toBe(
@@ -135,7 +135,7 @@ describe("blackScholesCallE8 / blackScholesPutE8", () => {
       );
       // vol 0 for a year at 5%: max(S - K e^-0.05, 0)
       const kd = roundShift(mul(K << FRAC, exp(-ratio(5n, 100n))), FRAC);
-      const call = m.call("blackScholesCallE8", [S, K, 0n, YEAR_SECONDS, 5_000_000n, 0]).value;
+      const call = m.call("blackScholesCall", [S, K, 0n, YEAR_SECONDS, 5_000_000n, 0]).value;
       expect(call - (S > kd ? S - kd : 0n)).toBeGreaterThanOrEqual(-1n);
       expect(call - (S > kd ? S - kd : 0n)).toBeLessThanOrEqual(1n);
     }
@@ -164,8 +164,8 @@ describe("blackScholesCallE8 / blackScholesPutE8", () => {
     ];
     for (const p of cases) {
       const ref = blackScholes(p);
-      const call = m.call("blackScholesCallE8", [...args(p), 1]).value;
-      const put = m.call("blackScholesPutE8", [...args(p), 1]).value;
+      const call = m.call("blackScholesCall", [...args(p), 1]).value;
+      const put = m.call("blackScholesPut", [...args(p), 1]).value;
       expect(call).toBeGreaterThanOrEqual(0n);
       expect(call).toBeLessThanOrEqual(p.spotE8);
       expect(put).toBeGreaterThanOrEqual(0n);
@@ -197,18 +197,18 @@ describe("blackScholesCallE8 / blackScholesPutE8", () => {
     for (const [i, v] of bad) {
       const a = [...ok];
       a[i] = v;
-      expect(m.call("blackScholesCallE8", [...a, 0]).value, `call ${a}`).toBe(MATH_ERROR_VALUE);
-      expect(m.call("blackScholesPutE8", [...a, 1]).value, `put ${a}`).toBe(MATH_ERROR_VALUE);
+      expect(m.call("blackScholesCall", [...a, 0]).value, `call ${a}`).toBe(MATH_ERROR_VALUE);
+      expect(m.call("blackScholesPut", [...a, 1]).value, `put ${a}`).toBe(MATH_ERROR_VALUE);
       expect(m.call("blackScholesDeltaE8", [1, ...a]).value, `delta ${a}`).toBe(MATH_ERROR_VALUE);
     }
-    expect(m.call("blackScholesCallE8", [...ok, 0]).value).toBeGreaterThan(0n);
+    expect(m.call("blackScholesCall", [...ok, 0]).value).toBeGreaterThan(0n);
   });
 
   it("gives the same values and gas on the interpreter as on the fast runner", () => {
     const g = grid();
     for (let i = 0; i < g.length; i += 25) {
-      m.callBoth("blackScholesCallE8", [...args(g[i]), i % 2]);
-      m.callBoth("blackScholesPutE8", [...args(g[i]), 1 - (i % 2)]);
+      m.callBoth("blackScholesCall", [...args(g[i]), i % 2]);
+      m.callBoth("blackScholesPut", [...args(g[i]), 1 - (i % 2)]);
       m.callBoth("blackScholesDeltaE8", [i % 2, ...args(g[i])]);
     }
   });

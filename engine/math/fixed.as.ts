@@ -5,7 +5,7 @@
 /** Returned instead of a value when an input is outside a function's domain or the result does not fit. */
 export const MATH_ERROR: i64 = i64.MIN_VALUE;
 
-/** 10^8: the scale of prices, volatilities, rates and deltas (E8). */
+/** 10^8: the scale of volatilities, rates and deltas (E8). */
 export const E8: i64 = 100_000_000;
 /** 10^18: the scale of ln, exp, sqrt and the normal CDF (E18). */
 export const E18: i64 = 1_000_000_000_000_000_000;
@@ -14,8 +14,8 @@ export const E18: i64 = 1_000_000_000_000_000_000;
 export const YEAR_SECONDS: i64 = 31_536_000;
 
 // Black-Scholes domain: inputs outside it give MATH_ERROR.
-/** Largest spot or strike, E8 (10^8 quote units per base unit). */
-export const BS_MAX_PRICE_E8: i64 = 10_000_000_000_000_000;
+/** Largest spot or strike, in their unit (e.g. quote units per base unit). */
+export const BS_MAX_PRICE: i64 = 10_000_000_000_000_000;
 /** Largest volatility, E8 (1000% a year). */
 export const BS_MAX_VOL_E8: i64 = 1_000_000_000;
 /** Longest time to expiry, seconds (10 years). */

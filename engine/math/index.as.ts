@@ -2,7 +2,7 @@
 // math"). Compiled on its own, this file is also the module the math tests run.
 export {
   BS_MAX_ABS_RATE_E8,
-  BS_MAX_PRICE_E8,
+  BS_MAX_PRICE,
   BS_MAX_TIME_SECONDS,
   BS_MAX_VOL_E8,
   E8,
@@ -10,7 +10,7 @@ export {
   MATH_ERROR,
   YEAR_SECONDS,
 } from "./fixed.as";
-export { blackScholesCallE8, blackScholesDeltaE8, blackScholesPutE8 } from "./blackScholes.as";
+export { blackScholesCall, blackScholesDeltaE8, blackScholesPut } from "./blackScholes.as";
 export { expE18 } from "./exp.as";
 export { lnE18, lnRatioE18 } from "./ln.as";
 export { normalCdfE18 } from "./normalCdf.as";

@@ -25,8 +25,8 @@ describe("engine/math/index.as.ts", () => {
     expect(sig("sqrtU128")).toEqual([[i64, i64], [i64]]);
     expect(sig("sqrtE18")).toEqual([[i64], [i64]]);
     expect(sig("normalCdfE18")).toEqual([[i64], [i64]]);
-    expect(sig("blackScholesCallE8")).toEqual([[i64, i64, i64, i64, i64, i32], [i64]]);
-    expect(sig("blackScholesPutE8")).toEqual([[i64, i64, i64, i64, i64, i32], [i64]]);
+    expect(sig("blackScholesCall")).toEqual([[i64, i64, i64, i64, i64, i32], [i64]]);
+    expect(sig("blackScholesPut")).toEqual([[i64, i64, i64, i64, i64, i32], [i64]]);
     expect(sig("blackScholesDeltaE8")).toEqual([[i32, i64, i64, i64, i64, i64], [i64]]);
   });
 });
