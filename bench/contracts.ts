@@ -12,6 +12,9 @@
  *   level (protocol/rollup/bisection.ts disputeMoves) and the worst measured gas of each move kind in real games
  *   at that degree; the side with more moves counts its challenge start (challenger) and moves, not the
  *   assertion (posted with or without a dispute).
+ * one_step_move is measured with the real one-step prover (contracts/osp/): games over a real host-calling
+ *   transaction (test/rollup/realDispute.ts) diverging at the first step of each kind of instruction it runs;
+ *   the figure is the most expensive, and the dispute figures use it.
  * Gas is deterministic: one run each.
  */
 import type { Address } from "viem";
@@ -24,6 +27,7 @@ import {
 } from "../protocol/index.ts";
 import { createChain, deployRollup, hex } from "../test/rollup/fixture.ts";
 import { type MoveRecord, playDispute, setupDispute } from "../test/rollup/game.ts";
+import { setupRealDispute } from "../test/rollup/realDispute.ts";
 import { emit, note } from "./report.ts";
 
 /** A typical signed order: 65-byte signature, account (4), market (2), flags (1), price, size, nonce (8 each), expiry (4). */
@@ -99,6 +103,29 @@ export async function main(_args: string[]): Promise<void> {
   // Real games at the default degree and at degree 2: 302 transactions (full-degree bisections at the
   // transaction level), MAX_TX_STEPS steps; traces diverging early (ends in a one-step proof or a timeout) and
   // late (the game runs down the last parts, opening the last machine hash).
+  // The one-step move with the real prover: one game per kind of step the transaction runs.
+  note("one-step moves with the real prover");
+  let realProve = 0;
+  let realProveStep = "";
+  let proven = 0;
+  const probe = await setupRealDispute(chain);
+  const stepKinds = new Map<string, number>();
+  probe.vectors.forEach((v, s) => {
+    const key = v.op === 0x12 ? `call_host:${v.proof[364]}` : `op:${v.op}`;
+    if (v.op !== -1 && !stepKinds.has(key)) stepKinds.set(key, s);
+  });
+  for (const [kind, step] of stepKinds) {
+    // The traces agree up to the hash before `step` and part after it: the honest party proves that step.
+    const d = await setupRealDispute(chain, { divergeStep: () => step });
+    const game = await playDispute(d.setup, d.params);
+    const proved = game.moves.find((m) => m.kind === "proveStep");
+    if (proved) proven++;
+    if (proved && Number(proved.gas) > realProve) {
+      realProve = Number(proved.gas);
+      realProveStep = kind;
+    }
+  }
+
   const maxTxSteps = 2 * params.txGasLimit;
   for (const degree of [params.degree, 2]) {
     const p = { ...params, degree };
@@ -123,7 +150,10 @@ export async function main(_args: string[]): Promise<void> {
     const stepBisect = worst((m) => (m.kind === "bisect" || m.kind === "bisectToEnd") && m.level === 1);
     const toEnd = worst((m) => m.kind === "bisectToEnd");
     const levelSwitch = worst((m) => m.kind === "switchToStep");
-    const prove = worst((m) => m.kind === "proveStep");
+    const prove = Math.max(
+      realProve,
+      worst((m) => m.kind === "proveStep"),
+    );
     const suffix = degree === params.degree ? "" : `.d${degree}`;
     if (degree === params.degree) {
       line("contracts.gas.challenge_start", start);
@@ -139,7 +169,11 @@ export async function main(_args: string[]): Promise<void> {
       line("contracts.gas.level_switch", levelSwitch, { degree });
       line("contracts.gas.one_step_move", prove, {
         degree,
-        prover: "table-driven test double: the real prover's execution adds on top",
+        prover: "contracts/osp (real), worst over the kinds of step of a host-calling transaction",
+        worstStep: realProveStep,
+        kinds: stepKinds.size,
+        kindsEndingInAProof: proven,
+        withProverDouble: worst((m) => m.kind === "proveStep"),
       });
     }
     // A dispute over 10,000 transactions and MAX_TX_STEPS steps: the moves by kind, alternating from the challenger.

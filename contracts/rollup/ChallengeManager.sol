@@ -292,7 +292,7 @@ contract ChallengeManager {
     ) external {
         Challenge storage c = challenges[id];
         if (_stepClaims(roots) != c.stepClaims) revert StepRootsMismatch(id);
-        bytes32 root = _rootAfter(roots.rootBefore, values[values.length - 1], end);
+        bytes32 root = _rootAfter(roots.rootBefore, _last(values), end);
         bytes32 claimed = c.challengerToMove ? roots.challengerRoot : roots.defenderRoot;
         if (root != claimed) revert EndRootMismatch(claimed, root);
         _bisect(c, id, prev, k, values, true);
@@ -313,7 +313,7 @@ contract ChallengeManager {
         Pick memory p = _pick(c, id, prev, k);
         if (c.level != LEVEL_TRANSACTION || p.hi - p.lo != 1) revert WrongMove(id, c.level, p.hi - p.lo);
         bytes32 m0 = _initialMachineHash(c.txStart + p.lo, p.agreed, tp);
-        bytes32 myRoot = _rootAfter(p.agreed, values[values.length - 1], end);
+        bytes32 myRoot = _rootAfter(p.agreed, _last(values), end);
         if (myRoot == p.opponentEnd) revert NoDisagreement(myRoot);
         StepRoots memory roots = c.challengerToMove
             ? StepRoots({rootBefore: p.agreed, defenderRoot: p.opponentEnd, challengerRoot: myRoot})
@@ -447,6 +447,12 @@ contract ChallengeManager {
         c.lastMoveAt = uint64(block.timestamp);
         c.challengerToMove = !c.challengerToMove;
         emit Bisected(id, msg.sender, c.level, p.lo, p.hi, values);
+    }
+
+    /// @dev The last value of a segment (a bisection posts at least 3 values; {_post} checks the exact count).
+    function _last(bytes32[] calldata values) internal pure returns (bytes32) {
+        if (values.length < 3) revert WrongValueCount(3, values.length);
+        return values[values.length - 1];
     }
 
     /// @dev The root after a transaction whose last machine hash `finalHash` is opened by `end`.
