@@ -36,6 +36,7 @@ import {
   txDigest,
   type UnsignedTx,
 } from "../protocol/engine/index.ts";
+import { keccak256 } from "../protocol/keccak.ts";
 import { referenceHash } from "../protocol/smt/reference.ts";
 import type { BatchContext } from "../vm/host/BatchContext.ts";
 import { type HostTransaction, optioImports } from "../vm/host/optioImports.ts";
@@ -66,33 +67,25 @@ export class EngineHarness {
   readonly state = new Map<string, [Uint8Array, Uint8Array]>();
   context: BatchContext = { timestamp: 1_000_000n, l2Block: 1n, origin: 0n };
   readonly recovered = new Map<string, Uint8Array>();
-  private tx:
-    | { input: Uint8Array; context: BatchContext; written: Map<string, [Uint8Array, Uint8Array]> }
-    | undefined;
+  private current: HostTransaction | undefined;
+  private written = new Map<string, [Uint8Array, Uint8Array]>();
+  /** The host's view of the transaction in progress (one object, reused: no closure per host call). */
+  private readonly hostState = {
+    read: (key: Uint8Array): Uint8Array => {
+      const k = keyString(key);
+      const w = this.written.get(k) ?? this.state.get(k);
+      return w === undefined ? ZERO32 : w[1];
+    },
+    write: (key: Uint8Array, value: Uint8Array): void => {
+      this.written.set(keyString(key), [key, value]);
+    },
+  };
   private readonly jit: JitRunner;
   private flat: ReturnType<typeof loadModule> | undefined;
   private readonly imports: Record<string, ReturnType<typeof optioImports>[string]>;
 
   constructor(readonly kind: RunnerKind = "jit") {
-    const host: () => HostTransaction | undefined = () => {
-      const t = this.tx;
-      if (t === undefined) return undefined;
-      return {
-        input: t.input,
-        context: t.context,
-        state: {
-          read: (key) => {
-            const k = keyString(key);
-            const w = t.written.get(k) ?? this.state.get(k);
-            return w === undefined ? ZERO32 : w[1];
-          },
-          write: (key, value) => {
-            t.written.set(keyString(key), [key, value]);
-          },
-        },
-      };
-    };
-    const imports = optioImports(host);
+    const imports = optioImports(() => this.current);
     const real = imports["optio.ecrecover"];
     imports["optio.ecrecover"] = (args, ctx) => {
       const ptr = (args[0] as number) >>> 0;
@@ -117,7 +110,8 @@ export class EngineHarness {
   /** Runs one transaction and applies its writes if it executed. */
   run(input: Uint8Array, origin = 0n): TxRun {
     const written = new Map<string, [Uint8Array, Uint8Array]>();
-    this.tx = { input, context: { ...this.context, origin }, written };
+    this.written = written;
+    this.current = { input, context: { ...this.context, origin }, state: this.hostState };
     let ok: boolean;
     let code = 0;
     let trap: string | undefined;
@@ -142,7 +136,7 @@ export class EngineHarness {
         else trap = r.trap;
       }
     } finally {
-      this.tx = undefined;
+      this.current = undefined;
     }
     const writes = ok ? [...written.values()] : [];
     for (const [k, v] of writes) {
@@ -169,7 +163,11 @@ export class EngineHarness {
   presign<N extends SignedTypeName>(chainId: bigint, tx: UnsignedTx<N>): Uint8Array {
     const digest = txDigest(chainId, tx);
     const sig = new Uint8Array(65);
-    sig.set(digest, 0); // r: any 32 bytes; the table, not the curve, answers
+    // r: any 32 bytes unique to (digest, signer) (the digest alone does not name the signer); the table, not the curve, answers
+    const rs = new Uint8Array(52);
+    rs.set(digest, 0);
+    rs.set(hexToBytes(tx.signer), 32);
+    sig.set(keccak256(rs), 0);
     sig[63] = 1; // s = 1
     sig[64] = 27;
     const input = new Uint8Array(128);
