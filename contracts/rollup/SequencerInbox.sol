@@ -102,7 +102,9 @@ contract SequencerInbox {
         returns (uint256 number)
     {
         _checkDelayed(delayedAfter);
-        if (delayedAfter == delayedConsumed) revert BadDelayedCount(delayedAfter, delayedConsumed, 0);
+        if (delayedAfter == delayedConsumed) {
+            revert BadDelayedCount(delayedAfter, delayedConsumed, bridge.messageCount());
+        }
         bytes32 previous = bridge.accumulatorAt(delayedAfter - 1);
         if (RollupHashes.delayedAccumulate(previous, lastQueuedAt, lastTxHash) != bridge.accumulatorAt(delayedAfter)) {
             revert DelayedMessageMismatch(delayedAfter - 1);

@@ -38,11 +38,11 @@ const TX_GAS_LIMIT = 10_000_000;
 export const PUBLIC_PARAMS: RollupParams = {
   challengePeriod: 7 * 24 * 3600, // a week, as Nitro's 6.4 days and Optimism's 7
   assertionBond: 10n * ETHER,
-  challengeBond: 1n * ETHER, // a full dispute is ~12 moves of <= 150k gas: ~0.1 ETH at 50 gwei
+  challengeBond: 1n * ETHER, // a side of a full dispute costs < 1M gas (bench contracts): < 0.05 ETH at 50 gwei
   burnShareBps: 2_000, // 20% burned: a proposer who challenges itself loses money
   permissionless: true,
   clock: 302_400, // 3.5 days per side, as Optimism's FaultDisputeGame
-  degree: 16, // 11 moves over 10,000 transactions x 2^24 steps, each under 100k gas
+  degree: 16, // 12 moves over 10,000 transactions x 20M steps (7 L1 transactions per side at most), bisections < 125k gas
   forceInclusionDelay: 24 * 3600, // a day, as Arbitrum's
   maxTimestampDrift: 3600,
   txGasLimit: TX_GAS_LIMIT,
