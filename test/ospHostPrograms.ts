@@ -18,6 +18,7 @@ import { ProvableTransaction } from "../vm/ProvableTransaction.ts";
 import { TX_GAS_LIMIT } from "../vm/params.ts";
 import { stepsToEnd } from "../vm/proof/stepVectors.ts";
 import { ProvableState } from "../vm/state/ProvableState.ts";
+import { H, hostProgram } from "../vm/testing/hostProgram.ts";
 import { hostScenarios, PRE_KEYS, PRE_VALUES } from "../vm/testing/hostScenarios.ts";
 import { buildModule, i32, i64 } from "../vm/testing/wasmBuilder.ts";
 import { type OspVector, stepLabel } from "./ospCorpus.ts";
@@ -66,12 +67,18 @@ const throughTheTable = buildModule({
   ],
 });
 
-/** Every step of one transaction at `gasLimit`. */
-function* transactionVectors(flat: FlatModule, input: Uint8Array, gasLimit: number): Generator<OspVector> {
+/** Every step of one transaction at `gasLimit` on the pre-state `pre`. */
+function* transactionVectors(
+  flat: FlatModule,
+  input: Uint8Array,
+  gasLimit: number,
+  pre: Leaf[] = PRE,
+  preRoot: Uint8Array = referenceHash(pre),
+): Generator<OspVector> {
   const tx = ProvableTransaction.start(flat, {
     input,
     batchContext: CONTEXT,
-    state: ProvableState.fromSource({ root: referenceHash(PRE), prove: (k) => referenceProof(PRE, k) }),
+    state: ProvableState.fromSource({ root: preRoot, prove: (k) => referenceProof(pre, k) }),
     gasLimit,
   });
   const witnesses = { input, proveState: (k: Uint8Array) => encodeProof(tx.state.prove(k)) };
@@ -101,4 +108,51 @@ export function* hostProgramVectors(ecrecoverInput: Uint8Array): Generator<OspVe
     for (const gas of [0, 50, 101, 150, 300, 1_100, 3_200, 7 * steps])
       yield* transactionVectors(flat, s.input, gas);
   }
+}
+
+/**
+ * State reads and writes on a tree shaped like a real one: `leaves` random keys (as the engine's
+ * hashed keys are), so paths are about log2(leaves) deep, unlike the scenarios' hand-picked keys that
+ * share long prefixes. Reads a present key, inserts a new one, deletes one, updates one.
+ */
+export function* realisticStateVectors(leaves: number, seed: number): Generator<OspVector> {
+  let x = BigInt(seed) | 1n;
+  const word = (): Uint8Array => {
+    const w = new Uint8Array(32);
+    for (let i = 0; i < 32; i += 8) {
+      x ^= x << 13n;
+      x &= 0xffffffffffffffffn;
+      x ^= x >> 7n;
+      x ^= x << 17n;
+      x &= 0xffffffffffffffffn;
+      new DataView(w.buffer).setBigUint64(i, x);
+    }
+    return w;
+  };
+  const pre: Leaf[] = Array.from({ length: leaves }, () => ({ key: word(), value: word() }));
+  const root = referenceHash(pre);
+  const [k1, k3, k4] = [pre[1].key, pre[2].key, pre[3].key];
+  const data = [
+    { offset: 0, bytes: [...k1] }, // state_read(0): k1, value to 32
+    { offset: 64, bytes: [...word(), ...word()] }, // state_write(64): a new key
+    { offset: 128, bytes: [...k3] }, // state_write(128): k3 := 0, a delete
+    { offset: 192, bytes: [...k4, ...word()] }, // state_write(192): k4 updated
+  ];
+  const at = (ptr: number, f: number) => [
+    0x41,
+    ...(ptr < 64 ? [ptr] : [(ptr & 0x7f) | 0x80, ptr >> 7]),
+    0x10,
+    f,
+  ];
+  const body = [
+    ...at(0, H.state_read),
+    ...at(64, H.state_write),
+    ...at(128, H.state_write),
+    ...at(192, H.state_write),
+    ...at(0, H.state_read),
+    0x41,
+    0,
+  ];
+  const flat = loadModule(hostProgram(body, { datas: data }));
+  yield* transactionVectors(flat, new Uint8Array(0), TX_GAS_LIMIT, pre, root);
 }
