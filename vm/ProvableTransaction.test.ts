@@ -276,6 +276,31 @@ describe("host interface and transactions, fast vs provable", async () => {
     }
   });
 
+  it("test_transaction_snapshotRestore_keepsStateWithMachine_succeeds", () => {
+    // Snapshots at every step of a writing transaction; going back to any of them puts the state
+    // at the machine's stateRoot, and running on from there ends as the uninterrupted run.
+    const s = scenarios.find((x) => x.name === "overwriteAndDelete")!;
+    const flat = loadModule(s.bytes);
+    const tx = ProvableTransaction.start(flat, { input: s.input, batchContext: CONTEXT, state: preState() });
+    const snaps = [tx.snapshot()];
+    const roots = [hex(tx.state.root)];
+    while (tx.step().kind === "running") {
+      snaps.push(tx.snapshot());
+      roots.push(hex(tx.state.root));
+    }
+    const end = view(tx.result());
+    const endHash = hex(tx.interpreter.hash());
+    expect(new Set(roots).size).toBeGreaterThan(3);
+    for (const i of [0, 1, Math.floor(snaps.length / 2), snaps.length - 2]) {
+      tx.restore(snaps[i]);
+      expect(hex(tx.state.root)).toBe(roots[i]);
+      expect(hex(tx.state.root)).toBe(hex(tx.interpreter.proofView().globalState.stateRoot));
+      while (tx.step().kind === "running") {}
+      expect(view(tx.result())).toEqual(end);
+      expect(hex(tx.interpreter.hash())).toBe(endHash);
+    }
+  });
+
   it("test_transaction_initialMachineHash_matchesTheInterpreter_succeeds", () => {
     const s = scenarios.find((x) => x.name === "readWrite")!;
     const parts = initialMachineParts(s.bytes);

@@ -4,7 +4,7 @@ import type { FlatModule } from "./FlatModule.ts";
 import { encodeBatchContext } from "./host/BatchContext.ts";
 import { inputHash } from "./host/inputHash.ts";
 import { type HostTransaction, optioImports } from "./host/optioImports.ts";
-import { Interpreter, type MachineStatus } from "./Interpreter.ts";
+import { Interpreter, type MachineSnapshot, type MachineStatus } from "./Interpreter.ts";
 import { type ProvableState, StateSourceError } from "./state/ProvableState.ts";
 import { keyString, type StateWrite } from "./state/StateOverlay.ts";
 import {
@@ -14,6 +14,13 @@ import {
   transactionResult,
 } from "./Transaction.ts";
 import { ENGINE_ENTRY } from "./TransactionRunner.ts";
+
+/** Where a provable transaction stands (`ProvableTransaction.snapshot`); opaque. */
+export interface ProvableTransactionSnapshot {
+  readonly machine: MachineSnapshot;
+  readonly state: ProvableState;
+  readonly written: ReadonlyMap<string, StateWrite>;
+}
 
 /** A provable request: the state is the pre-transaction state, with proofs (it is forked, not changed). */
 export interface ProvableTransactionRequest extends TransactionRequest {
@@ -28,37 +35,36 @@ export interface ProvableTransactionRequest extends TransactionRequest {
  * per transaction: its machine hash before the first step is the
  * transaction's initial machine hash. `state` is the transaction's own fork:
  * before a state_read or state_write step, `state.prove(key)` is the proof that
- * step needs.
+ * step needs. `snapshot()` / `restore()` take and put back the machine and
+ * the state together (an interpreter snapshot alone would leave `state` at a
+ * later root).
  */
 export class ProvableTransaction {
   readonly interpreter: Interpreter;
-  /** The transaction's state: the pre-state plus its writes so far. */
-  readonly state: ProvableState;
   readonly preRoot: Uint8Array;
   readonly gasLimit: number;
-  private readonly written = new Map<string, StateWrite>();
+  private current: ProvableState;
+  private written = new Map<string, StateWrite>();
 
   private constructor(flat: FlatModule, req: ProvableTransactionRequest, gasLimit: number) {
     this.gasLimit = gasLimit;
-    this.state = req.state.fork();
-    this.preRoot = this.state.root.slice();
-    const state = this.state;
-    const written = this.written;
+    this.current = req.state.fork();
+    this.preRoot = this.current.root.slice();
     let it: Interpreter | undefined;
     const tx: HostTransaction = {
       input: req.input,
       context: req.batchContext,
       state: {
-        read: (key) => state.get(key),
+        read: (key) => this.current.get(key),
         write: (key, value) => {
-          const before = state.root;
-          const after = rootAfterWrite(before, key, value, encodeProof(state.prove(key)));
+          const state = this.current;
+          const after = rootAfterWrite(state.root, key, value, encodeProof(state.prove(key)));
           if (!equal(state.write(key, value), after)) {
             throw new StateSourceError("the partial state tree and rootAfterWrite disagree (a bug)");
           }
           const k = keyString(key);
-          const w = written.get(k);
-          written.set(k, w === undefined ? [key, value] : [w[0], value]);
+          const w = this.written.get(k);
+          this.written.set(k, w === undefined ? [key, value] : [w[0], value]);
           it!.setGlobalState({ stateRoot: after.slice() });
         },
       },
@@ -78,6 +84,27 @@ export class ProvableTransaction {
     });
     it.start(ENGINE_ENTRY, [], gasLimit);
     this.interpreter = it;
+  }
+
+  /** The transaction's state: the pre-state plus its writes so far (its root is the machine's `stateRoot`). */
+  get state(): ProvableState {
+    return this.current;
+  }
+
+  /** A copy of where the transaction stands: the machine, the state and the writes so far. */
+  snapshot(): ProvableTransactionSnapshot {
+    return {
+      machine: this.interpreter.snapshot(),
+      state: this.current.fork(),
+      written: new Map(this.written),
+    };
+  }
+
+  /** Go back to a `snapshot()` of this transaction (the snapshot stays usable). */
+  restore(s: ProvableTransactionSnapshot): void {
+    this.interpreter.restore(s.machine);
+    this.current = s.state.fork();
+    this.written = new Map(s.written);
   }
 
   /** Set up the transaction, stopped before its first step. Bad input throws TransactionInputError. */
@@ -109,7 +136,7 @@ export class ProvableTransaction {
 
   /** The state root after the transaction (once it is not running): its writes' root if executed, else the pre root. */
   get postRoot(): Uint8Array {
-    return this.interpreter.result().ok ? this.state.root : this.preRoot;
+    return this.interpreter.result().ok ? this.current.root : this.preRoot;
   }
 }
 

@@ -55,7 +55,11 @@ export {
   zeroHashes,
 } from "./machineHash.ts";
 export { METER_EXPORTS, METER_TRAP, meterModule } from "./meterModule.ts";
-export { ProvableTransaction, type ProvableTransactionRequest } from "./ProvableTransaction.ts";
+export {
+  ProvableTransaction,
+  type ProvableTransactionRequest,
+  type ProvableTransactionSnapshot,
+} from "./ProvableTransaction.ts";
 export * as params from "./params.ts";
 export { HOST_FUNCTIONS, HOST_PARAMS, hostId, NOT_A_HOST } from "./proof/hostIds.ts";
 export { InvalidProofError, ProofFault, type ProofFaultReason } from "./proof/InvalidProofError.ts";
