@@ -57,7 +57,7 @@ export class StateTree {
   private readonly keepRoots: number;
   private readonly cachePages: number;
   /** Pages of the newest tree, by level and prefix; mutated in place by each commit. */
-  private readonly live = new Map<string, Page>();
+  private readonly live = new Map<number | string, Page>();
   /** Pages of older roots, by full page key. */
   private readonly old = new Map<string, Page>();
   private latest: number;
@@ -194,7 +194,9 @@ export class StateTree {
     const sorted = sortAndDedupe(list);
     const version = this.latest + 1;
     const prev = this.rootRecordAt(this.latest);
-    const ctx: CommitContext = { version, newPages: [], stale: this.staleList.reset() };
+    const newPages: Page[][] = [];
+    for (let level = 0; level < 32; level++) newPages.push([]);
+    const ctx: CommitContext = { version, newPages, stale: this.staleList.reset() };
     const oldest = Math.max(this.oldest, version - this.keepRoots + 1);
     let root = prev.root;
     let rootPageVersion = prev.pageVersion;
@@ -207,8 +209,17 @@ export class StateTree {
         rootPageVersion = version;
       }
       this.env.transactionSync(() => {
-        for (const page of ctx.newPages)
-          this.pages.put(pageKey(page.level, page.prefix, version), page.record());
+        // Page keys ascend by (version, level, prefix), and each level's pages
+        // were finished in prefix order, so every put appends: LMDB skips the
+        // search and fills its B-tree pages instead of splitting them in half.
+        // An append out of order fails (lmdb-js reports it as a false result,
+        // not an error), and that aborts the commit.
+        for (const pages of ctx.newPages) {
+          for (const page of pages) {
+            if (!appendSync(this.pages, pageKey(page.level, page.prefix, version), page.record()))
+              throw new StorageError("state commit: a page key did not sort last", { version });
+          }
+        }
         if (ctx.stale.length > 0) this.stale.put(u64(version), ctx.stale.bytes());
         this.roots.put(u64(version), rootRecord(root, rootPageVersion));
         this.byRoot.put(root, u64(version));
@@ -307,7 +318,7 @@ export class StateTree {
       page.prefix = prefix;
       this.live.set(liveKey(level, prefix), page);
     }
-    ctx.newPages.push(page);
+    ctx.newPages[level].push(page);
     return { kind: CHILD, a: page.rootHash(), b: ZERO, version: ctx.version };
   }
 
@@ -438,7 +449,7 @@ export class StateTree {
     if (excess <= 0) return;
     excess += this.cachePages >> 3;
     for (const k of this.live.keys()) {
-      if (k.length === 1) continue; // keep the root page
+      if (k === ROOT_LIVE_KEY) continue; // keep the root page
       this.live.delete(k);
       if (--excess <= 0) break;
     }
@@ -447,8 +458,8 @@ export class StateTree {
 
 interface CommitContext {
   version: number;
-  /** Pages written by this commit (they know their level and prefix). */
-  newPages: Page[];
+  /** Pages written by this commit by level, each level in prefix order (they know their level and prefix). */
+  newPages: Page[][];
   /** Keys of the pages this commit replaced. */
   stale: KeyList;
 }
@@ -538,11 +549,34 @@ function pageKey(level: number, prefix: Uint8Array, version: number): Uint8Array
   return out;
 }
 
-/** The live cache's key: level and prefix. */
-function liveKey(level: number, prefix: Uint8Array): string {
+/**
+ * The live cache's key: level and prefix. Down to level 6 (nearly every page)
+ * a number, 256^level + prefix, which needs no allocation and hashes at once;
+ * below, a string of the level and the prefix.
+ */
+function liveKey(level: number, prefix: Uint8Array): number | string {
+  if (level <= 6) {
+    let k = 1;
+    for (let i = 0; i < level; i++) k = k * 256 + prefix[i];
+    return k;
+  }
   let s = String.fromCharCode(level);
   for (let i = 0; i < level; i++) s += String.fromCharCode(prefix[i]);
   return s;
+}
+
+/** The live key of the root page. */
+const ROOT_LIVE_KEY = 1;
+
+/** lmdb-js put options: MDB_APPEND (the key sorts after every key in the database). */
+const APPEND = { append: true } as const;
+
+/**
+ * Puts with MDB_APPEND inside the current write transaction; false if the key
+ * does not sort last. (lmdb-js's putSync returns that boolean; its typings say void.)
+ */
+function appendSync(db: Database<Uint8Array, Uint8Array>, key: Uint8Array, value: Uint8Array): boolean {
+  return (db.putSync(key, value, APPEND) as unknown as boolean) === true;
 }
 
 function cacheKey(key: Uint8Array): string {
