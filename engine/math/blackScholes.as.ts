@@ -16,7 +16,7 @@ import {
   MATH_ERROR,
   YEAR_SECONDS,
 } from "./fixed.as";
-import { expQ48 } from "./exp.as";
+import { expQ59ToQ48 } from "./exp.as";
 import { lnRatioQ48 } from "./ln.as";
 import { normalTailQ48 } from "./normalCdf.as";
 import { sqrtU128 } from "./sqrt.as";
@@ -48,14 +48,16 @@ function prepare(spot: i64, strike: i64, volE8: i64, timeSeconds: i64, rateE8: i
   if (rateE8 < -BS_MAX_ABS_RATE_E8 || rateE8 > BS_MAX_ABS_RATE_E8) return false;
   const tau = toQ48(<u64>timeSeconds, <u64>YEAR_SECONDS); // years, <= 10
   const sigma = toQ48(<u64>volE8, <u64>E8); // <= 10
-  const rAbs = toQ48(<u64>(rateE8 < 0 ? -rateE8 : rateE8), <u64>E8);
-  let lo = umul128(rAbs, tau);
-  const rtAbs = <i64>((wideHi << 16) | (lo >> 48)); // |r| T <= 5
-  const rt = rateE8 < 0 ? -rtAbs : rtAbs;
-  discountQ48 = expQ48(-rt);
+  // r T = rateE8 * T / (1e8 * YEAR_SECONDS), rounded once, in Q59 (|r T| <= 5): its error
+  // reaches the price as K D N(d2) * error, so it gets more bits than the rest
+  const rtNum = <u64>(rateE8 < 0 ? -rateE8 : rateE8) * <u64>timeSeconds; // < 2^54
+  const rt59Abs = <i64>udiv128(rtNum >> 5, rtNum << 59, <u64>E8 * <u64>YEAR_SECONDS);
+  const rt59 = rateE8 < 0 ? -rt59Abs : rt59Abs;
+  discountQ48 = expQ59ToQ48(-rt59);
+  const rt = (rt59 + 0x400) >> 11; // Q48
   const a = lnRatioQ48(<u64>spot, <u64>strike) + rt; // ln(S / K) + r T = ln(F / K)
   const sqrtTau = sqrtU128(tau >> 16, tau << 48); // sqrt(tau * 2^96) = sqrt(T) in Q48
-  lo = umul128(sigma, sqrtTau);
+  const lo = umul128(sigma, sqrtTau);
   const v = <i64>((wideHi << 16) | (lo >> 48)); // <= 31.7
   if (v == 0) {
     // no uncertainty left: N(d1) = N(d2) = 1 if F > K, 0 if F < K, 1/2 at the money

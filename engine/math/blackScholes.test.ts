@@ -2,14 +2,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { blackScholes, exp, FRAC, mul, ratio, roundShift, YEAR_SECONDS } from "./bigReference.ts";
 import { createMathRunner, type MathRunner } from "./createMathRunner.ts";
 import { blackScholes64 } from "./floatBlackScholes.ts";
-import { between, splitMix64 } from "./splitMix64.ts";
+import { between, logUniform, splitMix64 } from "./splitMix64.ts";
 import { MATH_ERROR_VALUE, testPoints } from "./testPoints.ts";
 
 const E8 = 100_000_000n;
 const HOUR = 3600n;
 const DAY = 86_400n;
 /** Gas per call the engine may budget for (docs/engine.md). */
-const MAX_GAS_BS = 7000;
+const MAX_GAS_BS = 6500;
 
 let m: MathRunner;
 beforeAll(async () => {
@@ -176,6 +176,29 @@ describe("blackScholesCall / blackScholesPut", () => {
       expect(Math.abs(diff(put, ref.put)), `put${at}`).toBeLessThan(
         1 + 1e-13 * Number(p.spotE8 + p.strikeE8),
       );
+    }
+  });
+
+  it("is within one unit plus 1e-13 x (spot + strike) of the reference over the whole documented domain", () => {
+    const next = splitMix64(42n);
+    const price = () =>
+      (next() % 4n === 0n ? between(next, 1n, 1000n) : logUniform(next, 53) % 10n ** 16n) + 1n;
+    for (let i = 0; i < testPoints(1500); i++) {
+      const p: Point = {
+        spotE8: price(),
+        strikeE8: price(),
+        volE8: next() % 8n === 0n ? between(next, 0n, 100n) : between(next, 0n, 1_000_000_000n),
+        timeSeconds: next() % 8n === 0n ? between(next, 0n, 100n) : between(next, 0n, 10n * YEAR_SECONDS),
+        rateE8: between(next, -50_000_000n, 50_000_000n),
+      };
+      const ref = blackScholes(p);
+      const slack = 1 + 1e-13 * Number(p.spotE8 + p.strikeE8);
+      const at = `(${args(p).join(", ")})`;
+      const call = m.call("blackScholesCall", [...args(p), 1]).value;
+      const put = m.call("blackScholesPut", [...args(p), 0]).value;
+      expect(Math.abs(diff(call, ref.call)), `call${at}`).toBeLessThan(slack);
+      expect(Math.abs(diff(put, ref.put)), `put${at}`).toBeLessThan(slack);
+      expect(call).toBeLessThanOrEqual(p.spotE8);
     }
   });
 

@@ -72,16 +72,28 @@ export function expE18(x: i64): i64 {
 }
 
 /**
- * exp(x) in Q48 for x in Q48 with |x| <= 5 (the Black-Scholes discount factor), rounded to
- * nearest. Errors: the reduction's k ln 2 is good to 2^-49, so about 3e-15 relative.
+ * exp(x) in Q48 for x in Q59 with |x| <= 5 (the Black-Scholes discount factor), rounded to
+ * nearest: within half a unit plus about 2^-58 relative.
  */
-export function expQ48(x: i64): u64 {
-  const ln2Q48 = <i64>((LN2_Q56 + 128) >> 8);
-  let k = x / ln2Q48;
-  if (x < 0 && k * ln2Q48 != x) k--;
-  let r = x - ((k * <i64>LN2_Q56 + 128) >> 8);
-  if (r < 0) r = 0; // by at most 2^-49: within the stated error
-  const y = expCore(<u64>r << 16);
+export function expQ59ToQ48(x: i64): u64 {
+  const ln2Q59 = <i64>((LN2_Q64 + 16) >> 5);
+  let k = x / ln2Q59;
+  if (x < 0 && k * ln2Q59 != x) k--;
+  // r = x - k ln 2 in Q64; k ln 2 from the Q64 constant, so r is good to 2^-64 per unit of k
+  const kLn2 = umul128(<u64>(k < 0 ? -k : k), LN2_Q64); // |k| ln 2 in Q64 as (wideHi, lo)
+  const xQ64lo = <u64>x << 5; // x in Q64, low word (x - k ln 2 is in [0, ln 2): the low words suffice)
+  let r = k < 0 ? xQ64lo + kLn2 : xQ64lo - kLn2;
+  if (r >= LN2_Q64) {
+    // the rounding of ln2Q59 left r a hair outside [0, ln 2): below 0 it wrapped to near 2^64
+    if (r > LN2_Q64 + 0x4000000000000000) {
+      r += LN2_Q64;
+      k--;
+    } else {
+      r -= LN2_Q64;
+      k++;
+    }
+  }
+  const y = expCore(r);
   const s = <i32>(15 - k); // y * 2^k / 2^15, s in [8, 23] for |x| <= 5
   return (y >> s) + ((y >> (s - 1)) & 1);
 }
