@@ -8,14 +8,15 @@
 import { context, CTX_TIMESTAMP } from "./host.as";
 import { markPrice, priceError } from "./margin.as";
 import { marketExists } from "./order.as";
-import { FUNDING_TOO_EARLY, OK, UNKNOWN_MARKET } from "./outcome.as";
-import { FUNDING_INTERVAL, MAX_FUNDING_PPM, PPM, QTY_SCALE } from "./params.as";
+import { FUNDING_TOO_EARLY, OK, UNKNOWN_MARKET, WRONG_MARKET_KIND } from "./outcome.as";
+import { FUNDING_INTERVAL, KIND_PERP, MAX_FUNDING_PPM, PPM, QTY_SCALE } from "./params.as";
 import { bookSlot, fundingSlot, marketSlot, positionFundingSlot, positionSlot } from "./state.as";
 import { dirty } from "./store.as";
 import { abs64, mulDiv } from "./wide.as";
 
 /** Settles the funding position (owner, market) accrued since its last settlement. */
 export function settleFunding(owner: u32, market: u32): void {
+  if (load<u8>(marketSlot(market, 0) + 26) != KIND_PERP) return; // options' slot holds their settlement
   const f = fundingSlot(market);
   const cum = load<i64>(f);
   const pf = positionFundingSlot(owner, market);
@@ -46,6 +47,7 @@ export function startFunding(market: u32): void {
 /** FUNDING: applies one interval of funding to `market`. */
 export function applyFunding(market: u32): i32 {
   if (!marketExists(market)) return UNKNOWN_MARKET;
+  if (load<u8>(marketSlot(market, 0) + 26) != KIND_PERP) return WRONG_MARKET_KIND;
   const f = fundingSlot(market);
   const now = <u64>context(CTX_TIMESTAMP);
   const last = load<u64>(f + 8);

@@ -2,12 +2,13 @@
 // "Oracle").
 import { context, CTX_TIMESTAMP } from "./host.as";
 import { startFunding } from "./funding.as";
-import { at, be16, be32, be64 } from "./input.as";
+import { at, be16, be32, be64, u8At } from "./input.as";
+import { BS_MAX_PRICE, BS_MAX_TIME_SECONDS, BS_MAX_VOL_E8 } from "./math/fixed.as";
 import {
   ALREADY_INITIALIZED, BAD_MARKET_PARAMS, NOT_ADMIN, NOT_ORACLE_SIGNER, OK, PRICE_NOT_NEWER, PRICE_STALE,
   UNKNOWN_UNDERLYING, BAD_AMOUNT,
 } from "./outcome.as";
-import { MAX_MARKETS, PPM } from "./params.as";
+import { KIND_OPTION, KIND_PERP, MAX_MARKETS, PPM } from "./params.as";
 import { configSlot, marketSlot, underlyingSlot } from "./state.as";
 import { dirty } from "./store.as";
 
@@ -35,19 +36,19 @@ export function isAdmin(signer: usize): bool {
   return sameAddress(configSlot(), signer);
 }
 
-/** SET_MARKET body at `b`: market u16, underlying u16, tick, lot, maxQty u64, imf, mmf, maker, taker, penalty u32. */
-export function setMarket(signer: usize, b: i32): i32 {
-  if (!isAdmin(signer)) return NOT_ADMIN;
-  const market = <u32>be16(b);
-  const u = <u32>be16(b + 2);
-  const tick = be64(b + 4);
-  const lot = be64(b + 12);
-  const maxQty = be64(b + 20);
-  const imf = be32(b + 28);
-  const mmf = be32(b + 32);
-  const makerFee = be32(b + 36);
-  const takerFee = be32(b + 40);
-  const penalty = be32(b + 44);
+/**
+ * Creates or updates a market of `kind` from the risk fields at `r`: tick, lot, maxQty u64,
+ * imf, mmf, maker, taker, penalty u32. A live market keeps its kind, tick and lot.
+ */
+function configureMarket(market: u32, u: u32, kind: u8, r: i32): i32 {
+  const tick = be64(r);
+  const lot = be64(r + 8);
+  const maxQty = be64(r + 16);
+  const imf = be32(r + 24);
+  const mmf = be32(r + 28);
+  const makerFee = be32(r + 32);
+  const takerFee = be32(r + 36);
+  const penalty = be32(r + 40);
   if (market >= MAX_MARKETS || tick == 0 || lot == 0 || maxQty == 0 || maxQty % lot != 0) return BAD_MARKET_PARAMS;
   if (mmf == 0 || imf < mmf || <u64>imf > PPM) return BAD_MARKET_PARAMS;
   if (makerFee > 100_000 || takerFee > 100_000 || penalty >= mmf) return BAD_MARKET_PARAMS;
@@ -55,14 +56,16 @@ export function setMarket(signer: usize, b: i32): i32 {
   if (maxQty > 0x7fffffffffffffff / tick / 0x80000000 * 100_000_000) return BAD_MARKET_PARAMS;
   if (load<u8>(underlyingSlot(u, 0) + 24) == 0) return UNKNOWN_UNDERLYING;
   const m0 = marketSlot(market, 0);
-  if (load<u8>(m0 + 26) != 0 && (load<u64>(m0) != tick || load<u64>(m0 + 8) != lot)) return BAD_MARKET_PARAMS;
+  const live = load<u8>(m0 + 26);
+  if (live != 0 && (live != kind || load<u64>(m0) != tick || load<u64>(m0 + 8) != lot || <u32>load<u16>(m0 + 24) != u)) {
+    return BAD_MARKET_PARAMS;
+  }
   store<u64>(m0, tick);
   store<u64>(m0 + 8, lot);
   store<u64>(m0 + 16, maxQty);
   store<u16>(m0 + 24, <u16>u);
-  store<u8>(m0 + 26, 1);
+  store<u8>(m0 + 26, kind);
   dirty(m0);
-  startFunding(market);
   const m1 = marketSlot(market, 1);
   store<u32>(m1, imf);
   store<u32>(m1 + 4, mmf);
@@ -70,6 +73,49 @@ export function setMarket(signer: usize, b: i32): i32 {
   store<u32>(m1 + 12, takerFee);
   store<u32>(m1 + 16, penalty);
   dirty(m1);
+  return OK;
+}
+
+/** SET_MARKET body at `b`: market u16, underlying u16, then the risk fields (configureMarket). */
+export function setMarket(signer: usize, b: i32): i32 {
+  if (!isAdmin(signer)) return NOT_ADMIN;
+  const market = <u32>be16(b);
+  const r = configureMarket(market, <u32>be16(b + 2), KIND_PERP, b + 4);
+  if (r == OK) startFunding(market);
+  return r;
+}
+
+/**
+ * SET_OPTION body at `b`: market u16, underlying u16, isCall bool, strike u64, expiry u64 (s),
+ * volatility E8 u64, then the risk fields. A live series keeps its strike, expiry and type;
+ * its volatility, margins and fees may change.
+ */
+export function setOption(signer: usize, b: i32): i32 {
+  if (!isAdmin(signer)) return NOT_ADMIN;
+  const market = <u32>be16(b);
+  const isCall = u8At(b + 4);
+  const strike = be64(b + 5);
+  const expiry = be64(b + 13);
+  const vol = be64(b + 21);
+  if (isCall > 1 || strike == 0 || strike > <u64>BS_MAX_PRICE || vol == 0 || vol > <u64>BS_MAX_VOL_E8) {
+    return BAD_MARKET_PARAMS;
+  }
+  const now = <u64>context(CTX_TIMESTAMP);
+  if (expiry <= now || expiry - now > <u64>BS_MAX_TIME_SECONDS) return BAD_MARKET_PARAMS;
+  if (market < MAX_MARKETS) {
+    const p = marketSlot(market, 2);
+    if (load<u8>(marketSlot(market, 0) + 26) != 0 && (load<u64>(p) != strike || load<u64>(p + 8) != expiry || load<u8>(p + 24) != isCall)) {
+      return BAD_MARKET_PARAMS;
+    }
+  }
+  const r = configureMarket(market, <u32>be16(b + 2), KIND_OPTION, b + 29);
+  if (r != OK) return r;
+  const p = marketSlot(market, 2);
+  store<u64>(p, strike);
+  store<u64>(p + 8, expiry);
+  store<u64>(p + 16, vol);
+  store<u8>(p + 24, isCall);
+  dirty(p);
   return OK;
 }
 

@@ -9,9 +9,10 @@
 import { openOrderAt, removeOrder } from "./book.as";
 import { accountFor } from "./collateral.as";
 import { checkInitial, equity, evaluate, markPrice, priceError, requirement } from "./margin.as";
+import { isExpired, isOption, optionError, optionMark } from "./option.as";
 import { marketExists } from "./order.as";
 import {
-  BAD_AMOUNT, NOT_LIQUIDATABLE, OK, SELF_LIQUIDATION, UNKNOWN_ACCOUNT, UNKNOWN_MARKET,
+  BAD_AMOUNT, MARKET_EXPIRED, NOT_LIQUIDATABLE, OK, SELF_LIQUIDATION, UNKNOWN_ACCOUNT, UNKNOWN_MARKET,
 } from "./outcome.as";
 import { MAX_OPEN_ORDERS, PPM, QTY_SCALE } from "./params.as";
 import { accountSlot, countersSlot, marketSlot, orderSlot, positionSlot, totalsSlot } from "./state.as";
@@ -43,8 +44,13 @@ export function liquidate(liqAddr: usize, liqSub: u8, market: u32, victim: u32, 
     const half = (size / 2 + lot - 1) / lot * lot;
     if (q > half) q = half;
   }
-  const mark = markPrice(market);
+  let mark = markPrice(market);
   if (mark == 0) return priceError;
+  if (isOption(market)) {
+    if (isExpired(market)) return MARKET_EXPIRED; // expired positions are settled, not liquidated
+    mark = optionMark(market, mark, base < 0);
+    if (optionError != OK) return optionError;
+  }
   const notional = <i64>mulDiv(q, mark, QTY_SCALE, false);
   const penalty = <i64>mulDiv(<u64>notional, <u64>load<u32>(marketSlot(market, 1) + 16), PPM, true);
   const share = penalty / 2;

@@ -4,10 +4,11 @@
 // nonce of a validly signed transaction.
 import { deposit, transfer, withdraw, accountFor } from "./collateral.as";
 import { applyFunding } from "./funding.as";
-import { genesis, priceReport, setMarket, setUnderlying } from "./governance.as";
+import { genesis, priceReport, setMarket, setOption, setUnderlying } from "./governance.as";
 import { context, CTX_ORIGIN, ORIGIN_DELAYED_INBOX } from "./host.as";
 import { at, be16, be32, be64, inputLength, readInput, u8At } from "./input.as";
 import { liquidate } from "./liquidation.as";
+import { settleOption } from "./option.as";
 import { cancelAll, cancelOrder, placeOrder } from "./order.as";
 import {
   BAD_ENCODING, BAD_NONCE, BAD_SIGNATURE, NOT_FROM_L1, NOT_INITIALIZED, OK, UNKNOWN_ACCOUNT,
@@ -16,7 +17,7 @@ import { BODY_OFF, ENVELOPE_BYTES, NONCE_OFF, SIGNER_OFF, verifySignature } from
 import { configSlot, nonceSlot } from "./state.as";
 import { commit, dirty, discard } from "./store.as";
 import {
-  FIELDS_CANCEL, FIELDS_CANCEL_ALL, FIELDS_LIQUIDATE, TYPEHASH_LIQUIDATE, FIELDS_ORDER, FIELDS_PRICE, FIELDS_SET_MARKET, FIELDS_SET_UNDERLYING,
+  FIELDS_CANCEL, FIELDS_CANCEL_ALL, FIELDS_LIQUIDATE, TYPEHASH_LIQUIDATE, FIELDS_SET_OPTION, TYPEHASH_SET_OPTION, FIELDS_ORDER, FIELDS_PRICE, FIELDS_SET_MARKET, FIELDS_SET_UNDERLYING,
   FIELDS_TRANSFER, FIELDS_WITHDRAW, TYPEHASH_CANCEL, TYPEHASH_CANCEL_ALL, TYPEHASH_ORDER, TYPEHASH_PRICE,
   TYPEHASH_SET_MARKET, TYPEHASH_SET_UNDERLYING, TYPEHASH_TRANSFER, TYPEHASH_WITHDRAW,
 } from "./typeHashes.as";
@@ -24,6 +25,8 @@ import {
 const TX_GENESIS: u8 = 0x01;
 const TX_DEPOSIT: u8 = 0x02;
 const TX_FUNDING: u8 = 0x03;
+const TX_SETTLE: u8 = 0x04;
+const TX_SET_OPTION: u8 = 0x12;
 const TX_SET_MARKET: u8 = 0x10;
 const TX_SET_UNDERLYING: u8 = 0x11;
 const TX_PRICE: u8 = 0x20;
@@ -48,6 +51,8 @@ function dispatchSigned(type: u8, signer: usize): i32 {
       return setMarket(signer, b);
     case TX_SET_UNDERLYING:
       return setUnderlying(signer, b);
+    case TX_SET_OPTION:
+      return setOption(signer, b);
     case TX_PRICE:
       return priceReport(signer, b);
     case TX_WITHDRAW:
@@ -121,8 +126,18 @@ function run(): i32 {
       if (r != OK) discard();
       return r;
     }
+    case TX_SETTLE: {
+      // Anyone may settle an expired option position (the sequencer does, after expiry).
+      if (inputLength != 7) return BAD_ENCODING;
+      if (load<u8>(configSlot() + 20) == 0) return NOT_INITIALIZED;
+      const r = settleOption(<u32>be16(1), be32(3));
+      if (r != OK) discard();
+      return r;
+    }
     case TX_SET_MARKET:
       return signed(type, TYPEHASH_SET_MARKET, FIELDS_SET_MARKET);
+    case TX_SET_OPTION:
+      return signed(type, TYPEHASH_SET_OPTION, FIELDS_SET_OPTION);
     case TX_SET_UNDERLYING:
       return signed(type, TYPEHASH_SET_UNDERLYING, FIELDS_SET_UNDERLYING);
     case TX_PRICE:

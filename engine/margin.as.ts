@@ -6,6 +6,7 @@
 import { context, CTX_TIMESTAMP } from "./host.as";
 import { OK, PRICE_MISSING, PRICE_STALE, BAD_AMOUNT, INSUFFICIENT_MARGIN } from "./outcome.as";
 import { settleFunding } from "./funding.as";
+import { isOption, optionError, optionMark, payoff, settlementPrice } from "./option.as";
 import { PPM, QTY_SCALE } from "./params.as";
 import { accountSlot, marketSlot, positionSlot, underlyingSlot } from "./state.as";
 import { abs64, mulDiv, overflow } from "./wide.as";
@@ -67,10 +68,28 @@ export function evaluate(id: u32, initial: bool): i32 {
       eq += quote;
       continue;
     }
+    const frac = <u64>load<u32>(marketSlot(m, 1) + (initial ? 0 : 4));
+    if (isOption(m)) {
+      // Options: valued at their mark; only short exposure carries a requirement, a fraction
+      // of the underlying's notional (a long's worst case is the premium, already in equity).
+      const settled = settlementPrice(m);
+      if (settled != 0) {
+        eq += quote + positionValue(base, payoff(m, settled));
+        continue;
+      }
+      const spot = markPrice(m);
+      if (spot == 0) return priceError;
+      const mark = optionMark(m, spot, base < 0);
+      if (optionError != OK) return optionError;
+      eq += quote + positionValue(base, mark);
+      const openAsk = <i64>load<u64>(pos + 24);
+      const worstShort = initial ? openAsk - base : -base;
+      if (worstShort > 0) req += <i64>mulDiv(mulDiv(<u64>worstShort, spot, QTY_SCALE, true), frac, PPM, true);
+      continue;
+    }
     const mark = markPrice(m);
     if (mark == 0) return priceError;
     eq += quote + positionValue(base, mark);
-    const frac = <u64>load<u32>(marketSlot(m, 1) + (initial ? 0 : 4));
     req += <i64>mulDiv(mulDiv(exposure, mark, QTY_SCALE, true), frac, PPM, true);
   }
   if (overflow) return BAD_AMOUNT;

@@ -3,8 +3,9 @@
 // MAX_FILLS_PER_TX maker orders are touched per order (fills and self-trade cancels).
 import { hasOpenRoom, openOrderAt, reduceOrder, removeOrder, restOrder } from "./book.as";
 import { checkInitial } from "./margin.as";
+import { isExpired, isOption } from "./option.as";
 import {
-  FOK_NOT_FILLED, OK, ORDER_NOT_FOUND, POST_ONLY_WOULD_CROSS, PRICE_OFF_TICK, QUANTITY_OFF_LOT,
+  FOK_NOT_FILLED, MARKET_EXPIRED, OK, ORDER_NOT_FOUND, POST_ONLY_WOULD_CROSS, PRICE_OFF_TICK, QUANTITY_OFF_LOT,
   QUANTITY_TOO_LARGE, REDUCE_ONLY_REJECTED, TOO_MANY_OPEN_ORDERS, UNKNOWN_MARKET, BAD_ENCODING,
 } from "./outcome.as";
 import { MAX_FILLS_PER_TX, MAX_OPEN_ORDERS, MAX_TICK } from "./params.as";
@@ -35,6 +36,7 @@ export function placeOrder(
   restedId = 0;
   if (side > 1 || tif > TIF_POST_ONLY) return BAD_ENCODING;
   if (!marketExists(market)) return UNKNOWN_MARKET;
+  if (isOption(market) && isExpired(market)) return MARKET_EXPIRED;
   const mk = marketSlot(market, 0);
   const tickSize = load<u64>(mk);
   const lot = load<u64>(mk + 8);

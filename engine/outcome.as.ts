@@ -31,3 +31,7 @@ export const UNKNOWN_UNDERLYING: i32 = 26;
 export const NOT_LIQUIDATABLE: i32 = 27;
 export const SELF_LIQUIDATION: i32 = 28;
 export const FUNDING_TOO_EARLY: i32 = 29;
+export const MARKET_EXPIRED: i32 = 30;
+export const SETTLEMENT_PENDING: i32 = 31;
+export const NOTHING_TO_SETTLE: i32 = 32;
+export const WRONG_MARKET_KIND: i32 = 33;

@@ -19,3 +19,6 @@ export const MAX_TICK: u64 = 0x7fffffff;
 export const FUNDING_INTERVAL: u64 = 3600;
 /** The funding payment per interval is clamped to this fraction of the index price (ppm). */
 export const MAX_FUNDING_PPM: u64 = 5_000;
+/** Market kinds (market slot byte 26). */
+export const KIND_PERP: u8 = 1;
+export const KIND_OPTION: u8 = 2;

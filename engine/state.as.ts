@@ -25,7 +25,8 @@ export function positionSlot(id: u32, market: u32): usize { return key(K_POSITIO
 export function openOrdersSlot(id: u32, market: u32, part: u32): usize { return key(K_OPEN_ORDERS, id, market, part, 0); }
 /**
  * part 0: tick u64 @0 | lot u64 @8 | maxQty u64 @16 | underlying u16 @24 | kind u8 @26 (1 perp);
- * part 1: imf u32 @0 | mmf u32 @4 | makerFee u32 @8 | takerFee u32 @12 | liqPenalty u32 @16 (ppm).
+ * part 1: imf u32 @0 | mmf u32 @4 | makerFee u32 @8 | takerFee u32 @12 | liqPenalty u32 @16 (ppm);
+ * part 2 (options): strike u64 @0 | expiry u64 @8 (s) | volatility E8 u64 @16 | isCall u8 @24.
  */
 export function marketSlot(market: u32, part: u32): usize { return key(K_MARKET, market, part, 0, 0); }
 /** best bid tick u32 @0 (0 none) | best ask tick u32 @4 (0 none) | last order id u64 @8. */
@@ -42,7 +43,10 @@ export function orderSlot(market: u32, id: u64): usize { return key(K_ORDER, mar
 export function underlyingSlot(u: u32, part: u32): usize { return key(K_UNDERLYING, u, part, 0, 0); }
 /** recipient address @0..19 | amount u64 big-endian @20 | 0 (4). The index is big-endian in the key. */
 export function outboxSlot(index: u64): usize { return key(K_OUTBOX, 0, bswap<u64>(index), 0, 0); }
-/** cumulative funding i64 @0 (quote units per whole base unit; longs pay its increases) | last funding time u64 @8 | funding pool i64 @16. */
+/**
+ * Perpetuals: cumulative funding i64 @0 (quote units per whole base unit; longs pay its increases) | last funding time u64 @8 | funding pool i64 @16.
+ * Options: settlement price u64 @0 (0 until fixed) | 0 @8 | settlement pool i64 @16.
+ */
 export function fundingSlot(market: u32): usize { return key(K_FUNDING, market, 0, 0, 0); }
 /** the cumulative funding a position last settled at, i64 @0. */
 export function positionFundingSlot(id: u32, market: u32): usize { return key(K_POSITION_FUNDING, id, market, 0, 0); }

@@ -10,6 +10,10 @@ export const VERSION_HASH: StaticArray<u8> = [200, 158, 253, 170, 84, 192, 242, 
 export const TYPEHASH_SET_MARKET: StaticArray<u8> = [95, 141, 227, 222, 228, 68, 122, 61, 182, 170, 13, 81, 129, 62, 54, 218, 53, 9, 215, 255, 66, 183, 222, 88, 214, 189, 215, 177, 195, 157, 17, 67];
 export const FIELDS_SET_MARKET: StaticArray<u8> = [2, 2, 8, 8, 8, 4, 4, 4, 4, 4];
 
+// SetOption(uint64 nonce,uint16 market,uint16 underlying,bool isCall,uint64 strike,uint64 expiry,uint64 volatilityE8,uint64 tickSize,uint64 lotSize,uint64 maxQuantity,uint32 initialMarginPpm,uint32 maintenanceMarginPpm,uint32 makerFeePpm,uint32 takerFeePpm,uint32 liquidationPenaltyPpm)
+export const TYPEHASH_SET_OPTION: StaticArray<u8> = [156, 73, 99, 28, 44, 128, 17, 147, 110, 43, 53, 75, 217, 235, 215, 108, 66, 167, 148, 179, 241, 143, 238, 13, 74, 114, 242, 67, 232, 230, 116, 209];
+export const FIELDS_SET_OPTION: StaticArray<u8> = [2, 2, 1, 8, 8, 8, 8, 8, 8, 4, 4, 4, 4, 4];
+
 // SetUnderlying(uint64 nonce,uint16 underlying,address oracleSigner,uint32 maxPriceAgeSeconds)
 export const TYPEHASH_SET_UNDERLYING: StaticArray<u8> = [85, 214, 227, 43, 19, 125, 50, 245, 154, 84, 42, 136, 46, 184, 61, 122, 124, 140, 5, 135, 147, 237, 40, 140, 123, 170, 102, 243, 15, 198, 130, 143];
 export const FIELDS_SET_UNDERLYING: StaticArray<u8> = [2, 20, 4];

@@ -251,6 +251,27 @@ export class TestExchange {
     });
   }
 
+  /** A call (or put) series on underlying 0 in market `market`, expiring in `ttl` seconds. */
+  setOption(market: bigint, p: Partial<UnsignedTx<"SET_OPTION">["body"]> = {}, ttl = 86_400n): TxRun {
+    return this.send(this.admin.address, "SET_OPTION", {
+      market,
+      underlying: 0n,
+      isCall: true,
+      strike: 100_000_000n,
+      expiry: this.h.context.timestamp + ttl,
+      volatilityE8: 80_000_000n, // 80%
+      tickSize: 1_000n,
+      lotSize: 100_000n,
+      maxQuantity: 1_000_000_000_000n,
+      initialMarginPpm: 150_000n, // 15% of the underlying's notional, shorts only
+      maintenanceMarginPpm: 100_000n,
+      makerFeePpm: 0n,
+      takerFeePpm: 0n,
+      liquidationPenaltyPpm: 10_000n,
+      ...p,
+    });
+  }
+
   /** Genesis, underlying 0 at `price`, market 0. */
   setup(price = 100_000_000n): void {
     const rs = [this.genesis(), this.setUnderlying(0n), this.setPrice(0n, price), this.setMarket(0n)];

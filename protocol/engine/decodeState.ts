@@ -105,6 +105,8 @@ export interface Market {
   readonly maxQuantity: bigint;
   readonly underlying: number;
   readonly active: boolean;
+  /** 1 perpetual, 2 option (MarketKind); 0 if the market does not exist. */
+  readonly kind: number;
   readonly initialMarginPpm: number;
   readonly maintenanceMarginPpm: number;
   readonly makerFeePpm: number;
@@ -120,6 +122,7 @@ export function decodeMarket(part0: Uint8Array, part1: Uint8Array): Market {
     maxQuantity: a.getBigUint64(16, true),
     underlying: a.getUint16(24, true),
     active: part0[26] !== 0,
+    kind: part0[26],
     initialMarginPpm: b.getUint32(0, true),
     maintenanceMarginPpm: b.getUint32(4, true),
     makerFeePpm: b.getUint32(8, true),
@@ -230,4 +233,28 @@ export function decodeFunding(v: Uint8Array): Funding {
 /** The cumulative funding a position last settled at. */
 export function decodePositionFunding(v: Uint8Array): bigint {
   return check(v).getBigInt64(0, true);
+}
+
+export interface OptionSeries {
+  readonly strike: bigint;
+  /** Expiry time, seconds. */
+  readonly expiry: bigint;
+  readonly volatilityE8: bigint;
+  readonly isCall: boolean;
+}
+/** The option part of a market (market slot part 2). */
+export function decodeOptionSeries(v: Uint8Array): OptionSeries {
+  const d = check(v);
+  return {
+    strike: d.getBigUint64(0, true),
+    expiry: d.getBigUint64(8, true),
+    volatilityE8: d.getBigUint64(16, true),
+    isCall: v[24] !== 0,
+  };
+}
+
+/** An option market's settlement slot (the funding slot's place): settlement price (0 until fixed) and pool. */
+export function decodeSettlement(v: Uint8Array): { readonly price: bigint; readonly pool: bigint } {
+  const d = check(v);
+  return { price: d.getBigUint64(0, true), pool: d.getBigInt64(16, true) };
 }

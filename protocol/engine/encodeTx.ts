@@ -193,10 +193,20 @@ export function encodeFunding(market: number): Uint8Array {
   return out;
 }
 
+/** SETTLE: type || market (2) || account id (4). */
+export function encodeSettle(market: number, accountId: number): Uint8Array {
+  const out = new Uint8Array(7);
+  out[0] = TxType.SETTLE;
+  putUint(out, 1, 2, BigInt(market), "market");
+  putUint(out, 3, 4, BigInt(accountId), "accountId");
+  return out;
+}
+
 export type DecodedTx =
   | { readonly type: "GENESIS"; readonly admin: Hex; readonly chainId: bigint }
   | { readonly type: "DEPOSIT"; readonly to: Hex; readonly subaccount: number; readonly amount: bigint }
   | { readonly type: "FUNDING"; readonly market: number }
+  | { readonly type: "SETTLE"; readonly market: number; readonly accountId: number }
   | (UnsignedTx & { readonly signature: Uint8Array });
 
 /** Decodes transaction bytes; throws MalformedTxError if they are not a well-formed engine transaction. */
@@ -219,6 +229,14 @@ export function decodeTx(bytes: Uint8Array): DecodedTx {
   if (type === TxType.FUNDING) {
     if (bytes.length !== 3) throw new MalformedTxError(`FUNDING: expected 3 bytes, got ${bytes.length}`);
     return { type: "FUNDING", market: Number(readUint(bytes, 1, 2)) };
+  }
+  if (type === TxType.SETTLE) {
+    if (bytes.length !== 7) throw new MalformedTxError(`SETTLE: expected 7 bytes, got ${bytes.length}`);
+    return {
+      type: "SETTLE",
+      market: Number(readUint(bytes, 1, 2)),
+      accountId: Number(readUint(bytes, 3, 4)),
+    };
   }
   const name = (Object.keys(SIGNED_TYPES) as SignedTypeName[]).find((n) => TxType[n] === type);
   if (name === undefined) throw new MalformedTxError(`unknown type 0x${type.toString(16)}`, { type });

@@ -56,6 +56,10 @@ export const Outcome = {
   NOT_LIQUIDATABLE: 27,
   SELF_LIQUIDATION: 28,
   FUNDING_TOO_EARLY: 29,
+  MARKET_EXPIRED: 30,
+  SETTLEMENT_PENDING: 31,
+  NOTHING_TO_SETTLE: 32,
+  WRONG_MARKET_KIND: 33,
 } as const;
 export type OutcomeName = keyof typeof Outcome;
 
@@ -64,6 +68,9 @@ export function outcomeName(code: number): OutcomeName | undefined {
   for (const [k, v] of Object.entries(Outcome)) if (v === code) return k as OutcomeName;
   return undefined;
 }
+
+/** Market kinds (the market slot's kind byte). */
+export const MarketKind = { PERPETUAL: 1, OPTION: 2 } as const;
 
 export const Side = { BUY: 0, SELL: 1 } as const;
 export const TimeInForce = { GTC: 0, IOC: 1, FOK: 2, POST_ONLY: 3 } as const;

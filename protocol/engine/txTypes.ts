@@ -12,8 +12,11 @@ export const TxType = {
   DEPOSIT: 0x02,
   /** Unsigned: applies one funding interval to a market; rate-limited by time. */
   FUNDING: 0x03,
+  /** Unsigned: settles an account's position in an expired option series. */
+  SETTLE: 0x04,
   SET_MARKET: 0x10,
   SET_UNDERLYING: 0x11,
+  SET_OPTION: 0x12,
   PRICE: 0x20,
   WITHDRAW: 0x30,
   TRANSFER: 0x31,
@@ -46,6 +49,25 @@ export const SIGNED_TYPES = {
     fields: [
       { name: "market", type: "uint16" },
       { name: "underlying", type: "uint16" },
+      { name: "tickSize", type: "uint64" },
+      { name: "lotSize", type: "uint64" },
+      { name: "maxQuantity", type: "uint64" },
+      { name: "initialMarginPpm", type: "uint32" },
+      { name: "maintenanceMarginPpm", type: "uint32" },
+      { name: "makerFeePpm", type: "uint32" },
+      { name: "takerFeePpm", type: "uint32" },
+      { name: "liquidationPenaltyPpm", type: "uint32" },
+    ],
+  },
+  SET_OPTION: {
+    primaryType: "SetOption",
+    fields: [
+      { name: "market", type: "uint16" },
+      { name: "underlying", type: "uint16" },
+      { name: "isCall", type: "bool" },
+      { name: "strike", type: "uint64" },
+      { name: "expiry", type: "uint64" },
+      { name: "volatilityE8", type: "uint64" },
       { name: "tickSize", type: "uint64" },
       { name: "lotSize", type: "uint64" },
       { name: "maxQuantity", type: "uint64" },

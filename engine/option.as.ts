@@ -1,0 +1,109 @@
+// European cash-settled options (docs/engine.md, "Options"). An option market trades premiums
+// on the same book as a perpetual (price = premium in quote units per whole base unit,
+// quantity = contracts of one base unit in qtyE8). Before expiry a position is marked with
+// Black-Scholes (engine/math) at the index price, the series' volatility and zero rate,
+// rounded down for longs and up for shorts; after expiry at its payoff at the settlement
+// price, the first index report at or after expiry.
+import { openOrderAt, removeOrder } from "./book.as";
+import { context, CTX_TIMESTAMP } from "./host.as";
+import { blackScholesCall, blackScholesPut } from "./math/blackScholes.as";
+import { MATH_ERROR } from "./math/fixed.as";
+import {
+  BAD_AMOUNT, NOTHING_TO_SETTLE, OK, SETTLEMENT_PENDING, UNKNOWN_ACCOUNT, UNKNOWN_MARKET, WRONG_MARKET_KIND,
+} from "./outcome.as";
+import { KIND_OPTION, MAX_OPEN_ORDERS, QTY_SCALE } from "./params.as";
+import { countersSlot, fundingSlot, marketSlot, orderSlot, positionSlot, underlyingSlot } from "./state.as";
+import { dirty } from "./store.as";
+import { settle } from "./trade.as";
+import { abs64, mulDiv } from "./wide.as";
+
+/** Set by optionMark when Black-Scholes refuses its inputs. */
+export let optionError: i32 = OK;
+
+export function isOption(market: u32): bool {
+  return load<u8>(marketSlot(market, 0) + 26) == KIND_OPTION;
+}
+
+export function isExpired(market: u32): bool {
+  return <u64>context(CTX_TIMESTAMP) >= load<u64>(marketSlot(market, 2) + 8);
+}
+
+/** The payoff per whole base unit at underlying price s. */
+export function payoff(market: u32, s: u64): u64 {
+  const p = marketSlot(market, 2);
+  const k = load<u64>(p);
+  if (load<u8>(p + 24) != 0) return s > k ? s - k : 0;
+  return k > s ? k - s : 0;
+}
+
+/** The fixed settlement price of an option market, 0 if not fixed yet. */
+export function settlementPrice(market: u32): u64 {
+  return load<u64>(fundingSlot(market));
+}
+
+/**
+ * The mark of one contract at index price `spot`: Black-Scholes before expiry (rounded up for
+ * `short`), the intrinsic value at `spot` once expired. 0 with optionError set if refused.
+ */
+export function optionMark(market: u32, spot: u64, short: bool): u64 {
+  const p = marketSlot(market, 2);
+  const now = <u64>context(CTX_TIMESTAMP);
+  const expiry = load<u64>(p + 8);
+  if (now >= expiry) return payoff(market, spot);
+  const k = <i64>load<u64>(p);
+  const vol = <i64>load<u64>(p + 16);
+  const t = <i64>(expiry - now);
+  const v = load<u8>(p + 24) != 0
+    ? blackScholesCall(<i64>spot, k, vol, t, 0, short)
+    : blackScholesPut(<i64>spot, k, vol, t, 0, short);
+  if (v == MATH_ERROR || v < 0) {
+    optionError = BAD_AMOUNT;
+    return 0;
+  }
+  return <u64>v;
+}
+
+/**
+ * SETTLE: closes account `id`'s position in an expired option market at the payoff of the
+ * settlement price (fixing that price first from an index report at or after expiry) and
+ * cancels its resting orders there. The long receives floor(base * payoff / 1e8) from the
+ * market's settlement pool, the short pays ceil(|base| * payoff / 1e8) into it.
+ */
+export function settleOption(market: u32, id: u32): i32 {
+  if (market >= 32 || load<u8>(marketSlot(market, 0) + 26) == 0) return UNKNOWN_MARKET;
+  if (!isOption(market)) return WRONG_MARKET_KIND;
+  if (!isExpired(market)) return SETTLEMENT_PENDING;
+  if (id == 0 || id > load<u32>(countersSlot())) return UNKNOWN_ACCOUNT;
+  const f = fundingSlot(market);
+  let s = load<u64>(f);
+  if (s == 0) {
+    const u = <u32>load<u16>(marketSlot(market, 0) + 24);
+    const px = underlyingSlot(u, 1);
+    if (load<u64>(px + 8) < load<u64>(marketSlot(market, 2) + 8)) return SETTLEMENT_PENDING;
+    s = load<u64>(px);
+    store<u64>(f, s);
+    dirty(f);
+  }
+  const pos = positionSlot(id, market);
+  let any = load<u64>(pos + 16) != 0 || load<u64>(pos + 24) != 0;
+  for (let i: u32 = 0; i < <u32>MAX_OPEN_ORDERS; i++) {
+    const oid = openOrderAt(id, market, i);
+    if (oid != 0) removeOrder(market, oid, orderSlot(market, oid));
+  }
+  const base = load<i64>(pos);
+  if (base != 0) {
+    any = true;
+    const per = payoff(market, s);
+    const long = base > 0;
+    const amount = <i64>mulDiv(abs64(base), per, QTY_SCALE, !long);
+    store<i64>(pos, 0);
+    store<i64>(pos + 8, load<i64>(pos + 8) + (long ? amount : -amount));
+    dirty(pos);
+    const f2 = fundingSlot(market);
+    store<i64>(f2 + 16, load<i64>(f2 + 16) + (long ? -amount : amount));
+    dirty(f2);
+  }
+  if (!any) return NOTHING_TO_SETTLE;
+  settle(id, market);
+  return OK;
+}
