@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { decodeModule, loadModule } from "../../vm/index.ts";
 import { compileMathModule } from "./compileMathModule.ts";
@@ -28,5 +29,18 @@ describe("engine/math/index.as.ts", () => {
     expect(sig("blackScholesCall")).toEqual([[i64, i64, i64, i64, i64, i32], [i64]]);
     expect(sig("blackScholesPut")).toEqual([[i64, i64, i64, i64, i64, i32], [i64]]);
     expect(sig("blackScholesDeltaE8")).toEqual([[i32, i64, i64, i64, i64, i64], [i64]]);
+  });
+
+  it("has no float type, literal or Math call in any source, so no build of it (any -O) can emit one", () => {
+    const dir = new URL("./", import.meta.url);
+    const sources = readdirSync(dir).filter((f) => f.endsWith(".as.ts"));
+    expect(sources.length).toBeGreaterThan(8);
+    for (const f of sources) {
+      const code = readFileSync(new URL(f, dir), "utf8")
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .replace(/\/\/.*$/gm, "");
+      expect(code, f).not.toMatch(/\b(f32|f64|v128|Math|NaN|Infinity)\b/);
+      expect(code, f).not.toMatch(/\b\d[\d_]*\.\d|\b\d[\d_]*e[+-]?\d/); // 1.5, 1e18
+    }
   });
 });
