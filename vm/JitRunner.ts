@@ -33,11 +33,9 @@ class HostTrapError extends Error {
 
 const EMPTY_MEMORY = new Uint8Array(0);
 
-/** The initial state a reused instance goes back to (see `saveInitialState`). */
+/** The initial memory a reused instance goes back to (see `saveInitialState`; the globals are saved inside it). */
 interface InitialState {
   readonly memory: Uint8Array;
-  /** Values of the module's mutable globals, in the order of `globalHandles`. */
-  readonly globals: readonly Value[];
 }
 
 /**
@@ -60,8 +58,9 @@ export class JitRunner {
   private memoryBytes = EMPTY_MEMORY;
   private revertCodeValue = 0;
   private initial: InitialState | undefined;
-  /** The module's own mutable globals (exported by meterModule), in export order. */
-  private globalHandles: MutableGlobal<Value>[] = [];
+  /** meterModule's functions that save and restore the module's mutable globals. */
+  private saveGlobals!: () => void;
+  private restoreGlobals!: () => void;
   /** Handed to host functions: V8's memory and the gas global. */
   readonly hostContext: HostContext;
 
@@ -110,11 +109,8 @@ export class JitRunner {
     this.memoryObject = instance.exports[METER_EXPORTS.memory] as { buffer: ArrayBuffer } | undefined;
     this.memoryBuffer = undefined;
     this.memoryBytes = EMPTY_MEMORY;
-    this.globalHandles = [];
-    for (const [key, v] of Object.entries(instance.exports)) {
-      if (key.startsWith(METER_EXPORTS.globalPrefix))
-        this.globalHandles.push(v as unknown as MutableGlobal<Value>);
-    }
+    this.saveGlobals = instance.exports[METER_EXPORTS.saveGlobals] as () => void;
+    this.restoreGlobals = instance.exports[METER_EXPORTS.restoreGlobals] as () => void;
   }
 
   /**
@@ -148,7 +144,8 @@ export class JitRunner {
    * right after instantiation, so each transaction starts from a fresh instance's state).
    */
   saveInitialState(): void {
-    this.initial = { memory: this.memory.slice(), globals: this.globalHandles.map((g) => g.value) };
+    this.initial = { memory: this.memory.slice() };
+    this.saveGlobals();
     this.dirty.value = 0n;
   }
 
@@ -163,14 +160,15 @@ export class JitRunner {
     const init = this.initial;
     if (init === undefined) throw new LinkError("resetToInitialState: saveInitialState was never called");
     if (this.memory.length !== init.memory.length) {
+      // A fresh instance is in the initial state; its shadow globals are not yet.
       this.reinstantiate();
       this.memory.set(init.memory);
+      this.saveGlobals();
     } else {
       this.restoreDirtyChunks(init.memory);
+      this.restoreGlobals();
     }
     this.dirty.value = 0n;
-    const handles = this.globalHandles;
-    for (let i = 0; i < handles.length; i++) handles[i].value = init.globals[i];
   }
 
   /** Copy back every chunk whose bit is set (bit k: chunks k, k + 64, ...), plus 7 bytes past each for straddling stores. */

@@ -29,8 +29,10 @@ export const METER_EXPORTS = {
   dirtyShift: "__optio_dirty_shift",
   /** The linear memory, if the module has one: host functions read and write it. */
   memory: "__optio_memory",
-  /** Prefix of the module's own mutable globals, exported as `__optio_global_<index>` so a transaction can reset them. */
-  globalPrefix: "__optio_global_",
+  /** () -> (): copy the module's own mutable (integer) globals into shadow globals. */
+  saveGlobals: "__optio_save_globals",
+  /** () -> (): copy them back: one call puts every global back, where setting each from JS crosses into V8 per global. */
+  restoreGlobals: "__optio_restore_globals",
 } as const;
 
 /** Values of the trap global. */
@@ -59,7 +61,9 @@ export const METER_TRAP = { NONE: 0, OUT_OF_GAS: 1, STACK_EXHAUSTED: 2 } as cons
  *   returns; a trap loses them, so after one the runner copies everything.
  *   Not part of the machine: it changes no result and no gas.
  *
- * New globals and locals are appended, so no existing index moves. A module
+ * Two unmetered functions save and restore the module's mutable globals (for
+ * the same reuse). New types, functions, globals and locals are appended, so
+ * no existing index moves. A module
  * loaded with `stubOutOfProfile` (conformance testing only) keeps its stubbed
  * functions as they are, unmetered: the interpreter traps "out of profile" on
  * them, and tests skip whatever reaches them.
@@ -223,6 +227,29 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
     [0x7e, 1, 0x42, 0, 0x0b],
     [0x7f, 0, ...i32Const(dirtyShift), 0x0b],
   ];
+  // Shadow globals and the two functions that copy the module's mutable integer globals to and from them.
+  const saved = module.globals.flatMap((g, i) =>
+    g.mutable && g.outOfProfile === undefined && (g.type === 0x7f || g.type === 0x7e) ? [i] : [],
+  );
+  const shadowBase = nGlobals + newGlobals.length;
+  const shadowGlobals = saved.map((i) => {
+    const t = module.globals[i].type;
+    return t === 0x7e ? [0x7e, 1, 0x42, 0, 0x0b] : [0x7f, 1, ...i32Const(0), 0x0b];
+  });
+  const copyBody = (from: (k: number) => number, to: (k: number) => number) => {
+    const code = saved.flatMap((_, k) => [0x23, ...u32(from(k)), 0x24, ...u32(to(k))]);
+    return [...u32(code.length + 2), 0, ...code, 0x0b];
+  };
+  const saveBody = copyBody(
+    (k) => saved[k],
+    (k) => shadowBase + k,
+  );
+  const restoreBody = copyBody(
+    (k) => shadowBase + k,
+    (k) => saved[k],
+  );
+  const voidType = module.types.length;
+  const F_SAVE = nImports + module.funcs.length;
   const newExports = [
     [...name(METER_EXPORTS.gas), 3, ...u32(G_GAS)],
     [...name(METER_EXPORTS.trap), 3, ...u32(G_TRAP)],
@@ -233,23 +260,26 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
     [...name(METER_EXPORTS.dirtyShift), 3, ...u32(G_SHIFT)],
     ...(module.table !== undefined ? [[...name(METER_EXPORTS.table), 1, 0]] : []),
     ...(module.memory !== undefined ? [[...name(METER_EXPORTS.memory), 2, 0]] : []),
-    ...module.globals.flatMap((g, i) =>
-      g.mutable ? [[...name(`${METER_EXPORTS.globalPrefix}${i}`), 3, ...u32(i)]] : [],
-    ),
+    [...name(METER_EXPORTS.saveGlobals), 0, ...u32(F_SAVE)],
+    [...name(METER_EXPORTS.restoreGlobals), 0, ...u32(F_SAVE + 1)],
   ];
+  /** Items appended to each vector section (types, functions, globals, exports, code). */
+  const appended: Record<number, number[][]> = {
+    1: [[0x60, 0, 0]],
+    3: [u32(voidType), u32(voidType)],
+    6: [...newGlobals, ...shadowGlobals],
+    7: newExports,
+    10: [...bodies, saveBody, restoreBody],
+  };
   const emit = (id: number, payload: number[]) => out.push(id, ...u32(payload.length), ...payload);
   const vector = (items: readonly (readonly number[])[]) => [...u32(items.length), ...items.flat()];
-  let wroteGlobals = false;
-  let wroteExports = false;
-  // A module without a global or export section gets one, inserted where the section order wants it.
+  const written = new Set<number>();
+  // A module without one of those sections gets one, inserted where the section order wants it.
   const ensureBefore = (rank: number) => {
-    if (!wroteGlobals && rank > SECTION_RANK[6]) {
-      emit(6, vector(newGlobals));
-      wroteGlobals = true;
-    }
-    if (!wroteExports && rank > SECTION_RANK[7]) {
-      emit(7, vector(newExports));
-      wroteExports = true;
+    for (const id of [1, 3, 6, 7, 10]) {
+      if (written.has(id) || rank <= SECTION_RANK[id]) continue;
+      emit(id, vector(appended[id]));
+      written.add(id);
     }
   };
   for (const s of sections) {
@@ -262,24 +292,23 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
         emit(5, [1, 1, ...u32(mem.min), ...u32(max)]);
         break;
       }
+      case 1:
+      case 3:
       case 6:
-        emit(6, [
-          ...u32(nGlobals + newGlobals.length),
-          ...payload.subarray(vectorHeader(payload)),
-          ...newGlobals.flat(),
+      case 7: {
+        const r = new ByteReader(payload);
+        const count = r.u32();
+        emit(s.id, [
+          ...u32(count + appended[s.id].length),
+          ...payload.subarray(r.pos),
+          ...appended[s.id].flat(),
         ]);
-        wroteGlobals = true;
+        written.add(s.id);
         break;
-      case 7:
-        emit(7, [
-          ...u32(module.exports.length + newExports.length),
-          ...payload.subarray(vectorHeader(payload)),
-          ...newExports.flat(),
-        ]);
-        wroteExports = true;
-        break;
+      }
       case 10:
-        emit(10, vector(bodies));
+        emit(10, vector(appended[10]));
+        written.add(10);
         break;
       default:
         out.push(s.id, ...u32(payload.length), ...payload);
@@ -305,13 +334,6 @@ function readSections(bytes: Uint8Array): Section[] {
     r.pos += size;
   }
   return out;
-}
-
-/** Length of the LEB128 count that starts a vector section payload. */
-function vectorHeader(payload: Uint8Array): number {
-  const r = new ByteReader(payload);
-  r.u32();
-  return r.pos;
 }
 
 function bodySize(bytes: Uint8Array, offset: number): number {
