@@ -284,12 +284,19 @@ export class StateTree {
     hi: number,
   ): SlotUpdate {
     const changes: SlotChange[] = [];
+    // Slots come in ascending order. Entry e + d has a slot of at least
+    // slot(e) + d, so the entry for the next slot lies within (next - last)
+    // entries of the last one's place: in a dense page, one step away.
+    let at = 0;
+    let atSlot = 0;
     let i = lo;
     while (i < hi) {
       const slot = writes[i].key[level];
       let j = i + 1;
       while (j < hi && writes[j].key[level] === slot) j++;
-      const existing = page.indexOf(slot);
+      at = page.lowerBound(slot, at, Math.min(page.count, at + slot - atSlot));
+      atSlot = slot;
+      const existing = at < page.count && page.slot(at) === slot ? at : -1;
       let update: SlotUpdate;
       if (existing >= 0 && page.kind(existing) === CHILD) {
         const childPrefix = withByte(prefix, slot);
@@ -605,11 +612,18 @@ function compareKeys(a: Write, b: Write): number {
  */
 function sortAndDedupe(list: Write[]): Write[] {
   const starts = new Uint32Array(65537);
-  for (const w of list) starts[((w.key[0] << 8) | w.key[1]) + 1]++;
+  // Each write's bucket, read from its key once: the keys lie all over the heap.
+  const bucketOf = new Uint16Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const key = list[i].key;
+    const b = (key[0] << 8) | key[1];
+    bucketOf[i] = b;
+    starts[b + 1]++;
+  }
   for (let i = 1; i <= 65536; i++) starts[i] += starts[i - 1];
   const sorted: Write[] = new Array(list.length);
   const fill = starts.slice(0, 65536);
-  for (const w of list) sorted[fill[(w.key[0] << 8) | w.key[1]]++] = w;
+  for (let i = 0; i < list.length; i++) sorted[fill[bucketOf[i]]++] = list[i];
   const out: Write[] = [];
   for (let bucket = 0; bucket < 65536; bucket++) {
     const lo = starts[bucket];
