@@ -14,7 +14,7 @@ import {
   LN_R1,
   LN_R2,
 } from "./tables.as";
-import { umul128, umulhi, wideHi } from "./u128.as";
+import { udiv128, umul128, umulhi, wideHi } from "./u128.as";
 
 /** ln(1 + f) in Q64 for a Q64 fraction f in [0, 1). */
 export function lnMantissa(f: u64): u64 {
@@ -75,17 +75,36 @@ export function lnE18(x: i64): i64 {
   return lnCombineE18(4 - c, lnMantissa((<u64>x << c) << 1), LN_MANTISSA_1E18); // x = 2^(63 - c) * mantissa
 }
 
+/**
+ * a / b = 2^k * (1 + f) for positive integers: sets `ratioExponent` to k and returns f in Q64
+ * (truncated, so within 2^-64 relative). One 128 / 64 division instead of a second lnMantissa.
+ */
+let ratioExponent: i32 = 0;
+function ratioMantissa(a: u64, b: u64): u64 {
+  const ca = <i32>clz(a), cb = <i32>clz(b);
+  const x = a << ca, y = b << cb; // both in [2^63, 2^64)
+  if (x >= y) {
+    ratioExponent = cb - ca;
+    return udiv128(x - y, 0, y); // (x - y) / y < 1
+  }
+  ratioExponent = cb - ca - 1;
+  return udiv128(x - (y - x), 0, y); // (2x - y) / y in [0, 1)
+}
+
 /** ln(a / b) in E18 for positive integers a, b (any common scale) with |ln(a / b)| <= 9.2; MATH_ERROR otherwise. */
 export function lnRatioE18(a: i64, b: i64): i64 {
   if (a <= 0 || b <= 0) return MATH_ERROR;
-  const ca = <i32>clz(a), cb = <i32>clz(b);
-  return lnCombineE18(cb - ca, lnMantissa((<u64>a << ca) << 1), lnMantissa((<u64>b << cb) << 1));
+  // computed for a >= b and negated otherwise, so that ln(b / a) = -ln(a / b) exactly
+  const neg = a < b;
+  const f = neg ? ratioMantissa(<u64>b, <u64>a) : ratioMantissa(<u64>a, <u64>b);
+  const r = lnCombineE18(ratioExponent, lnMantissa(f), 0);
+  return neg && r != MATH_ERROR ? -r : r;
 }
 
-/** ln(a / b) in Q48 for positive integers a, b (|ln| <= 44: any i64 pair), rounded to about one unit. */
+/** ln(a / b) in Q48 for positive integers a, b (|ln| <= 44: any i64 pair), within about one unit. */
 export function lnRatioQ48(a: u64, b: u64): i64 {
-  const ca = <i32>clz(a), cb = <i32>clz(b);
-  const lmA = lnMantissa((a << ca) << 1), lmB = lnMantissa((b << cb) << 1);
-  const kPart = (<i64>(cb - ca) * <i64>LN2_Q56 + 128) >> 8;
-  return lmA >= lmB ? kPart + <i64>((lmA - lmB + 0x8000) >> 16) : kPart - <i64>((lmB - lmA + 0x8000) >> 16);
+  const neg = a < b;
+  const lm = lnMantissa(neg ? ratioMantissa(b, a) : ratioMantissa(a, b));
+  const r = ((<i64>ratioExponent * <i64>LN2_Q56 + 128) >> 8) + <i64>((lm + 0x8000) >> 16);
+  return neg ? -r : r;
 }
