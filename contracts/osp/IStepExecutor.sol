@@ -5,9 +5,10 @@ import {Instruction} from "./Instructions.sol";
 import {GlobalState, Machine} from "./MachineState.sol";
 
 /// @title IStepExecutor
-/// @notice One family of instructions of the one-step prover (math, control, memory, host I/O), split into its own
-///         contract to stay under the EVM code-size limit. The entry contract (OneStepProver) has already checked
-///         the header against the machine hash, fetched the instruction from the code tree and charged its gas.
+/// @notice A family of instructions of the one-step prover kept in its own contract to stay under the EVM
+///         code-size limit (today host I/O: OneStepProverHostIo; math, control and memory are libraries inside the
+///         entry). The entry contract (OneStepProver) has already checked the header against the machine hash,
+///         fetched the instruction from the code tree and charged its gas.
 interface IStepExecutor {
     /// @notice Executes `ins` on `m` and `g`, reading its witnesses from `proof` at offset `at`.
     /// @dev Reverts with a custom error on a malformed witness. A trap is a valid outcome: `m.status` and `m.trap`
