@@ -77,8 +77,8 @@ export async function main(_args: string[]): Promise<void> {
 
   await r.send(r.token, "mint", [accounts.user, 10n ** 12n]);
   await r.send(r.token, "approve", [r.bridge.address, 10n ** 12n], accounts.user);
-  await r.send(r.bridge, "deposit", [1_000_000n, accounts.user], accounts.user);
-  const deposit = await r.send(r.bridge, "deposit", [5_000_000n, accounts.user], accounts.user);
+  await r.send(r.bridge, "deposit", [1_000_000n, accounts.user, 0], accounts.user);
+  const deposit = await r.send(r.bridge, "deposit", [5_000_000n, accounts.user, 0], accounts.user);
   line("contracts.gas.deposit", deposit.gasUsed);
 
   // Assertion, confirmation and a withdrawal claim: the dispute setup posts an assertion with an outbox proof.

@@ -18,7 +18,7 @@ export {
   batchTreeDepth,
   decodeBatch,
   encodeBatch,
-  MAX_BATCH_TRANSACTION_BYTES,
+  MAX_TRANSACTION_BYTES,
   transactionHash,
   verifyBatchTransaction,
 } from "./rollup/batch.ts";
@@ -33,12 +33,9 @@ export {
   stepClaimsHash,
 } from "./rollup/bisection.ts";
 export {
-  cancelAllMessage,
-  DelayedKind,
   delayedAccumulate,
   delayedAccumulator,
   depositMessage,
-  withdrawalRequestMessage,
 } from "./rollup/delayed.ts";
 export { InvalidBisectionError, MalformedBatchError, MalformedMerkleProofError } from "./rollup/errors.ts";
 export {

@@ -12,6 +12,8 @@ pragma solidity 0.8.30;
 library BatchMerkle {
     /// @dev The batch data ends inside a length prefix or a transaction (`length` is the data's length).
     error TruncatedBatch(uint256 length);
+    /// @dev A transaction longer than the machine accepts as input (RollupHashes.MAX_TRANSACTION_BYTES).
+    error TransactionTooLong(uint256 max);
     /// @dev A proof's sibling count does not fit the tree's depth.
     error ProofDepthMismatch(uint256 expected, uint256 actual);
     /// @dev A leaf index past the tree's leaves.
@@ -23,9 +25,10 @@ library BatchMerkle {
     }
 
     /// @notice The transaction root and count of batch data: transactions each prefixed with their byte length
-    ///         (u16, big-endian). Each leaf is keccak(0x04 || transaction bytes).
-    function batchRoot(bytes calldata data) internal pure returns (bytes32 root, uint256 count) {
+    ///         (u16, big-endian), each at most `maxLength` bytes. Each leaf is keccak(0x04 || transaction bytes).
+    function batchRoot(bytes calldata data, uint256 maxLength) internal pure returns (bytes32 root, uint256 count) {
         bool bad;
+        bool long;
         assembly ("memory-safe") {
             // Leaves from `leaves` on, 32 bytes each; the byte before them is scratch for the first group's tag.
             let leaves := add(mload(0x40), 0x20)
@@ -36,6 +39,7 @@ library BatchMerkle {
             // loop does no bounds checks (reads past the data only happen on the way to that revert).
             for {} lt(off, end) {} {
                 let len := shr(240, calldataload(off))
+                long := or(long, gt(len, maxLength))
                 mstore8(p, 0x04)
                 calldatacopy(add(p, 1), add(off, 2), len)
                 mstore(p, keccak256(p, add(len, 1)))
@@ -74,6 +78,7 @@ library BatchMerkle {
             if count { root := mload(leaves) }
         }
         if (bad) revert TruncatedBatch(data.length);
+        if (long) revert TransactionTooLong(maxLength);
     }
 
     /// @notice The root of a batch tree that leaf `leaf` at `index` with `siblings` leads to: 3 per level, leaf

@@ -11,10 +11,12 @@ interface ICollateralToken {
 }
 
 /// @title The bridge and delayed inbox: holds the collateral and queues L1-authenticated messages.
-/// @notice Every message is an L2 transaction (docs/protocol.md, "Delayed inbox"): a deposit, a withdrawal
-///         request or a cancel-all, each carrying its L1 sender. Messages are chained into an accumulator, so the
-///         sequencer inbox can consume them in order and a dispute can prove any one's bytes. A sequencer that
-///         ignores them is overridden by forced inclusion ({SequencerInbox.forceInclusion}).
+/// @notice Every message is an L2 transaction (docs/protocol.md, "Delayed inbox"), executed with origin 1: a
+///         deposit (the engine's DEPOSIT, which only this contract can create), or any other engine transaction a
+///         user queues ({sendTransaction}: a signed WITHDRAW or CANCEL_ALL is how a user withdraws or cancels
+///         without the sequencer). Messages are chained into an accumulator, so the sequencer inbox can consume
+///         them in order and a dispute can prove any one's bytes. A sequencer that ignores them is overridden by
+///         forced inclusion ({SequencerInbox.forceInclusion}).
 /// @dev Invariant: the token balance covers every deposit not yet claimed back through the outbox. Reentrancy:
 ///      deposit and release share one transient lock, and a deposit credits the balance difference, so a token
 ///      calling back cannot be counted twice.
@@ -37,12 +39,20 @@ contract Bridge {
     error TransferFailed();
     /// @dev An accumulator index past the queued messages.
     error NoSuchMessage(uint256 index, uint256 count);
+    /// @dev The deposit would take the total deposited past the engine's range (i64): L2 would not credit it.
+    error DepositTooLarge(uint256 amount, uint256 deposited);
+    /// @dev A queued transaction that is empty, or of a type only the bridge or the sequencer may create
+    ///      (GENESIS, DEPOSIT).
+    error TransactionNotAllowed(uint8 txType);
+    /// @dev A queued transaction longer than the machine accepts as input.
+    error TransactionTooLong(uint256 length, uint256 max);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Message `index` was queued; `transaction` is its L2 transaction, `accumulator` the chain after it.
+    /// @notice Message `index` was queued by L1 account `sender`; `transaction` is its L2 transaction (`kind` its
+    ///         first byte, the engine's transaction type), `accumulator` the chain after it.
     event MessageQueued(
         uint256 indexed index,
         uint8 indexed kind,
@@ -60,10 +70,12 @@ contract Bridge {
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Message kinds, the first byte of a delayed transaction.
-    uint8 public constant KIND_DEPOSIT = 0x01;
-    uint8 public constant KIND_WITHDRAWAL_REQUEST = 0x02;
-    uint8 public constant KIND_CANCEL_ALL = 0x03;
+    /// @notice The engine's transaction types L1 treats apart (docs/engine.md, "Transactions"): GENESIS makes its
+    ///         sender the chain's admin, DEPOSIT credits collateral to any origin-1 message that carries it.
+    uint8 public constant TX_GENESIS = 0x01;
+    uint8 public constant TX_DEPOSIT = 0x02;
+    /// @notice The engine's deposit total is an i64: deposits past it would not be credited.
+    uint256 public constant MAX_TOTAL_DEPOSITED = uint256(uint64(type(int64).max));
 
     /// @notice The collateral token.
     ICollateralToken public immutable token;
@@ -72,6 +84,8 @@ contract Bridge {
     address public outbox;
     /// @notice accumulators[i] is the accumulator after message i.
     bytes32[] public accumulators;
+    /// @notice Token units credited by every deposit so far (the engine's `deposited`, which never decreases).
+    uint256 public deposited;
     bool private transient locked;
 
     modifier nonReentrant() {
@@ -99,30 +113,36 @@ contract Bridge {
                                OPERATIONS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Deposit `amount` of collateral, credited on L2 to `l2Recipient`.
-    /// @dev Queues 0x01 || sender (20) || recipient (20) || amount received (32).
+    /// @notice Deposit `amount` of collateral, credited on L2 to (`l2Recipient`, `subaccount`).
+    /// @dev Queues the engine's DEPOSIT: 0x02 || recipient (20) || subaccount (1) || amount received (u64).
     /// @return index the message's index
-    function deposit(uint256 amount, address l2Recipient) external nonReentrant returns (uint256 index) {
+    function deposit(uint256 amount, address l2Recipient, uint8 subaccount)
+        external
+        nonReentrant
+        returns (uint256 index)
+    {
         uint256 before = token.balanceOf(address(this));
         _call(abi.encodeCall(ICollateralToken.transferFrom, (msg.sender, address(this), amount)));
         uint256 received = token.balanceOf(address(this)) - before;
         if (received == 0) revert ZeroAmount();
-        return _queue(KIND_DEPOSIT, abi.encodePacked(KIND_DEPOSIT, msg.sender, l2Recipient, received));
+        uint256 total = deposited + received;
+        if (total > MAX_TOTAL_DEPOSITED) revert DepositTooLarge(received, deposited);
+        deposited = total;
+        return _queue(TX_DEPOSIT, abi.encodePacked(TX_DEPOSIT, l2Recipient, subaccount, uint64(received)));
     }
 
-    /// @notice Ask L2 to withdraw `amount` of the sender's free collateral to `l1Recipient`, bypassing the sequencer.
-    /// @dev Queues 0x02 || sender (20) || recipient (20) || amount (32).
-    function requestWithdrawal(uint256 amount, address l1Recipient) external returns (uint256 index) {
-        if (amount == 0) revert ZeroAmount();
-        return _queue(
-            KIND_WITHDRAWAL_REQUEST, abi.encodePacked(KIND_WITHDRAWAL_REQUEST, msg.sender, l1Recipient, amount)
-        );
-    }
-
-    /// @notice Ask L2 to cancel all of the sender's open orders, bypassing the sequencer.
-    /// @dev Queues 0x03 || sender (20).
-    function cancelAll() external returns (uint256 index) {
-        return _queue(KIND_CANCEL_ALL, abi.encodePacked(KIND_CANCEL_ALL, msg.sender));
+    /// @notice Queue an engine transaction, typically one the sender signed (a WITHDRAW or a CANCEL_ALL), so that
+    ///         L2 executes it whatever the sequencer does. Its signature, not this call, authenticates it.
+    /// @dev Not GENESIS nor DEPOSIT (only the sequencer's first batch and {deposit} create those); at most
+    ///      RollupHashes.MAX_TRANSACTION_BYTES, the machine's input bound.
+    function sendTransaction(bytes calldata transaction) external returns (uint256 index) {
+        if (transaction.length == 0) revert TransactionNotAllowed(0);
+        uint8 txType = uint8(transaction[0]);
+        if (txType == TX_GENESIS || txType == TX_DEPOSIT) revert TransactionNotAllowed(txType);
+        if (transaction.length > RollupHashes.MAX_TRANSACTION_BYTES) {
+            revert TransactionTooLong(transaction.length, RollupHashes.MAX_TRANSACTION_BYTES);
+        }
+        return _queue(txType, transaction);
     }
 
     /// @notice Pay out a withdrawal the outbox has verified.

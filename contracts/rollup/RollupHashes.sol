@@ -60,6 +60,10 @@ library RollupHashes {
     uint8 internal constant MACHINE_STATE = 0x10;
     uint8 internal constant GLOBAL_STATE = 0x17;
 
+    /// @notice Bytes a transaction may have: the machine's MAX_INPUT_BYTES (vm/params.ts). A longer input is not a
+    ///         transaction (no runner executes it), so neither inbox accepts one.
+    uint256 internal constant MAX_TRANSACTION_BYTES = 4096;
+
     /// @notice keccak(0x04 || transaction bytes): the inbox leaf and the machine's input hash.
     function transactionHash(bytes memory txBytes) internal pure returns (bytes32) {
         return keccak256(abi.encodePacked(TRANSACTION, txBytes));

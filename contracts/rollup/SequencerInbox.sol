@@ -71,8 +71,8 @@ contract SequencerInbox {
                                OPERATIONS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Post a batch: sequencer transactions, each prefixed with its length (u16), and the delayed count
-    ///         after it.
+    /// @notice Post a batch: sequencer transactions, each prefixed with its length (u16) and at most
+    ///         RollupHashes.MAX_TRANSACTION_BYTES long, and the delayed count after it.
     /// @param transactions the encoded sequencer transactions (docs/protocol.md, "Batches")
     /// @param timestamp the batch's timestamp, seconds
     /// @param delayedAfter delayed messages consumed once this batch is included
@@ -87,7 +87,7 @@ contract SequencerInbox {
         if (earliest < lastTimestamp) earliest = lastTimestamp;
         if (timestamp < earliest || timestamp > latest) revert BadTimestamp(timestamp, earliest, latest);
         _checkDelayed(delayedAfter);
-        (bytes32 root, uint256 count) = BatchMerkle.batchRoot(transactions);
+        (bytes32 root, uint256 count) = BatchMerkle.batchRoot(transactions, RollupHashes.MAX_TRANSACTION_BYTES);
         if (count == 0 && delayedAfter == delayedConsumed) revert EmptyBatch();
         return _record(root, uint64(count), delayedAfter, timestamp, false);
     }

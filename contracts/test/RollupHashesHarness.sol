@@ -8,13 +8,13 @@ import {AssertionData, BatchHeader, MachineOpening, RollupHashes} from "../rollu
 /// @dev Test-only; not part of the protocol.
 contract RollupHashesHarness {
     function batchRoot(bytes calldata data) external pure returns (bytes32 root, uint256 count) {
-        return BatchMerkle.batchRoot(data);
+        return BatchMerkle.batchRoot(data, RollupHashes.MAX_TRANSACTION_BYTES);
     }
 
     /// @notice Execution gas of {BatchMerkle.batchRoot} alone (calldata excluded), for the benchmark.
     function batchRootGas(bytes calldata data) external view returns (uint256 gasUsed, bytes32 root) {
         uint256 g = gasleft();
-        (root,) = BatchMerkle.batchRoot(data);
+        (root,) = BatchMerkle.batchRoot(data, RollupHashes.MAX_TRANSACTION_BYTES);
         gasUsed = g - gasleft();
     }
 

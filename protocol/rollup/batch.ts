@@ -3,8 +3,12 @@ import { keccak256 } from "../keccak.ts";
 import { MalformedBatchError, MalformedMerkleProofError } from "./errors.ts";
 import { hashFields } from "./tagged.ts";
 
-/** Longest transaction a batch can carry: its length prefix is a u16. */
-export const MAX_BATCH_TRANSACTION_BYTES = 0xffff;
+/**
+ * Longest transaction either inbox accepts: the machine's MAX_INPUT_BYTES (vm/params.ts; protocol/ does not import
+ * vm/, test/rollup/params.test.ts keeps the two equal). A longer input is not a transaction (no runner executes
+ * it), so L1 refuses it (SequencerInbox: TransactionTooLong; Bridge.sendTransaction: TransactionTooLong).
+ */
+export const MAX_TRANSACTION_BYTES = 4_096;
 
 /** A batch as the sequencer inbox records it (docs/protocol.md, "Batches"); counts are u64 as numbers. */
 export interface BatchHeader {
@@ -34,10 +38,8 @@ export function transactionHash(tx: Uint8Array): Uint8Array {
 export function encodeBatch(txs: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const tx of txs) {
-    if (tx.length > MAX_BATCH_TRANSACTION_BYTES)
-      throw new MalformedBatchError(
-        `transaction of ${tx.length} bytes, at most ${MAX_BATCH_TRANSACTION_BYTES}`,
-      );
+    if (tx.length > MAX_TRANSACTION_BYTES)
+      throw new MalformedBatchError(`transaction of ${tx.length} bytes, at most ${MAX_TRANSACTION_BYTES}`);
     length += 2 + tx.length;
   }
   const out = new Uint8Array(length);
@@ -59,6 +61,8 @@ export function decodeBatch(data: Uint8Array): Uint8Array[] {
     if (at + 2 > data.length) throw new MalformedBatchError("truncated length prefix", { offset: at });
     const len = (data[at] << 8) | data[at + 1];
     if (at + 2 + len > data.length) throw new MalformedBatchError("truncated transaction", { offset: at });
+    if (len > MAX_TRANSACTION_BYTES)
+      throw new MalformedBatchError("transaction too long", { offset: at, len });
     txs.push(data.subarray(at + 2, at + 2 + len));
     at += 2 + len;
   }

@@ -84,10 +84,10 @@ export async function setupDispute(
   await r.send(r.token, "approve", [r.bridge.address, 2n ** 255n], accounts.user);
   const delayed: { bytes: Uint8Array; queuedAt: number }[] = [];
   for (const amount of [1_000_000n, 2_500_000n]) {
-    const receipt = await r.send(r.bridge, "deposit", [amount, accounts.user], accounts.user);
+    const receipt = await r.send(r.bridge, "deposit", [amount, accounts.user, 0], accounts.user);
     const block = await chain.publicClient.getBlock({ blockNumber: receipt.blockNumber });
     delayed.push({
-      bytes: depositMessage(accounts.user, accounts.user, amount),
+      bytes: depositMessage(accounts.user, 0, amount),
       queuedAt: Number(block.timestamp),
     });
   }

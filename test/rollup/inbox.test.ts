@@ -4,13 +4,14 @@ import { type Abi, decodeEventLog, encodeFunctionData } from "viem";
 import { expect, test } from "vitest";
 import {
   batchHash,
-  cancelAllMessage,
   DEVNET_PARAMS,
+  decodeBatch,
   delayedAccumulator,
   depositMessage,
   encodeBatch,
+  MAX_TRANSACTION_BYTES,
+  MalformedBatchError,
   transactionHash,
-  withdrawalRequestMessage,
 } from "../../protocol/index.ts";
 import { createChain, deployRollup, hex, reverts } from "./fixture.ts";
 
@@ -78,22 +79,20 @@ test("bridge_depositsAndRequests_queueAccumulatedMessages_succeeds", async () =>
   const queued: { tx: Uint8Array; queuedAt: number }[] = [];
   const at = async (receipt: { blockNumber: bigint }) =>
     Number((await chain.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp);
-  let receipt = await r.send(r.bridge, "deposit", [1_500_000n, accounts.other], accounts.user);
-  queued.push({ tx: depositMessage(accounts.user, accounts.other, 1_500_000n), queuedAt: await at(receipt) });
-  receipt = await r.send(r.bridge, "requestWithdrawal", [700_000n, accounts.user], accounts.user);
-  queued.push({
-    tx: withdrawalRequestMessage(accounts.user, accounts.user, 700_000n),
-    queuedAt: await at(receipt),
-  });
-  receipt = await r.send(r.bridge, "cancelAll", [], accounts.user);
-  queued.push({ tx: cancelAllMessage(accounts.user), queuedAt: await at(receipt) });
+  let receipt = await r.send(r.bridge, "deposit", [1_500_000n, accounts.other, 0], accounts.user);
+  queued.push({ tx: depositMessage(accounts.other, 0, 1_500_000n), queuedAt: await at(receipt) });
+  // A user's own engine transaction (here a stand-in for a signed CANCEL_ALL, type 0x42), queued as is.
+  const userTx = Uint8Array.from([0x42, ...tx(5)]);
+  receipt = await r.send(r.bridge, "sendTransaction", [hex(userTx)], accounts.user);
+  queued.push({ tx: userTx, queuedAt: await at(receipt) });
+  receipt = await r.send(r.bridge, "deposit", [200_000n, accounts.user, 7], accounts.user);
+  queued.push({ tx: depositMessage(accounts.user, 7, 200_000n), queuedAt: await at(receipt) });
   expect(await r.bridge.read.messageCount()).toBe(3n);
   expect(await r.bridge.read.accumulatorAt([3n])).toBe(hex(delayedAccumulator(queued)));
-  expect(await r.token.read.balanceOf([r.bridge.address])).toBe(1_500_000n);
-  expect(await r.token.read.balanceOf([accounts.user])).toBe(3_500_000n);
-  await reverts(r.send(r.bridge, "deposit", [0n, accounts.user], accounts.user), "ZeroAmount");
-  await reverts(r.send(r.bridge, "requestWithdrawal", [0n, accounts.user], accounts.user), "ZeroAmount");
-  await reverts(r.send(r.bridge, "deposit", [9_000_000n, accounts.user], accounts.user), "TransferFailed");
+  expect(await r.token.read.balanceOf([r.bridge.address])).toBe(1_700_000n);
+  expect(await r.token.read.balanceOf([accounts.user])).toBe(3_300_000n);
+  await reverts(r.send(r.bridge, "deposit", [0n, accounts.user, 0], accounts.user), "ZeroAmount");
+  await reverts(r.send(r.bridge, "deposit", [9_000_000n, accounts.user, 0], accounts.user), "TransferFailed");
   await reverts(r.send(r.bridge, "release", [accounts.user, 1n], accounts.user), "NotOutbox");
 
   // The sequencer consumes them in order, never past what was queued, never twice.
@@ -115,10 +114,10 @@ test("inbox_forceInclusion_onlyAfterDelay_succeeds", async () => {
   await r.send(r.token, "approve", [r.bridge.address, 5_000_000n], accounts.user);
   const messages: { tx: Uint8Array; queuedAt: number }[] = [];
   for (const amount of [1n, 2n]) {
-    const receipt = await r.send(r.bridge, "deposit", [amount, accounts.user], accounts.user);
+    const receipt = await r.send(r.bridge, "deposit", [amount, accounts.user, 0], accounts.user);
     const block = await chain.publicClient.getBlock({ blockNumber: receipt.blockNumber });
     messages.push({
-      tx: depositMessage(accounts.user, accounts.user, amount),
+      tx: depositMessage(accounts.user, 0, amount),
       queuedAt: Number(block.timestamp),
     });
   }
@@ -162,12 +161,29 @@ test("bridge_reentrantToken_depositCountedOnce_succeeds", async () => {
   const inner = encodeFunctionData({
     abi: (r.bridge as unknown as { abi: Abi }).abi,
     functionName: "deposit",
-    args: [1_000_000n, accounts.user],
+    args: [1_000_000n, accounts.user, 0],
   });
   await r.send(r.token, "arm", [r.bridge.address, inner]);
-  await r.send(r.bridge, "deposit", [1_000_000n, accounts.user], accounts.user);
+  await r.send(r.bridge, "deposit", [1_000_000n, accounts.user, 0], accounts.user);
   expect(await r.token.read.reentries()).toBe(1n);
   expect(await r.token.read.lastReentrySucceeded()).toBe(false);
   expect(await r.bridge.read.messageCount()).toBe(1n);
   expect(await r.token.read.balanceOf([r.bridge.address])).toBe(1_000_000n);
+});
+
+test("inbox_postBatch_transactionLongerThanMachineInput_reverts", async () => {
+  // No runner executes an input past MAX_INPUT_BYTES, so such a "transaction" would have no defined post-state:
+  // honest validators could neither follow the chain nor play a dispute over it. The inbox refuses it.
+  const r = await deployRollup(chain, { params });
+  const now = BigInt(await r.now());
+  const long = new Uint8Array(2 + MAX_TRANSACTION_BYTES + 1);
+  long[0] = (MAX_TRANSACTION_BYTES + 1) >> 8;
+  long[1] = (MAX_TRANSACTION_BYTES + 1) & 0xff;
+  const data = Uint8Array.from([...encodeBatch([tx(1)]), ...long]);
+  await reverts(r.send(r.inbox, "postBatch", [hex(data), now, 0n]), "TransactionTooLong");
+  expect(() => decodeBatch(data)).toThrow(MalformedBatchError);
+  expect(() => encodeBatch([new Uint8Array(MAX_TRANSACTION_BYTES + 1)])).toThrow(MalformedBatchError);
+  // The longest allowed one is accepted.
+  await r.postBatch([new Uint8Array(MAX_TRANSACTION_BYTES).fill(7)]);
+  expect(await r.inbox.read.totalTransactions()).toBe(1n);
 });

@@ -6,6 +6,7 @@ import {
   bisectionValues,
   DEVNET_PARAMS,
   disputeMoves,
+  MAX_TRANSACTION_BYTES,
   PUBLIC_PARAMS,
   partBoundaries,
   pickPart,
@@ -16,6 +17,11 @@ test("params_txGasLimitIsTheEngines_succeeds", () => {
   const engine = (vmParams as Record<string, unknown>).TX_GAS_LIMIT;
   expect(PUBLIC_PARAMS.txGasLimit).toBe(engine);
   expect(DEVNET_PARAMS.txGasLimit).toBe(engine);
+});
+
+test("params_maxTransactionBytesIsTheMachinesInputBound_succeeds", () => {
+  // The inboxes refuse what the runners refuse; contracts/rollup/RollupHashes.sol holds the same 4096.
+  expect(MAX_TRANSACTION_BYTES).toBe((vmParams as Record<string, unknown>).MAX_INPUT_BYTES);
 });
 
 test("disputeMoves_defaultDegree_withinTwentyPerSide_succeeds", () => {

@@ -34,7 +34,7 @@ async function withBatches(p: RollupParams = params, reentrantToken = false) {
   const r = await deployRollup(chain, { params: p, reentrantToken });
   await r.send(r.token, "mint", [accounts.user, 10_000_000n]);
   await r.send(r.token, "approve", [r.bridge.address, 10_000_000n], accounts.user);
-  await r.send(r.bridge, "deposit", [10_000_000n, accounts.user], accounts.user);
+  await r.send(r.bridge, "deposit", [10_000_000n, accounts.user, 0], accounts.user);
   const b0 = await r.postBatch([tx(0), tx(1)], 1);
   const b1 = await r.postBatch([tx(2)]);
   return { r, headers: [b0.header, b1.header] };
