@@ -14,12 +14,19 @@ import {
   BS_MAX_VOL_E8,
   E8,
   MATH_ERROR,
-  YEAR_SECONDS,
 } from "./fixed.as";
 import { expQ59ToQ48 } from "./exp.as";
 import { lnRatioQ48 } from "./ln.as";
 import { normalTailQ48 } from "./normalCdf.as";
 import { sqrtU128 } from "./sqrt.as";
+import {
+  Q48_PER_E8_FRAC,
+  Q48_PER_E8_INT,
+  RT_Q59_PER_E8_SECOND_FRAC,
+  RT_Q59_PER_E8_SECOND_INT,
+  YEARS_Q48_PER_SECOND_FRAC,
+  YEARS_Q48_PER_SECOND_INT,
+} from "./tables.as";
 import { udiv128, umul128, umulhi, wideHi } from "./u128.as";
 
 // The last prepare(): tails Q(|d1|), Q(|d2|) in Q64 with the signs of d1, d2, and D in Q48.
@@ -29,10 +36,10 @@ let d1Neg = false;
 let d2Neg = false;
 let discountQ48: u64 = 0;
 
-/** n * 2^48 / d for 0 <= n < 2^62, d > n >> 16. */
+/** x * (c + cFrac / 2^64), rounded down: a division by a constant as a multiplication (within one unit). */
 // @ts-ignore: decorator
-@inline function toQ48(n: u64, d: u64): u64 {
-  return udiv128(n >> 16, n << 48, d);
+@inline function scale(x: u64, c: u64, cFrac: u64): u64 {
+  return x * c + umulhi(x, cFrac);
 }
 
 /** Q(|d|) for d in Q48. */
@@ -46,12 +53,12 @@ function prepare(spot: i64, strike: i64, volE8: i64, timeSeconds: i64, rateE8: i
   if (spot <= 0 || spot > BS_MAX_PRICE || strike <= 0 || strike > BS_MAX_PRICE) return false;
   if (volE8 < 0 || volE8 > BS_MAX_VOL_E8 || timeSeconds < 0 || timeSeconds > BS_MAX_TIME_SECONDS) return false;
   if (rateE8 < -BS_MAX_ABS_RATE_E8 || rateE8 > BS_MAX_ABS_RATE_E8) return false;
-  const tau = toQ48(<u64>timeSeconds, <u64>YEAR_SECONDS); // years, <= 10
-  const sigma = toQ48(<u64>volE8, <u64>E8); // <= 10
-  // r T = rateE8 * T / (1e8 * YEAR_SECONDS), rounded once, in Q59 (|r T| <= 5): its error
+  const tau = scale(<u64>timeSeconds, YEARS_Q48_PER_SECOND_INT, YEARS_Q48_PER_SECOND_FRAC); // years, <= 10
+  const sigma = scale(<u64>volE8, Q48_PER_E8_INT, Q48_PER_E8_FRAC); // <= 10
+  // r T = rateE8 * T / (1e8 * YEAR_SECONDS), in one step, in Q59 (|r T| <= 5): its error
   // reaches the price as K D N(d2) * error, so it gets more bits than the rest
   const rtNum = <u64>(rateE8 < 0 ? -rateE8 : rateE8) * <u64>timeSeconds; // < 2^54
-  const rt59Abs = <i64>udiv128(rtNum >> 5, rtNum << 59, <u64>E8 * <u64>YEAR_SECONDS);
+  const rt59Abs = <i64>scale(rtNum, RT_Q59_PER_E8_SECOND_INT, RT_Q59_PER_E8_SECOND_FRAC);
   const rt59 = rateE8 < 0 ? -rt59Abs : rt59Abs;
   discountQ48 = expQ59ToQ48(-rt59);
   const rt = (rt59 + 0x400) >> 11; // Q48

@@ -62,6 +62,12 @@ const lnR = (n: bigint) => range(64).map((j) => (j === 0n ? 0n : ceilDiv(n << 64
 /** ln(2^64 / R) in Q64: what dividing by R / 2^64 took away. */
 const lnL = (R: bigint[]) => R.map((r) => (r === 0n ? 0n : q(64n * LN2 - ln(r << FRAC), 64n)));
 
+/** n / d as an integer part and a Q64 fraction, so that x * n / d = x * INT + umulhi(x, FRAC) (within one unit). */
+function scaleConstants(name: string, n: bigint, d: bigint, comment: string): string {
+  const q = (n << 64n) / d;
+  return `${constant(`${name}_INT`, "u64", q >> 64n, comment)}\n${constant(`${name}_FRAC`, "u64", q & U64, `${name}_INT's fraction in Q64`)}`;
+}
+
 export function mathTablesSource(): string {
   const E18 = 10n ** 18n;
   const lnR1 = lnR(64n);
@@ -103,6 +109,9 @@ ${table(
   range(289).map((j) => q(normalPdf(ratio(j, 32n)), 64n)),
 )}
 ${constant("LN2_Q64", "u64", q(LN2, 64n), "ln 2 in Q64")}
+${scaleConstants("YEARS_Q48_PER_SECOND", 1n << 48n, 31_536_000n, "2^48 / YEAR_SECONDS: seconds to years in Q48")}
+${scaleConstants("Q48_PER_E8", 1n << 48n, 100_000_000n, "2^48 / 1e8: an E8 fraction to Q48")}
+${scaleConstants("RT_Q59_PER_E8_SECOND", 1n << 59n, 100_000_000n * 31_536_000n, "2^59 / (1e8 * YEAR_SECONDS): rateE8 * seconds to r T in Q59")}
 ${constant("LN2_Q56", "u64", q(LN2, 56n), "ln 2 in Q56 (k ln 2 for |k| <= 127 stays below 2^63)")}
 ${constant("LN2_E18_Q63_HI", "u64", ln2E18Q63 >> 64n, "ln 2 * 1e18 * 2^63, high 64 bits")}
 ${constant("LN2_E18_Q63_LO", "u64", ln2E18Q63 & U64, "ln 2 * 1e18 * 2^63, low 64 bits")}

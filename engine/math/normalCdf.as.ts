@@ -32,13 +32,13 @@ export function normalTailAtNode(j: i32, hq: i64): u64 {
   const he7 = ((jj * he6) >> 5) - 6 * he5;
   // Horner in h, Q58: A_8 = P_7, A_k = P_(k-1) - h A_(k+1) / (k + 1); Q(x) = Q(x0) - h A_1
   let a = term(he7, phi);
-  a = term(he6, phi) - smulhi(hq, a) / 8;
+  a = term(he6, phi) - (smulhi(hq, a) >> 3); // shifts for the powers of two: floor, as good as the division
   a = term(he5, phi) - smulhi(hq, a) / 7;
   a = term(he4, phi) - smulhi(hq, a) / 6;
   a = term(he3, phi) - smulhi(hq, a) / 5;
-  a = term(he2, phi) - smulhi(hq, a) / 4;
+  a = term(he2, phi) - (smulhi(hq, a) >> 2);
   a = term(he1, phi) - smulhi(hq, a) / 3;
-  a = <i64>(phi >> 6) - smulhi(hq, a) / 2;
+  a = <i64>(phi >> 6) - (smulhi(hq, a) >> 1);
   // h * A_1 in Q64, rounded: the Q122 product shifted by 58
   const neg = (hq < 0) != (a < 0);
   const lo = umul128(<u64>(hq < 0 ? -hq : hq), <u64>(a < 0 ? -a : a));

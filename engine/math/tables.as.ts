@@ -275,6 +275,24 @@ export const CDF_PDF: StaticArray<u64> = [
 // ln 2 in Q64
 export const LN2_Q64: u64 = 12786308645202655660;
 
+// 2^48 / YEAR_SECONDS: seconds to years in Q48
+export const YEARS_Q48_PER_SECOND_INT: u64 = 8925512;
+
+// YEARS_Q48_PER_SECOND_INT's fraction in Q64
+export const YEARS_Q48_PER_SECOND_FRAC: u64 = 17711270234902655926;
+
+// 2^48 / 1e8: an E8 fraction to Q48
+export const Q48_PER_E8_INT: u64 = 2814749;
+
+// Q48_PER_E8_INT's fraction in Q64
+export const Q48_PER_E8_FRAC: u64 = 14150618389583720579;
+
+// 2^59 / (1e8 * YEAR_SECONDS): rateE8 * seconds to r T in Q59
+export const RT_Q59_PER_E8_SECOND_INT: u64 = 182;
+
+// RT_Q59_PER_E8_SECOND_INT's fraction in Q64
+export const RT_Q59_PER_E8_SECOND_FRAC: u64 = 14656038211741039941;
+
 // ln 2 in Q56 (k ln 2 for |k| <= 127 stays below 2^63)
 export const LN2_Q56: u64 = 49946518145322874;
 
