@@ -17,14 +17,7 @@
  *   the figure is the most expensive, and the dispute figures use it.
  * Gas is deterministic: one run each.
  */
-import type { Address } from "viem";
-import {
-  disputeMoves,
-  encodeBatch,
-  outboxProof,
-  PUBLIC_PARAMS,
-  type RollupParams,
-} from "../protocol/index.ts";
+import { disputeMoves, encodeBatch, PUBLIC_PARAMS, type RollupParams } from "../protocol/index.ts";
 import { createChain, deployRollup, hex } from "../test/rollup/fixture.ts";
 import { type MoveRecord, playDispute, setupDispute } from "../test/rollup/game.ts";
 import { setupRealDispute } from "../test/rollup/realDispute.ts";
@@ -81,8 +74,7 @@ export async function main(_args: string[]): Promise<void> {
   const deposit = await r.send(r.bridge, "deposit", [5_000_000n, accounts.user, 0], accounts.user);
   line("contracts.gas.deposit", deposit.gasUsed);
 
-  // Assertion, confirmation and a withdrawal claim: the dispute setup posts an assertion with an outbox proof.
-  const withdrawals = [{ recipient: accounts.user as Address, amount: 500_000n }];
+  // Assertion, confirmation and a withdrawal claim: the dispute setup's assertion holds one engine outbox entry.
   const setup = await setupDispute(chain, params, { honestDefender: true, disputedTx: 3, batches: [300] });
   const created = await setup.r.publicClient.getTransactionReceipt({
     hash: (await setup.r.publicClient.getBlock({ includeTransactions: true })).transactions[0].hash,
@@ -91,13 +83,7 @@ export async function main(_args: string[]): Promise<void> {
   await setup.r.advance(params.challengePeriod);
   const confirm = await setup.r.send(setup.r.rollup, "confirm", [setup.assertion]);
   line("contracts.gas.confirm", confirm.gasUsed);
-  const claim = await setup.r.send(setup.r.outbox, "claim", [
-    setup.assertion,
-    0n,
-    withdrawals[0].recipient,
-    withdrawals[0].amount,
-    outboxProof(withdrawals, 0).map(hex),
-  ]);
+  const claim = await setup.r.send(setup.r.outbox, "claim", [setup.assertion, 0n, setup.withdrawalProof(0)]);
   line("contracts.gas.withdraw_claim", claim.gasUsed);
 
   // Real games at the default degree and at degree 2: 302 transactions (full-degree bisections at the

@@ -66,7 +66,7 @@ contract Rollup {
     event AssertionCreated(
         bytes32 indexed assertion, bytes32 indexed parent, address indexed proposer, AssertionData data, uint64 deadline
     );
-    /// @notice The assertion was confirmed: its outbox root now pays withdrawals.
+    /// @notice The assertion was confirmed: its state root now pays withdrawals ({Outbox.claim}).
     event AssertionConfirmed(bytes32 indexed assertion, bytes32 stateRoot, bytes32 outboxRoot);
     /// @notice The assertion was rejected; `lostChallenge` says whether its bond was forfeited.
     event AssertionRejected(bytes32 indexed assertion, bool lostChallenge);

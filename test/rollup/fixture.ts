@@ -2,6 +2,7 @@
 // Contracts are driven through viem with loose types (the artifacts' generated types are not checked in).
 import { network } from "hardhat";
 import { type Address, bytesToHex, type Hex, hexToBytes } from "viem";
+import { engineKeys } from "../../protocol/engine/index.ts";
 import {
   type AssertionData,
   type BatchHeader,
@@ -12,6 +13,7 @@ import {
   type MachineOpening,
   OUTBOX_ROOT_KEY,
   type RollupParams,
+  type Withdrawal,
 } from "../../protocol/index.ts";
 import { type Leaf, referenceHash, referenceProof } from "../../protocol/smt/reference.ts";
 
@@ -42,13 +44,32 @@ export const TEST_MACHINE: InitialMachine = {
   tableRoot: word("table"),
 };
 
-/** A state: the outbox root at OUTBOX_ROOT_KEY and a salt leaf that makes roots differ. */
-export function stateWith(outboxRoot: Uint8Array, salt: string): { root: Uint8Array; outboxProof: Hex } {
+/** The engine's outbox entry of a withdrawal (docs/engine.md, "Outbox"): recipient (20) || amount (u64) || 0 (4). */
+export function withdrawalEntry(w: Withdrawal): Uint8Array {
+  const v = new Uint8Array(32);
+  v.set(hexToBytes(w.recipient), 0);
+  new DataView(v.buffer).setBigUint64(20, w.amount);
+  return v;
+}
+
+/**
+ * A state: the outbox root at OUTBOX_ROOT_KEY, `withdrawals` as the engine's outbox entries 0, 1, ... (what
+ * Outbox.claim reads) and a salt leaf that makes roots differ.
+ */
+export function stateWith(
+  outboxRoot: Uint8Array,
+  salt: string,
+  withdrawals: readonly Withdrawal[] = [],
+): { root: Uint8Array; outboxProof: Hex; withdrawalProof: (index: number) => Hex } {
   const leaves: Leaf[] = [{ key: word(`salt-key-${salt}`), value: word(`salt-${salt}`) }];
   if (outboxRoot.some((b) => b !== 0)) leaves.push({ key: OUTBOX_ROOT_KEY, value: outboxRoot });
+  withdrawals.forEach((w, i) => {
+    leaves.push({ key: engineKeys.outbox(BigInt(i)), value: withdrawalEntry(w) });
+  });
   return {
     root: referenceHash(leaves),
     outboxProof: hex(encodeProof(referenceProof(leaves, OUTBOX_ROOT_KEY))),
+    withdrawalProof: (index) => hex(encodeProof(referenceProof(leaves, engineKeys.outbox(BigInt(index))))),
   };
 }
 

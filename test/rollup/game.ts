@@ -60,6 +60,8 @@ export interface DisputeSetup {
   defender: Party;
   challenger: Party;
   assertion: Hex;
+  /** The state-tree proof of the assertion's outbox entry `index` (Outbox.claim). */
+  withdrawalProof: (index: number) => Hex;
   txs: PlacedTx[];
   disputedTx: number;
   /** The one-step proof of step s -> s + 1 of the disputed transaction (default: what the prover double takes). */
@@ -115,7 +117,7 @@ export async function setupDispute(
 
   const honestOutbox = outboxRoot([{ recipient: accounts.user, amount: 500_000n }]);
   const badOutbox = outboxRoot([{ recipient: accounts.other, amount: 3_500_000n }]);
-  const honestFinal = stateWith(honestOutbox, "final");
+  const honestFinal = stateWith(honestOutbox, "final", [{ recipient: accounts.user, amount: 500_000n }]);
   const badFinal = stateWith(badOutbox, "bad");
   const honestRoot = (p: number) =>
     p === 0 ? r.genesisRoot : p === n ? honestFinal.root : word(`root ${p}`);
@@ -186,6 +188,7 @@ export async function setupDispute(
     defender,
     challenger,
     assertion: hex(assertionHash(data)),
+    withdrawalProof: final.withdrawalProof,
     txs,
     disputedTx: t,
   };

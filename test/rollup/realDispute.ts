@@ -139,6 +139,7 @@ export async function setupRealDispute(
     defender: dishonest,
     challenger: honest,
     assertion: hex(assertionHash(data)),
+    withdrawalProof: bad.withdrawalProof,
     txs: [
       {
         bytes: scenario.input,

@@ -3,16 +3,19 @@
 // and a token that re-enters cannot be paid twice.
 import { type Abi, encodeFunctionData, type Hex } from "viem";
 import { expect, test } from "vitest";
+import { engineKeys } from "../../protocol/engine/index.ts";
 import {
   type AssertionData,
   assertionHash,
   type BatchHeader,
   DEVNET_PARAMS,
-  outboxProof,
+  encodeProof,
+  OUTBOX_ROOT_KEY,
   outboxRoot,
   type RollupParams,
   type Withdrawal,
 } from "../../protocol/index.ts";
+import { type Leaf, referenceHash, referenceProof } from "../../protocol/smt/reference.ts";
 import {
   assertionArg,
   bytes,
@@ -23,6 +26,8 @@ import {
   type Rollup,
   reverts,
   stateWith,
+  withdrawalEntry,
+  word,
 } from "./fixture.ts";
 
 const chain = await createChain();
@@ -152,6 +157,7 @@ test("rollup_reject_siblingOfConfirmedRefundsBond_succeeds", async () => {
   expect(await r.rollup.read.withdrawable([accounts.challenger])).toBe(2n * params.assertionBond);
 });
 
+/** A confirmed assertion whose state holds `withdrawals` as the engine's outbox entries 0, 1, ... */
 async function confirmedWithWithdrawals(reentrantToken = false) {
   const { r, headers } = await withBatches(params, reentrantToken);
   const withdrawals: Withdrawal[] = [
@@ -159,62 +165,70 @@ async function confirmedWithWithdrawals(reentrantToken = false) {
     { recipient: accounts.other, amount: 3_000_000n },
     { recipient: accounts.user, amount: 1_000_000n },
   ];
-  const a = await propose(r, await r.rollup.read.genesis(), headers[0], 1, withdrawals, "w");
-  return { r, a, withdrawals };
+  const leaves: Leaf[] = [
+    { key: word("salt-key"), value: word("salt") },
+    ...withdrawals.map((w, i) => ({ key: engineKeys.outbox(BigInt(i)), value: withdrawalEntry(w) })),
+  ];
+  const header = headers[0];
+  const data: AssertionData = {
+    parent: bytes(await r.rollup.read.genesis()),
+    stateRoot: referenceHash(leaves),
+    outboxRoot: new Uint8Array(32),
+    batchEnd: 1,
+    txEnd: header.txsBefore + header.seqCount + header.delayedAfter - header.delayedBefore,
+    delayedEnd: header.delayedAfter,
+  };
+  const proof = (key: Uint8Array): Hex => hex(encodeProof(referenceProof(leaves, key)));
+  await r.send(
+    r.rollup,
+    "createAssertion",
+    [assertionArg(data), headerArg(header), proof(OUTBOX_ROOT_KEY)],
+    accounts.proposer,
+    params.assertionBond,
+  );
+  const a = { hash: hex(assertionHash(data)) };
+  const claimArgs = (i: number, key = engineKeys.outbox(BigInt(i))) => [a.hash, BigInt(i), proof(key)];
+  return { r, a, withdrawals, claimArgs };
 }
 
-const claimArgs = (a: Hex, withdrawals: Withdrawal[], i: number, w = withdrawals[i]) => [
-  a,
-  BigInt(i),
-  w.recipient,
-  w.amount,
-  outboxProof(withdrawals, i).map(hex),
-];
-
 test("outbox_claim_exactlyOnceWithValidProof_succeeds", async () => {
-  const { r, a, withdrawals } = await confirmedWithWithdrawals();
-  await reverts(r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 1)), "AssertionNotConfirmed");
+  const { r, a, claimArgs } = await confirmedWithWithdrawals();
+  await reverts(r.send(r.outbox, "claim", claimArgs(1)), "AssertionNotConfirmed");
   await r.advance(params.challengePeriod);
   await r.send(r.rollup, "confirm", [a.hash]);
-  await r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 1), accounts.user);
+  await r.send(r.outbox, "claim", claimArgs(1), accounts.user);
   expect(await r.token.read.balanceOf([accounts.other])).toBe(3_000_000n);
   expect(await r.outbox.read.isClaimed([1n])).toBe(true);
-  await reverts(r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 1)), "AlreadyClaimed");
-  // A forged amount, recipient or index does not lead to the root.
-  const forged = { ...withdrawals[0], amount: 9_000_000n };
-  await reverts(
-    r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 0, forged)),
-    "InvalidWithdrawalProof",
+  await reverts(r.send(r.outbox, "claim", claimArgs(1)), "AlreadyClaimed");
+  // Another entry's proof, or a proof against another state, does not open the slot.
+  await reverts(r.send(r.outbox, "claim", claimArgs(0, engineKeys.outbox(2n))), "LeafPrefixMismatch");
+  const other = hex(
+    encodeProof(referenceProof([{ key: engineKeys.outbox(0n), value: word("x") }], engineKeys.outbox(0n))),
   );
-  const stolen = { ...withdrawals[0], recipient: accounts.other };
-  await reverts(
-    r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 0, stolen)),
-    "InvalidWithdrawalProof",
-  );
-  const shifted = claimArgs(a.hash, withdrawals, 0);
-  shifted[1] = 2n;
-  await reverts(r.send(r.outbox, "claim", shifted), "InvalidWithdrawalProof");
-  const short = claimArgs(a.hash, withdrawals, 0);
-  short[4] = (short[4] as Hex[]).slice(1);
-  await reverts(r.send(r.outbox, "claim", short), "MalformedWithdrawalProof");
-  await r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 0));
-  await r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 2));
+  await reverts(r.send(r.outbox, "claim", [a.hash, 0n, other]), "RootMismatch");
+  // An index past the entries: its slot is empty.
+  await reverts(r.send(r.outbox, "claim", claimArgs(3)), "NoSuchWithdrawal");
+  await r.send(r.outbox, "claim", claimArgs(0));
+  await r.send(r.outbox, "claim", claimArgs(2));
   expect(await r.token.read.balanceOf([accounts.user])).toBe(3_000_000n);
   expect(await r.token.read.balanceOf([r.bridge.address])).toBe(4_000_000n);
+  // L1 derives the engine's key for any index.
+  for (const i of [0n, 1n, 255n, 256n, 2n ** 64n - 1n])
+    expect(await r.outbox.read.withdrawalKey([i])).toBe(hex(engineKeys.outbox(i)));
 });
 
 test("outbox_reentrantToken_paysOnce_succeeds", async () => {
-  const { r, a, withdrawals } = await confirmedWithWithdrawals(true);
+  const { r, a, claimArgs } = await confirmedWithWithdrawals(true);
   await r.advance(params.challengePeriod);
   await r.send(r.rollup, "confirm", [a.hash]);
   // While the bridge pays withdrawal 0, the token re-claims it.
   const again = encodeFunctionData({
     abi: (r.outbox as unknown as { abi: Abi }).abi,
     functionName: "claim",
-    args: claimArgs(a.hash, withdrawals, 0),
+    args: claimArgs(0),
   });
   await r.send(r.token, "arm", [r.outbox.address, again]);
-  await r.send(r.outbox, "claim", claimArgs(a.hash, withdrawals, 0));
+  await r.send(r.outbox, "claim", claimArgs(0));
   expect(await r.token.read.reentries()).toBe(1n);
   expect(await r.token.read.lastReentrySucceeded()).toBe(false);
   expect(await r.token.read.balanceOf([accounts.user])).toBe(2_000_000n);
