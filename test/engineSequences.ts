@@ -5,11 +5,12 @@
  */
 import fc from "fast-check";
 import { expect } from "vitest";
-import { encodeFunding, Outcome } from "../protocol/engine/index.ts";
+import { encodeFunding, encodeSettle, Outcome } from "../protocol/engine/index.ts";
 import { EngineHarness, TestExchange, testAccount } from "./engineHarness.ts";
 
 export const TRADERS = Array.from({ length: 8 }, (_, i) => testAccount(100 + i));
-export const MARKETS = 2;
+/** Markets 0 and 1: perpetuals on underlyings 0 and 1; market 2: a call on underlying 0. */
+export const MARKETS = 3;
 const TICK = 10_000n;
 const LOT = 100_000n;
 
@@ -33,6 +34,7 @@ export type Action =
   | { k: "price"; u: number; move: number }
   | { k: "time"; dt: number }
   | { k: "funding"; m: number }
+  | { k: "settle"; victim: number }
   | { k: "liquidate"; who: number; victim: number; m: number; lots: number };
 
 const who = fc.nat(TRADERS.length - 1);
@@ -91,7 +93,7 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({
       k: fc.constant("price" as const),
-      u: fc.nat(MARKETS - 1),
+      u: fc.nat(1),
       move: fc.oneof(fc.integer({ min: -30, max: 30 }), fc.constantFrom(-600, 500)),
     }),
   },
@@ -100,6 +102,10 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
     arbitrary: fc.record({ k: fc.constant("time" as const), dt: fc.integer({ min: 1, max: 120 }) }),
   },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("funding" as const), m: market }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant("settle" as const), victim: fc.integer({ min: 1, max: 12 }) }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -112,7 +118,7 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
   },
 );
 
-/** Sets up two markets on two underlyings and funds every trader. */
+/** Sets up two perpetuals on two underlyings and a call expiring in 6 hours, and funds every trader. */
 export function propertyExchange(h = new EngineHarness()): { x: TestExchange; prices: bigint[] } {
   const x = new TestExchange(h);
   x.setup();
@@ -121,6 +127,9 @@ export function propertyExchange(h = new EngineHarness()): { x: TestExchange; pr
   expect(
     x.setMarket(1n, { underlying: 1n, initialMarginPpm: 200_000n, maintenanceMarginPpm: 100_000n }).code,
   ).toBe(Outcome.OK);
+  expect(x.setOption(2n, { strike: 100_000_000n, volatilityE8: 60_000_000n }, 6n * 3_600n).code).toBe(
+    Outcome.OK,
+  );
   for (const t of TRADERS) x.deposit(t.address, 1_000_000_000n);
   return { x, prices: [100_000_000n, 2_000_000_000n] };
 }
@@ -130,8 +139,9 @@ export function runAction(x: TestExchange, prices: bigint[], a: Action): number 
   const t = (i: number) => TRADERS[i].address;
   switch (a.k) {
     case "order": {
-      const mid = prices[a.m] - (prices[a.m] % TICK);
-      const price = mid + BigInt(a.off) * TICK * (a.m === 0 ? 10n : 100n);
+      // The call trades around 3 quote in steps of 0.05; the perpetuals around their index.
+      const mid = a.m === 2 ? 3_000_000n : prices[a.m] - (prices[a.m] % TICK);
+      const price = mid + BigInt(a.off) * (a.m === 2 ? 50_000n : TICK * (a.m === 0 ? 10n : 100n));
       if (price <= 0n) return -1;
       return x.order(t(a.who), a.side, price, BigInt(a.lots) * LOT, {
         tif: a.tif,
@@ -178,6 +188,8 @@ export function runAction(x: TestExchange, prices: bigint[], a: Action): number 
       x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + 3_600n };
       for (const u of [0, 1]) x.setPrice(BigInt(u), prices[u]);
       return x.h.run(encodeFunding(a.m)).code;
+    case "settle":
+      return x.h.run(encodeSettle(2, a.victim)).code;
     case "time":
       x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + BigInt(a.dt) };
       return 0;
