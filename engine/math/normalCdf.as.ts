@@ -3,23 +3,15 @@
 // phi(x0) tabulated: Q(x0 + h) = Q(x0) - sum_k (-1)^(k-1) He_(k-1)(x0) phi(x0) h^k / k!,
 // k = 1..8 (He the Hermite polynomials; the k = 9 term is below 1e-20). He_n(j / 32) * 2^35
 // is an integer for n <= 7, so the recurrence He_(n+1) = x0 He_n - n He_(n-1) is exact.
-// Beyond |x| >= 9 the tail (< 1.2e-19) is 0. No exp, no division by a variable: fixed work.
+// Beyond |x| >= 9 the tail (< 1.2e-19) is 0. No exp, no division by a variable: fixed work,
+// nine 64 x 64 -> high multiplications in all.
 // The offset h is exact from E18 or Q48 inputs (the nodes are exact in both).
 import { E18 } from "./fixed.as";
 import { CDF_PDF, CDF_TAIL, E18_TO_Q64_FRAC } from "./tables.as";
 import { smulhi, umul128, umulhi, wideHi } from "./u128.as";
 
-/** phi(x0) * He_n(x0) in Q58 (signed), from He_n in Q35 and phi in Q64. */
-// @ts-ignore: decorator
-@inline function term(he: i64, phi: u64): i64 {
-  const lo = umul128(<u64>(he < 0 ? -he : he), phi);
-  const m = <i64>((wideHi << 23) | (lo >> 41));
-  return he < 0 ? -m : m;
-}
-
 /** Q(j / 32 + h) = 1 - Phi(j / 32 + h) in Q64 for a node j in [0, 288] and h in Q64, |h| <= 2^58 (1/64). */
 export function normalTailAtNode(j: i32, hq: i64): u64 {
-  const phi = unchecked(CDF_PDF[j]);
   const jj = <i64>j;
   // He_0..He_7 at x0 = j / 32 in Q35, exact
   const he0: i64 = 1 << 35;
@@ -30,22 +22,25 @@ export function normalTailAtNode(j: i32, hq: i64): u64 {
   const he5 = ((jj * he4) >> 5) - 4 * he3;
   const he6 = ((jj * he5) >> 5) - 5 * he4;
   const he7 = ((jj * he6) >> 5) - 6 * he5;
-  // Horner in h, Q58: A_8 = P_7, A_k = P_(k-1) - h A_(k+1) / (k + 1); Q(x) = Q(x0) - h A_1
-  let a = term(he7, phi);
-  a = term(he6, phi) - (smulhi(hq, a) >> 3); // shifts for the powers of two: floor, as good as the division
-  a = term(he5, phi) - smulhi(hq, a) / 7;
-  a = term(he4, phi) - smulhi(hq, a) / 6;
-  a = term(he3, phi) - smulhi(hq, a) / 5;
-  a = term(he2, phi) - (smulhi(hq, a) >> 2);
-  a = term(he1, phi) - smulhi(hq, a) / 3;
-  a = <i64>(phi >> 6) - (smulhi(hq, a) >> 1);
-  // h * A_1 in Q64, rounded: the Q122 product shifted by 58
-  const neg = (hq < 0) != (a < 0);
-  const lo = umul128(<u64>(hq < 0 ? -hq : hq), <u64>(a < 0 ? -a : a));
-  const m = <i64>((wideHi << 6) | (lo >> 58)) + <i64>((lo >> 57) & 1);
+  // S = sum_k (-1)^(k-1) He_(k-1) h^k / k! by Horner: A_8 = He_7, A_k = He_(k-1) - h A_(k+1) / (k + 1),
+  // S = h A_1. A_k is held in Q(64 - 3k): |He_(k-1)| over [0, 9] stays below 2^(3k - 3) (He_7(9) is
+  // 2^21.8), so every A_k fits with a bit to spare, and h in Q67 takes each product from Q(64 - 3(k + 1))
+  // to Q(64 - 3k) with no shift. Each A_k needs 2^-q_k less precision than its weight h^k / k! gives.
+  const h = hq << 3; // Q67, |h| <= 2^61
+  let a = he7 << 5; // Q40
+  a = (he6 << 8) - (smulhi(h, a) >> 3); // Q43 (shifts for the powers of two: floor, as good as a division)
+  a = (he5 << 11) - smulhi(h, a) / 7; // Q46
+  a = (he4 << 14) - smulhi(h, a) / 6; // Q49
+  a = (he3 << 17) - smulhi(h, a) / 5; // Q52
+  a = (he2 << 20) - (smulhi(h, a) >> 2); // Q55
+  a = (he1 << 23) - smulhi(h, a) / 3; // Q58
+  a = (he0 << 26) - (smulhi(h, a) >> 1); // Q61
+  const s = smulhi(h, a); // S in Q64, |S| < 2^-5
+  // Q(x) = Q(x0) - phi(x0) S
+  const m = umulhi(unchecked(CDF_PDF[j]), <u64>(s < 0 ? -s : s));
   const t0 = unchecked(CDF_TAIL[j]); // up to 2^63 (Q(0) = 1/2): kept unsigned
-  if (neg) return t0 + <u64>m;
-  return <u64>m >= t0 ? 0 : t0 - <u64>m; // 0 only where the truncation error exceeds a tail below 1e-19
+  if (s < 0) return t0 + m;
+  return m >= t0 ? 0 : t0 - m; // 0 only where the truncation error exceeds a tail below 1e-19
 }
 
 /** Q(x) for x >= 0 in Q48; 0 at and beyond x >= 9. */
