@@ -290,6 +290,25 @@ describe("hash layouts against the TypeScript", () => {
     }
   });
 
+  test("a reverted machine keeps its code in status word bytes 2-5, and nothing else", async () => {
+    const word = new Uint8Array(32);
+    word[0] = 2;
+    word[1] = 12; // revert
+    new DataView(word.buffer).setUint32(2, 0xdeadbeef);
+    const parts = Array.from({ length: 7 }, randomWord);
+    const want = keccak256(
+      concat(
+        Uint8Array.of(Domain.MACHINE_STATE),
+        word,
+        ...parts.map((p, k) => (k === 6 ? p : new Uint8Array(32))),
+      ),
+    );
+    expect(await h.read.machineHash([hex(word), parts.map(hex)])).toBe(hex(want));
+    // Another trap with bytes 2-5 set is not a status word the machine can have.
+    word[1] = 3;
+    await expect(h.read.machineHash([hex(word), parts.map(hex)])).rejects.toThrow(/MalformedStatusWord/);
+  });
+
   test("global state hash", async () => {
     const [a, b, c] = [randomWord(), randomWord(), randomWord()];
     const gas = rng.u64();
@@ -386,3 +405,17 @@ function siblingsOf(tag: number, depth: number, leaves: Uint8Array, i: number): 
   }
   return concat(...out);
 }
+
+describe("code size", () => {
+  test("every deployed prover contract is under the EVM code-size limit (24,576 bytes, EIP-170)", async () => {
+    const { deployOneStepProver } = await import("../prover/deployOneStepProver.ts");
+    const osp = await deployOneStepProver(viem);
+    const client = await viem.getPublicClient();
+    for (const address of [osp.entry, osp.hostIo]) {
+      const code = await client.getCode({ address });
+      const bytes = ((code ?? "0x").length - 2) / 2;
+      expect(bytes).toBeGreaterThan(1_000);
+      expect(bytes).toBeLessThanOrEqual(24_576);
+    }
+  });
+});
