@@ -151,7 +151,7 @@ contract Rollup {
         }
         AssertionData memory g;
         g.stateRoot = genesisStateRoot;
-        bytes32 hash = RollupHashes.assertionHash(g);
+        bytes32 hash = RollupHashes.assertionHash(g, address(0));
         Assertion storage a = assertions[hash];
         a.stateRoot = genesisStateRoot;
         a.createdAt = uint64(block.timestamp);
@@ -205,7 +205,7 @@ contract Rollup {
         bytes32 outboxRoot = SparseMerkle.read(data.stateRoot, OUTBOX_ROOT_KEY, outboxProof);
         if (outboxRoot != data.outboxRoot) revert OutboxRootMismatch(outboxRoot, data.outboxRoot);
 
-        hash = RollupHashes.assertionHash(data);
+        hash = RollupHashes.assertionHash(data, msg.sender);
         Assertion storage a = assertions[hash];
         if (a.status != Status.None) revert AssertionExists(hash);
         a.parent = data.parent;

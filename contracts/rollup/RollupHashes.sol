@@ -81,10 +81,14 @@ library RollupHashes {
         return keccak256(abi.encodePacked(DELAYED, previous, queuedAt, txHash));
     }
 
-    /// @notice keccak(0x08 || parent || stateRoot || outboxRoot || batchEnd || txEnd || delayedEnd).
-    function assertionHash(AssertionData memory a) internal pure returns (bytes32) {
+    /// @notice keccak(0x08 || parent || stateRoot || outboxRoot || batchEnd || txEnd || delayedEnd || proposer):
+    ///         the proposer is part of the id, so a copy of a claim by someone else (who may lose it on purpose)
+    ///         never takes the id of the honest proposer's own.
+    function assertionHash(AssertionData memory a, address proposer) internal pure returns (bytes32) {
         return keccak256(
-            abi.encodePacked(ASSERTION, a.parent, a.stateRoot, a.outboxRoot, a.batchEnd, a.txEnd, a.delayedEnd)
+            abi.encodePacked(
+                ASSERTION, a.parent, a.stateRoot, a.outboxRoot, a.batchEnd, a.txEnd, a.delayedEnd, proposer
+            )
         );
     }
 

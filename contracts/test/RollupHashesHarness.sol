@@ -46,8 +46,8 @@ contract RollupHashesHarness {
         return RollupHashes.delayedAccumulate(previous, queuedAt, txHash);
     }
 
-    function assertionHash(AssertionData calldata a) external pure returns (bytes32) {
-        return RollupHashes.assertionHash(a);
+    function assertionHash(AssertionData calldata a, address proposer) external pure returns (bytes32) {
+        return RollupHashes.assertionHash(a, proposer);
     }
 
     function withdrawalLeaf(address recipient, uint256 amount) external pure returns (bytes32) {

@@ -1,5 +1,5 @@
 import { Domain } from "../domain.ts";
-import { hashFields } from "./tagged.ts";
+import { hashFields, hexBytes } from "./tagged.ts";
 
 /** What an assertion claims (docs/protocol.md, "Assertions"); counts are u64 as numbers. */
 export interface AssertionData {
@@ -14,8 +14,12 @@ export interface AssertionData {
   delayedEnd: number;
 }
 
-/** keccak(0x08 || parent || stateRoot || outboxRoot || batchEnd || txEnd || delayedEnd): the assertion's id. */
-export function assertionHash(a: AssertionData): Uint8Array {
+/**
+ * keccak(0x08 || parent || stateRoot || outboxRoot || batchEnd || txEnd || delayedEnd || proposer (20)): the
+ * assertion's id (genesis: proposer zero). The proposer is part of it so that nobody can take the id of another
+ * proposer's claim by copying it first.
+ */
+export function assertionHash(a: AssertionData, proposer: `0x${string}`): Uint8Array {
   return hashFields(
     Domain.ASSERTION,
     a.parent,
@@ -24,5 +28,6 @@ export function assertionHash(a: AssertionData): Uint8Array {
     { u64: a.batchEnd },
     { u64: a.txEnd },
     { u64: a.delayedEnd },
+    hexBytes(proposer),
   );
 }

@@ -187,7 +187,7 @@ export async function setupDispute(
     dishonest,
     defender,
     challenger,
-    assertion: hex(assertionHash(data)),
+    assertion: hex(assertionHash(data, accounts.proposer)),
     withdrawalProof: final.withdrawalProof,
     txs,
     disputedTx: t,

@@ -93,7 +93,10 @@ test("rollupHashes_matchTypeScript_succeeds", async () => {
       txEnd: u64(),
       delayedEnd: u64(),
     };
-    expect(await harness.read.assertionHash([assertionArg(a)])).toBe(hex(assertionHash(a)));
+    const proposer = hex(rand(20));
+    expect(await harness.read.assertionHash([assertionArg(a), proposer])).toBe(
+      hex(assertionHash(a, proposer)),
+    );
     const values = Array.from({ length: 1 + (i % 4) * 5 }, () => rand(32));
     const [lo, hi] = [u64(), u64()];
     expect(await harness.read.bisectionCommitment([BigInt(lo), BigInt(hi), values.map(hex)])).toBe(

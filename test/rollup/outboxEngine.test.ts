@@ -62,7 +62,7 @@ test("outbox_claim_engineWithdrawalAgainstConfirmedState_succeeds", async () => 
     accounts.proposer,
     params.assertionBond,
   );
-  const a = hex(assertionHash(data));
+  const a = hex(assertionHash(data, accounts.proposer));
   const claim = (index: bigint, proof = proofOf(engineKeys.outbox(index))) =>
     r.send(r.outbox, "claim", [a, index, proof], accounts.other);
   await reverts(claim(0n), "AssertionNotConfirmed");

@@ -138,7 +138,7 @@ export async function setupRealDispute(
     dishonest,
     defender: dishonest,
     challenger: honest,
-    assertion: hex(assertionHash(data)),
+    assertion: hex(assertionHash(data, accounts.proposer)),
     withdrawalProof: bad.withdrawalProof,
     txs: [
       {

@@ -72,7 +72,7 @@ async function propose(
     from,
     params.assertionBond,
   );
-  return { hash: hex(assertionHash(data)), data, state };
+  return { hash: hex(assertionHash(data, from)), data, state };
 }
 
 test("rollup_createAssertion_onlyBondedAllowedProposers_reverts", async () => {
@@ -107,7 +107,7 @@ test("rollup_createAssertion_onlyBondedAllowedProposers_reverts", async () => {
   await call(data, headers[0], state.outboxProof);
   await reverts(call(data, headers[0], state.outboxProof), "AssertionExists");
   // A child must cover new batches.
-  const h = hex(assertionHash(data));
+  const h = hex(assertionHash(data, accounts.proposer));
   await reverts(propose(r, h, headers[0], 1, w, "b"), "BadBatchRange");
 
   // Permissionless: anyone with the bond.
@@ -186,7 +186,7 @@ async function confirmedWithWithdrawals(reentrantToken = false) {
     accounts.proposer,
     params.assertionBond,
   );
-  const a = { hash: hex(assertionHash(data)) };
+  const a = { hash: hex(assertionHash(data, accounts.proposer)) };
   const claimArgs = (i: number, key = engineKeys.outbox(BigInt(i))) => [a.hash, BigInt(i), proof(key)];
   return { r, a, withdrawals, claimArgs };
 }
@@ -233,4 +233,26 @@ test("outbox_reentrantToken_paysOnce_succeeds", async () => {
   expect(await r.token.read.lastReentrySucceeded()).toBe(false);
   expect(await r.token.read.balanceOf([accounts.user])).toBe(2_000_000n);
   expect(await r.token.read.balanceOf([r.bridge.address])).toBe(8_000_000n);
+});
+
+test("rollup_copiedAssertion_doesNotBlockTheHonestProposer_succeeds", async () => {
+  // An attacker who copies a correct assertion first (front-running it) and then loses it on purpose to its own
+  // challenger would, if ids ignored the proposer, make the honest proposer's identical claim revert
+  // AssertionExists and reject the only assertion with that claim. The id includes the proposer, so each
+  // proposer's claim stands on its own.
+  const { r, headers } = await withBatches();
+  const genesis = await r.rollup.read.genesis();
+  const copy = await propose(r, genesis, headers[0], 1, [], "same", accounts.challenger);
+  const own = await propose(r, genesis, headers[0], 1, [], "same", accounts.proposer);
+  expect(own.hash).not.toBe(copy.hash);
+  expect(own.hash).toBe(hex(assertionHash(own.data, accounts.proposer)));
+  expect((await r.rollup.read.getAssertion([own.hash])).proposer.toLowerCase()).toBe(
+    accounts.proposer.toLowerCase(),
+  );
+  await reverts(propose(r, genesis, headers[0], 1, [], "same", accounts.proposer), "AssertionExists");
+  // Whatever happens to the copy, the honest one confirms; the copy then goes (its bond back: never proven wrong).
+  await r.advance(params.challengePeriod);
+  await r.send(r.rollup, "confirm", [own.hash]);
+  await r.send(r.rollup, "reject", [copy.hash]);
+  expect(await r.rollup.read.latestConfirmed()).toBe(own.hash);
 });
