@@ -1,5 +1,6 @@
 // protocol/: what every party must agree on, bit for bit.
 export { Domain } from "./domain.ts";
+export * as engine from "./engine/index.ts";
 export {
   InvalidLengthError,
   MalformedProofError,
