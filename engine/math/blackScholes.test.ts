@@ -9,7 +9,7 @@ const E8 = 100_000_000n;
 const HOUR = 3600n;
 const DAY = 86_400n;
 /** Gas per call the engine may budget for (docs/engine.md). */
-const MAX_GAS_BS = 6500;
+const MAX_GAS_BS = 5000;
 
 let m: MathRunner;
 beforeAll(async () => {

@@ -9,7 +9,7 @@ const I64_MAX = (1n << 63n) - 1n;
 /** Documented bounds (docs/engine.md): error in E18 units and gas per call. */
 const MAX_ULP = 1;
 const MAX_GAS_LN = 700;
-const MAX_GAS_LN_RATIO = 1100;
+const MAX_GAS_LN_RATIO = 1000;
 
 let m: MathRunner;
 beforeAll(async () => {
@@ -47,7 +47,7 @@ describe("lnE18", () => {
       expect(gas).toBeLessThanOrEqual(MAX_GAS_LN);
     }
     expect(worstRel).toBeLessThan(1e-9);
-    expect(worst).toBeLessThan(0.6); // rounded to nearest up to a sliver
+    expect(worst).toBeLessThan(0.7); // rounded to nearest up to a sliver
   });
 
   it("returns MATH_ERROR for x <= 0 and where ln x < -9.22 does not fit", () => {
@@ -78,7 +78,7 @@ describe("lnRatioE18", () => {
     for (let i = 0; i < testPoints(3000); i++) {
       const b = logUniform(next, 50);
       const a = (b * between(next, 1n, 90_000_000n)) / 10_000n; // a / b in [1e-4, 9000]
-      if (a > 0n) out.push(next() % 2n === 0n ? [a, b] : [b, a]);
+      if (a > 0n && a <= I64_MAX) out.push(next() % 2n === 0n ? [a, b] : [b, a]);
     }
     return out;
   }

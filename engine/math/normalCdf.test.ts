@@ -7,7 +7,7 @@ import { testPoints, ulpError } from "./testPoints.ts";
 const E18 = 10n ** 18n;
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
-const MAX_GAS_CDF = 1600;
+const MAX_GAS_CDF = 1100;
 
 let m: MathRunner;
 beforeAll(async () => {
@@ -37,7 +37,7 @@ describe("normalCdfE18", () => {
       worst = Math.max(worst, Math.abs(err));
       expect(gas).toBeLessThanOrEqual(MAX_GAS_CDF);
     }
-    expect(worst).toBeLessThan(0.6);
+    expect(worst).toBeLessThan(0.7); // rounded to nearest up to a sliver
   });
 
   it("is symmetric exactly: Phi(x) + Phi(-x) = 1e18", () => {
