@@ -2,6 +2,7 @@
 // post-only, reduce-only, cancels, self-trade prevention, the fill bound, fees, margin.
 import { describe, expect, it } from "vitest";
 import { MAX_FILLS_PER_TX, MAX_OPEN_ORDERS, Outcome, Side, TimeInForce } from "../protocol/engine/index.ts";
+import { TX_GAS_LIMIT } from "../vm/params.ts";
 import { EngineHarness, TestExchange, testAccount } from "./engineHarness.ts";
 
 const [alice, bob, carol] = [testAccount(10), testAccount(11), testAccount(12)];
@@ -174,6 +175,24 @@ describe("engine order book", () => {
       openBid: 0n,
     });
     expect(x.level(Side.SELL, Number(P100 / TICK)).totalQuantity).toBe((4n * ONE) / 10n);
+  });
+
+  it("a worst-case sweep (the fill bound over levels far apart in the tick bitmap) stays far under the gas limit", () => {
+    const x = fresh();
+    const makers = Array.from({ length: 8 }, (_, i) => testAccount(40 + i));
+    for (const m of makers) x.deposit(m.address, 1_000_000_000_000n);
+    // 40 asks, each on its own level, 70,000 ticks apart: every removal walks the bitmap's upper words.
+    for (let i = 0; i < 40; i++) {
+      const r = x.order(makers[i % 8].address, Side.SELL, P100 + BigInt(i) * 70_000n * TICK, ONE / 10n);
+      expect(r.code).toBe(Outcome.OK);
+    }
+    const ok = x.order(bob.address, Side.BUY, P100 + 40n * 70_000n * TICK, 10n * ONE, {
+      tif: TimeInForce.IOC,
+    });
+    expect(ok.code).toBe(Outcome.OK);
+    expect(x.position(bob.address).base).toBe((BigInt(MAX_FILLS_PER_TX) * ONE) / 10n);
+    expect(x.book().bestAskTick).toBe(Number((P100 + 32n * 70_000n * TICK) / TICK));
+    expect(ok.gasUsed).toBeLessThan(TX_GAS_LIMIT / 10);
   });
 
   it(`keeps at most ${MAX_OPEN_ORDERS} resting orders per account and market`, () => {
