@@ -11,7 +11,8 @@
  *   writes buffered in memory, signatures recovered ahead (the host's ecrecover answers from a
  *   table), so the figure is the engine's own cost including its EIP-712 hashing.
  * engine.orders: the same mix with real secp256k1 signatures: EIP-712 digests and signer
- *   recovery in 2 worker threads (the machine's ecrecover, @noble/curves) running ahead of
+ *   recovery in 2 worker threads (the machine's ecrecover: libsecp256k1 where its addon loads,
+ *   else @noble/curves) running ahead of
  *   execution, and a state-root commit (StateTree, LMDB) every 1,000 transactions.
  * engine.steps.per.order.TYPE: machine steps per transaction type on the interpreter for a
  *   sample of the mix (median, and max as an extra field).
@@ -355,7 +356,7 @@ export async function main(args: string[]): Promise<void> {
     unit: "tx/s",
     target: 15_000,
     txs: m,
-    recovery: "@noble/curves in 2 worker threads",
+    recovery: "vm/host/ecrecover in 2 worker threads (libsecp256k1 addon where it loads)",
   });
 
   // engine.steps.per.order: interpreter steps per transaction type on a sample.
