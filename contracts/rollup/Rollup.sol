@@ -51,6 +51,8 @@ contract Rollup {
     error NotChallengeManager(address caller);
     /// @dev Only the deployer connects the challenge manager, once.
     error NotDeployer(address caller);
+    /// @dev No challenge manager is connected yet: an assertion could not be challenged.
+    error NotConnected();
     /// @dev The challenge manager is already connected.
     error AlreadyConnected();
     /// @dev Nothing to withdraw.
@@ -186,6 +188,7 @@ contract Rollup {
     {
         if (!permissionless && !allowedProposer[msg.sender]) revert NotAllowedProposer(msg.sender);
         if (msg.value != assertionBond) revert WrongBond(assertionBond, msg.value);
+        if (challengeManager == address(0)) revert NotConnected();
         Assertion storage parent = assertions[data.parent];
         if (parent.status != Status.Pending && parent.status != Status.Confirmed) {
             revert BadAssertionStatus(data.parent, parent.status);

@@ -29,6 +29,8 @@ contract SequencerInbox {
     error DelayedMessageMismatch(uint64 index);
     /// @dev A batch with nothing in it.
     error EmptyBatch();
+    /// @dev Forced inclusion before the sequencer's first batch (the chain's GENESIS) exists.
+    error NoGenesisBatch();
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -93,7 +95,8 @@ contract SequencerInbox {
     }
 
     /// @notice Include the delayed messages up to `delayedAfter` without the sequencer, once the last of them is
-    ///         older than the force-inclusion delay.
+    ///         older than the force-inclusion delay and the sequencer's first batch (which starts the chain with
+    ///         GENESIS: a deposit run before it would be refused and its tokens locked) exists.
     /// @param delayedAfter delayed messages consumed after the forced batch
     /// @param lastQueuedAt when message delayedAfter - 1 was queued (from {Bridge.MessageQueued})
     /// @param lastTxHash that message's transaction hash
@@ -101,6 +104,7 @@ contract SequencerInbox {
         external
         returns (uint256 number)
     {
+        if (batchHashes.length == 0) revert NoGenesisBatch();
         _checkDelayed(delayedAfter);
         if (delayedAfter == delayedConsumed) {
             revert BadDelayedCount(delayedAfter, delayedConsumed, bridge.messageCount());

@@ -256,3 +256,28 @@ test("rollup_copiedAssertion_doesNotBlockTheHonestProposer_succeeds", async () =
   await r.send(r.rollup, "reject", [copy.hash]);
   expect(await r.rollup.read.latestConfirmed()).toBe(own.hash);
 });
+
+test("rollup_createAssertion_beforeChallengeManagerConnected_reverts", async () => {
+  // An assertion nobody can challenge would confirm whatever it claims: none is accepted before the connection.
+  const { r, headers } = await withBatches();
+  const unconnected = (await chain.viem.deployContract(
+    "Rollup" as never,
+    [
+      r.inbox.address,
+      {
+        challengePeriod: BigInt(params.challengePeriod),
+        assertionBond: params.assertionBond,
+        burnShareBps: params.burnShareBps,
+        permissionless: true,
+      },
+      hex(r.genesisRoot),
+      [],
+    ] as never,
+  )) as unknown as Rollup["rollup"];
+  await reverts(
+    propose({ ...r, rollup: unconnected }, await unconnected.read.genesis(), headers[0], 1, [], "a"),
+    "NotConnected",
+  );
+  await r.send(unconnected, "connect", [r.cm.address]);
+  await propose({ ...r, rollup: unconnected }, await unconnected.read.genesis(), headers[0], 1, [], "a");
+});
