@@ -3,6 +3,12 @@ import { stateKey } from "../smt/hash.ts";
 import { merkleProof, merkleRoot } from "./merkle.ts";
 import { hashFields, hexBytes, uintWord } from "./tagged.ts";
 
+/*
+ * Claims do not use the withdrawal tree below: Outbox.claim reads the engine's own outbox entries from the
+ * confirmed state root (engineKeys.outbox(i), docs/protocol.md "Outbox"). The tree and OUTBOX_ROOT_KEY remain
+ * because the assertion format still carries an outboxRoot (the value at that key, ZERO with the engine).
+ */
+
 /** Depth of the withdrawal tree: 2^32 withdrawals over the chain's life. */
 export const OUTBOX_TREE_DEPTH = 32;
 
