@@ -1,7 +1,15 @@
 // Order book rules through the machine's fast runner: price-time priority, time in force,
 // post-only, reduce-only, cancels, self-trade prevention, the fill bound, fees, margin.
 import { describe, expect, it } from "vitest";
-import { MAX_FILLS_PER_TX, MAX_OPEN_ORDERS, Outcome, Side, TimeInForce } from "../protocol/engine/index.ts";
+import {
+  bookLevels,
+  levelOrders,
+  MAX_FILLS_PER_TX,
+  MAX_OPEN_ORDERS,
+  Outcome,
+  Side,
+  TimeInForce,
+} from "../protocol/engine/index.ts";
 import { TX_GAS_LIMIT } from "../vm/params.ts";
 import { EngineHarness, TestExchange, testAccount } from "./engineHarness.ts";
 
@@ -121,6 +129,30 @@ describe("engine order book", () => {
     expect(x.order(bob.address, Side.BUY, P100, 20_000n * ONE).code).toBe(Outcome.QUANTITY_TOO_LARGE);
     expect(x.order(bob.address, Side.BUY, P100, ONE, { market: 3n }).code).toBe(Outcome.UNKNOWN_MARKET);
     expect(x.order(testAccount(50).address, Side.BUY, P100, ONE).code).toBe(Outcome.UNKNOWN_ACCOUNT);
+  });
+
+  it("services read the book's levels and orders from state (protocol/engine readBook)", () => {
+    const x = fresh();
+    const get = (k: Uint8Array) => x.h.get(k);
+    const B = 10n * P100; // 1,000 quote
+    const prices = [B - TICK, B - 300n * TICK, B - 300n * TICK, B - 70_000n * TICK + 3n * TICK];
+    for (const p of prices) expect(x.order(alice.address, Side.BUY, p, ONE).code).toBe(Outcome.OK);
+    x.order(bob.address, Side.BUY, B - 300n * TICK, ONE / 2n);
+    x.order(bob.address, Side.SELL, B, ONE);
+    const bids = bookLevels(get, 0, 0, 10);
+    expect(bids).toEqual([
+      { tick: Number((B - TICK) / TICK), totalQuantity: ONE, orders: 1 },
+      { tick: Number((B - 300n * TICK) / TICK), totalQuantity: 2n * ONE + ONE / 2n, orders: 3 },
+      { tick: Number((B - 70_000n * TICK + 3n * TICK) / TICK), totalQuantity: ONE, orders: 1 },
+    ]);
+    expect(bookLevels(get, 0, 0, 2).length).toBe(2);
+    expect(bookLevels(get, 0, 1, 10)).toEqual([{ tick: Number(B / TICK), totalQuantity: ONE, orders: 1 }]);
+    const level = levelOrders(get, 0, 0, bids[1].tick);
+    expect(level.map((o) => [o.id, o.owner, o.quantity])).toEqual([
+      [2n, x.accountId(alice.address), ONE],
+      [3n, x.accountId(alice.address), ONE],
+      [5n, x.accountId(bob.address), ONE / 2n],
+    ]);
   });
 
   it("cancels one order of its owner only, and all of them", () => {

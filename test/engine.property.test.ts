@@ -5,6 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  bookLevels,
   decodeAccount,
   decodeCounters,
   decodeFunding,
@@ -30,6 +31,8 @@ function checkInvariants(x: TestExchange): void {
   let sum = totals.feePool + totals.insuranceFund;
   for (let m = 0; m < MARKETS; m++) sum += decodeFunding(h.get(engineKeys.funding(m))).pool;
   const net = Array(MARKETS).fill(0n);
+  const openBids = Array(MARKETS).fill(0n);
+  const openAsks = Array(MARKETS).fill(0n);
   for (let id = 1; id <= accounts; id++) {
     const a = decodeAccount(h.get(engineKeys.account(id)));
     sum += a.collateral;
@@ -49,6 +52,8 @@ function checkInvariants(x: TestExchange): void {
         }
       }
       expect([p.openBid, p.openAsk]).toEqual([bid, ask]);
+      openBids[m] += bid;
+      openAsks[m] += ask;
       const bitSet = ((a.marketMask >>> m) & 1) === 1;
       if (p.base !== 0n || bid !== 0n || ask !== 0n) expect(bitSet).toBe(true);
     }
@@ -65,6 +70,19 @@ function checkInvariants(x: TestExchange): void {
   for (let m = 0; m < MARKETS; m++) {
     const b = x.book(m);
     if (b.bestBidTick !== 0 && b.bestAskTick !== 0) expect(b.bestBidTick).toBeLessThan(b.bestAskTick);
+    // The book walked through the tick bitmap holds exactly the accounts' open orders, in price order.
+    const get = (k: Uint8Array) => h.get(k);
+    for (const [side, open] of [
+      [0, openBids[m]],
+      [1, openAsks[m]],
+    ] as const) {
+      const levels = bookLevels(get, m, side, 10_000);
+      expect(levels.reduce((t, l) => t + l.totalQuantity, 0n)).toBe(open);
+      for (let i = 1; i < levels.length; i++) {
+        if (side === 0) expect(levels[i].tick).toBeLessThan(levels[i - 1].tick);
+        else expect(levels[i].tick).toBeGreaterThan(levels[i - 1].tick);
+      }
+    }
   }
 }
 

@@ -4,7 +4,7 @@
  * the metered JIT (fast path) or the interpreter. State is a plain map of tree keys to values;
  * roots come from the state tree's reference definition.
  *
- * Signatures: `sign` makes real secp256k1 signatures (slow: about 1 ms each to recover);
+ * Signatures: `signTx` (protocol/engine) makes real secp256k1 signatures (recovered by the host);
  * `presign` registers the recovery of a transaction's digest ahead of time, the way a
  * sequencer recovers signers in worker threads before execution, and the host's ecrecover
  * answers from that table (same gas, same memory effect). Inputs not in the table go to the

@@ -4,5 +4,6 @@ export * from "./decodeState.ts";
 export * from "./encodeTx.ts";
 export { MalformedTxError } from "./errors.ts";
 export * from "./params.ts";
+export { type BookLevel, bookLevels, levelOrders, type StateGet } from "./readBook.ts";
 export { addressKey, engineKeys, KeyTag, logicalKey } from "./stateKeys.ts";
 export * from "./txTypes.ts";
