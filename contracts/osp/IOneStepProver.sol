@@ -14,6 +14,10 @@ struct StepContext {
 ///         i and a proof that opens just the parts the step touches, it returns the machine hash after the step.
 interface IOneStepProver {
     /// @notice Execute one machine step on-chain.
+    /// @dev Implemented by OneStepProver (contracts/osp/OneStepProver.sol), which follows the TypeScript reference
+    ///      `vm/proof/verifyStep.ts` bit for bit. A proof that does not open `beforeHash`, reveals another code root
+    ///      than `ctx.codeRoot`, fails any check or is not consumed exactly reverts with a custom error; a step that
+    ///      traps or runs out of gas is a valid step and returns the stopped machine's hash.
     /// @param ctx the engine the dispute is about
     /// @param beforeHash the machine-state hash before the step
     /// @param proof the step's proof data, in the format of docs/machine.md

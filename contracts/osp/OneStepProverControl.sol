@@ -19,7 +19,8 @@ library OneStepProverControl {
     /// @dev A local index at or above the top of the stack, or a return whose results or frame do not fit.
     error MalformedFrameAccess();
 
-    /// @dev Return pc of the outermost frame: returning through it halts the machine.
+    /// @dev Return pc of the outermost frame (returning through it halts the machine), and a table slot's entry pc
+    ///      for an imported function.
     uint256 private constant _OUTERMOST = 0xffffffff;
 
     /// @notice Executes `ins` on `m` (updated in place), reading its witnesses from `proof` at `at`.
@@ -68,6 +69,50 @@ library OneStepProverControl {
             revert NotControlOpcode(op);
         }
         return next;
+    }
+
+    /// @notice call_indirect a to a module function: `S(1)` (the index), `T` if the index is in the table, the
+    ///         checks (bounds, empty slot, signature), then `call` to the slot's entry pc. A slot holding an import
+    ///         is a host call, which the host I/O contract proves: then `host` is true and `m` is unchanged.
+    /// @return next the offset after the last witness read (0 when `host`)
+    /// @return host whether the slot is an imported (host) function
+    function callIndirect(Machine memory m, Instruction memory ins, bytes calldata proof, uint256 at)
+        internal
+        pure
+        returns (uint256 next, bool host)
+    {
+        bytes32 base;
+        uint256 i;
+        {
+            uint256[] memory v;
+            (base, v, next) = proof.openStack(at, 1, m.sp, m.valueStack);
+            i = v[0] & 0xffffffff;
+        }
+        if (i >= m.tableSize) return (next, _trap(m, K.TRAP_UNDEFINED_ELEMENT));
+        bytes32 leaf;
+        (leaf, next) = proof.openTable(next, i, m.tableRoot);
+        if (leaf == 0) return (next, _trap(m, K.TRAP_UNINITIALIZED_ELEMENT));
+        // Slot: 0x01 || function index (4) || signature id (4) || entry pc (4) || host id (1) || zeros.
+        if ((uint256(leaf) >> 184) & 0xffffffff != ins.a) return (next, _trap(m, K.TRAP_SIGNATURE_MISMATCH));
+        if ((uint256(leaf) >> 152) & 0xffffffff == _OUTERMOST) return (0, true);
+        if (m.depth >= K.MAX_CALL_DEPTH) return (next, _trap(m, K.TRAP_STACK_EXHAUSTED));
+        m.valueStack = base;
+        m.sp -= 1;
+        _pushCall(m, (uint256(leaf) >> 152) & 0xffffffff);
+    }
+
+    /// @dev Pushes the frame (pc + 1, fp, used) and jumps to `target` (the depth was checked).
+    function _pushCall(Machine memory m, uint256 target) private pure {
+        m.frameStack = HashChains.pushFrame(m.frameStack, Frame(m.pc + 1, m.fp, m.used));
+        m.depth += 1;
+        m.pc = target;
+    }
+
+    /// @dev Stops the machine with trap `code`; returns false (not a host call) for {callIndirect}.
+    function _trap(Machine memory m, uint256 code) private pure returns (bool) {
+        m.status = K.STATUS_TRAPPED;
+        m.trap = code;
+        return false;
     }
 
     /// @dev enter a b c: reserve a + b + c values, frame base = sp - a, push b zero locals.
