@@ -18,13 +18,18 @@ export const LKEY: usize = KBUF + 64;
 export const OBUF: usize = LKEY + 64;
 /** Recovered signer (20 bytes at offset 0), copied from the input. */
 export const SIGNER: usize = OBUF + 128;
-export const CACHE_CAP: i32 = 2048;
-/** Slot cache: tree key || value per entry (64-aligned: state_read/state_write operate in place). */
+/** Hash buckets of the slot cache (a power of two): u16 entry number + 1, 0 = empty. */
+export const CACHE_BUCKETS: i32 = 2048;
+/** Most slots one transaction touches (the fill bound keeps an order near 300). */
+export const CACHE_CAP: i32 = 1024;
+/** Slot cache entries, allocated densely in first-touch order so that a transaction dirties
+ *  few memory chunks (the fast runner copies dirty chunks back between transactions):
+ *  tree key || value per entry (64-aligned: state_read/state_write operate in place). */
 export const CACHE_KV: usize = SIGNER + 128;
 /** Logical key per entry. */
 export const CACHE_LK: usize = CACHE_KV + <usize>CACHE_CAP * 64;
-/** Per entry: 0 empty, 1 read, 2 dirty. */
+/** Per entry: u8 1 read, 2 dirty; u8 pad; u16 its bucket. */
 export const CACHE_FLAG: usize = CACHE_LK + <usize>CACHE_CAP * 32;
-/** Indices of used entries, in first-touch order. */
-export const CACHE_USED: usize = CACHE_FLAG + <usize>CACHE_CAP * 4;
-export const LAYOUT_END: usize = CACHE_USED + <usize>CACHE_CAP * 4;
+/** The buckets. */
+export const CACHE_INDEX: usize = CACHE_FLAG + <usize>CACHE_CAP * 4;
+export const LAYOUT_END: usize = CACHE_INDEX + <usize>CACHE_BUCKETS * 2;

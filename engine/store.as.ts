@@ -3,7 +3,7 @@
 // cheap (discard() forgets every change) and turns repeated writes of a slot into one
 // state_write (1,000 gas each).
 import { keccak, stateRead, stateWrite } from "./host.as";
-import { CACHE_CAP, CACHE_FLAG, CACHE_KV, CACHE_LK, CACHE_USED, KBUF, LKEY } from "./layout.as";
+import { CACHE_BUCKETS, CACHE_CAP, CACHE_FLAG, CACHE_INDEX, CACHE_KV, CACHE_LK, KBUF, LKEY } from "./layout.as";
 
 let usedCount: i32 = 0;
 
@@ -32,17 +32,19 @@ function slot(): usize {
   const k0 = load<u64>(LKEY), k1 = load<u64>(LKEY + 8), k2 = load<u64>(LKEY + 16), k3 = load<u64>(LKEY + 24);
   let h = (k0 ^ (k1 * 0x9e3779b97f4a7c15) ^ (k2 * 0xc2b2ae3d27d4eb4f) ^ (k3 * 0x165667b19e3779f9));
   h ^= h >> 29;
-  let i = <i32>(h & <u64>(CACHE_CAP - 1));
+  let b = <i32>(h & <u64>(CACHE_BUCKETS - 1));
   while (true) {
-    const f = load<u32>(CACHE_FLAG + (<usize>i << 2));
-    const lk = CACHE_LK + (<usize>i << 5);
-    if (f == 0) break;
+    const e = <i32>load<u16>(CACHE_INDEX + (<usize>b << 1));
+    if (e == 0) break;
+    const lk = CACHE_LK + (<usize>(e - 1) << 5);
     if (load<u64>(lk) == k0 && load<u64>(lk + 8) == k1 && load<u64>(lk + 16) == k2 && load<u64>(lk + 24) == k3) {
-      return CACHE_KV + (<usize>i << 6) + 32;
+      return CACHE_KV + (<usize>(e - 1) << 6) + 32;
     }
-    i = (i + 1) & (CACHE_CAP - 1);
+    b = (b + 1) & (CACHE_BUCKETS - 1);
   }
-  if (usedCount >= CACHE_CAP / 2) unreachable(); // bounded by MAX_FILLS_PER_TX; a bug if reached
+  if (usedCount >= CACHE_CAP) unreachable(); // bounded by MAX_FILLS_PER_TX; a bug if reached
+  const i = usedCount++;
+  store<u16>(CACHE_INDEX + (<usize>b << 1), <u16>(i + 1));
   const lk = CACHE_LK + (<usize>i << 5);
   store<u64>(lk, k0);
   store<u64>(lk + 8, k1);
@@ -55,17 +57,18 @@ function slot(): usize {
   store<u64>(KBUF + 25, k3);
   const kv = CACHE_KV + (<usize>i << 6);
   keccak(KBUF, 33, kv);
+  // A discarded transaction part may have left a value here: the host overwrites all 32 bytes.
   stateRead(kv);
-  store<u32>(CACHE_FLAG + (<usize>i << 2), 1);
-  store<i32>(CACHE_USED + (<usize>usedCount << 2), i);
-  usedCount++;
+  const f = CACHE_FLAG + (<usize>i << 2);
+  store<u8>(f, 1);
+  store<u16>(f + 2, <u16>b);
   return kv + 32;
 }
 
 /** Marks the slot whose value is at `v` as changed. */
 export function dirty(v: usize): void {
   const i = <i32>((v - 32 - CACHE_KV) >> 6);
-  store<u32>(CACHE_FLAG + (<usize>i << 2), 2);
+  store<u8>(CACHE_FLAG + (<usize>i << 2), 2);
 }
 
 /** Zeroes a value (deleting its slot on commit) and marks it changed. */
@@ -79,17 +82,16 @@ export function clear(v: usize): void {
 
 /** Forgets every cached slot and change: the state is as the host holds it. */
 export function discard(): void {
-  for (let n = 0; n < usedCount; n++) {
-    const i = load<i32>(CACHE_USED + (<usize>n << 2));
-    store<u32>(CACHE_FLAG + (<usize>i << 2), 0);
+  for (let i = 0; i < usedCount; i++) {
+    const b = <usize>load<u16>(CACHE_FLAG + (<usize>i << 2) + 2);
+    store<u16>(CACHE_INDEX + (b << 1), 0);
   }
   usedCount = 0;
 }
 
-/** Writes every changed slot to the host. */
+/** Writes every changed slot to the host, in first-touch order. */
 export function commit(): void {
-  for (let n = 0; n < usedCount; n++) {
-    const i = load<i32>(CACHE_USED + (<usize>n << 2));
-    if (load<u32>(CACHE_FLAG + (<usize>i << 2)) == 2) stateWrite(CACHE_KV + (<usize>i << 6));
+  for (let i = 0; i < usedCount; i++) {
+    if (load<u8>(CACHE_FLAG + (<usize>i << 2)) == 2) stateWrite(CACHE_KV + (<usize>i << 6));
   }
 }
