@@ -1,6 +1,7 @@
 /**
- * Differential replay of the one-step prover: every step of the spec-test invocations, the
- * builder programs, generated random programs and host-calling programs is proven by the
+ * Differential replay of the one-step prover: every step of host-calling programs, real engine
+ * transactions (test/ospEngine.ts), the builder programs, the spec-test invocations and generated
+ * random programs is proven by the
  * TypeScript generator (vm/proof/stepProof.ts) and executed on L1 (contracts/osp/ on Hardhat's
  * in-process chain); the Solidity after-hash must equal the interpreter's after every step, and
  * the TypeScript reference verifier (vm/proof/verifyStep.ts) must agree too. Steps are checked a
@@ -23,10 +24,13 @@ import {
   specVectors,
   stepProgramVectors,
 } from "./ospCorpus.ts";
+import { engineVectors } from "./ospEngine.ts";
 import { hostProgramVectors, signedEcrecoverInput } from "./ospHostPrograms.ts";
 
 const TARGET = Number(process.env.OSP_STEPS ?? 100_000);
 const MAX_PER_CALL = Number(process.env.OSP_MAX_STEPS_PER_CALL ?? 2_000);
+/** Steps of each real engine transaction (test/ospEngine.ts) replayed, from its first. */
+const ENGINE_STEPS_PER_TX = Number(process.env.OSP_ENGINE_STEPS_PER_TX ?? 6_000);
 /** Steps and proof bytes per eth_call. */
 const BATCH_STEPS = 300;
 const BATCH_BYTES = 400_000;
@@ -158,6 +162,7 @@ describe("one-step prover: differential replay against the interpreter", () => {
     const ecrecoverInput = await signedEcrecoverInput();
     const sources = [
       () => hostProgramVectors(ecrecoverInput),
+      () => engineVectors(ENGINE_STEPS_PER_TX),
       () => stepProgramVectors(MAX_PER_CALL),
       () => specVectors(MAX_PER_CALL),
       () => randomProgramVectors(1, 2_000, MAX_PER_CALL),

@@ -67,17 +67,18 @@ const throughTheTable = buildModule({
   ],
 });
 
-/** Every step of one transaction at `gasLimit` on the pre-state `pre`. */
-function* transactionVectors(
+/** Every step of one transaction at `gasLimit` on the pre-state `pre`, in batch context `context`. */
+export function* transactionVectors(
   flat: FlatModule,
   input: Uint8Array,
   gasLimit: number,
   pre: Leaf[] = PRE,
   preRoot: Uint8Array = referenceHash(pre),
+  context: BatchContext = CONTEXT,
 ): Generator<OspVector> {
   const tx = ProvableTransaction.start(flat, {
     input,
-    batchContext: CONTEXT,
+    batchContext: context,
     state: ProvableState.fromSource({ root: preRoot, prove: (k) => referenceProof(pre, k) }),
     gasLimit,
   });
