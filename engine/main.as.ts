@@ -7,6 +7,7 @@ import { applyFunding } from "./funding.as";
 import { genesis, priceReport, setMarket, setOption, setUnderlying } from "./governance.as";
 import { context, CTX_ORIGIN, ORIGIN_DELAYED_INBOX } from "./host.as";
 import { at, be16, be32, be64, inputLength, readInput, u8At } from "./input.as";
+import { LAYOUT_END } from "./layout.as";
 import { liquidate } from "./liquidation.as";
 import { settleOption } from "./option.as";
 import { cancelAll, cancelOrder, placeOrder } from "./order.as";
@@ -159,6 +160,8 @@ function run(): i32 {
 }
 
 export function main(): i32 {
+  // The static layout must fit the initial memory (scripts/build-wasm.sh --initialMemory).
+  if (LAYOUT_END > (<usize>memory.size() << 16)) unreachable();
   const r = run();
   commit();
   return r;

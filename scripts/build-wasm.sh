@@ -22,7 +22,7 @@ build() { # source output [asc flags; default --initialMemory 2]
 
 build protocol/keccak/keccak.as.ts protocol/keccak/keccak.wasm
 # The engine runs in the machine: no bulk memory (docs/machine.md, "Profile"), no float
-# conversions; 8 pages hold its static layout (engine/layout.as.ts) without a memory.grow.
-build engine/main.as.ts engine/engine.wasm --disable bulk-memory --disable nontrapping-f2i --initialMemory 8
+# conversions; 4 pages hold its static layout (engine/layout.as.ts) without a memory.grow.
+build engine/main.as.ts engine/engine.wasm --disable bulk-memory --disable nontrapping-f2i --initialMemory 4
 # vm.jit.overhead's compute-heavy program (bench/vm.ts): in the machine's profile like the engine.
 build vm/testing/fixedPoint.as.ts vm/testing/fixedPoint.wasm --disable bulk-memory --disable nontrapping-f2i --initialMemory 1
