@@ -2,9 +2,11 @@
  * The one-step prover's cost on L1 (`npm run bench -- osp`): for each instruction family, the
  * most execution gas one proveOneStep call took over the measured steps, with the largest proof
  * and the number of steps measured. Steps come from the test corpus (test/ospCorpus.ts: spec
- * invocations, builder programs, random programs; test/ospHostPrograms.ts: host calls). Each
+ * invocations, builder programs, random programs; test/ospHostPrograms.ts: host calls;
+ * test/ospEngine.ts: engine transactions). Each
  * family's candidates are its largest proofs plus a spread of the rest; each is measured in its
  * own eth_call, so cold account accesses are included, as in a real dispute's final transaction.
+ * Real engine transactions (test/ospEngine.ts) are part of the corpus: their frames are the deepest.
  *
  * `host_other` (beyond the issue's eleven families) is context and revert. A host function reached
  * through call_indirect counts in its host's family.
@@ -26,6 +28,7 @@ import { network } from "hardhat";
 import { type Address, bytesToHex, type Hex } from "viem";
 import { deployOneStepProver } from "../prover/deployOneStepProver.ts";
 import { type OspVector, randomProgramVectors, specVectors, stepProgramVectors } from "../test/ospCorpus.ts";
+import { engineVectors } from "../test/ospEngine.ts";
 import { hostProgramVectors, realisticStateVectors, signedEcrecoverInput } from "../test/ospHostPrograms.ts";
 import { emit, note } from "./report.ts";
 
@@ -101,6 +104,7 @@ export async function main(args: string[]): Promise<void> {
   const sources = [
     () => realistic,
     () => hostProgramVectors(ecrecoverInput),
+    () => engineVectors(20_000),
     () => stepProgramVectors(2_000),
     () => specVectors(2_000),
     () => randomProgramVectors(1, 400, 2_000),
@@ -109,7 +113,7 @@ export async function main(args: string[]): Promise<void> {
     for (const v of source()) {
       let f = familyOf(v.label);
       // State steps of the hand-picked scenarios (keys sharing up to 250-bit prefixes) are reported apart.
-      if (k > 0 && (f === "state_read" || f === "state_write")) f = `${f}.crafted_keys`;
+      if (k === 1 && (f === "state_read" || f === "state_write")) f = `${f}.crafted_keys`;
       if (f !== undefined) {
         const list = byFamily.get(f) ?? [];
         list.push(v);
