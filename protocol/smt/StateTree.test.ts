@@ -189,6 +189,33 @@ describe("StateTree", () => {
     );
   });
 
+  test("a leaf kept by a delete of an absent key beside it survives inserts that shift it in its page", () => {
+    const tree = openTree();
+    const model = new Model();
+    // Root-page leaves at slots 0x40 and 0x80. Two inserts under slot 0x10 make a child page
+    // there, whose 42-byte entry moves both leaves right in place by less than a leaf's
+    // size, while the delete of an absent key in slot 0x80 hands that leaf its own bytes.
+    const kept: [Uint8Array, Uint8Array][] = [0x40, 0x80].map((slot) => {
+      const k = word();
+      k[0] = slot;
+      return [k, word()];
+    });
+    tree.commit(kept);
+    model.apply(kept);
+    const [a, b, absent] = [word(), word(), word()];
+    a[0] = b[0] = 0x10;
+    absent[0] = 0x80;
+    const batch: [Uint8Array, Uint8Array][] = [
+      [a, word()],
+      [b, word()],
+      [absent, ZERO],
+    ];
+    const { root } = tree.commit(batch);
+    model.apply(batch);
+    expect(bytesToHex(root)).toBe(bytesToHex(referenceHash(model.leaves())));
+    for (const [k, v] of kept) expect(tree.get(k)).toEqual(v);
+  });
+
   test("a batch that changes nothing keeps the root and still counts as a version", () => {
     const tree = openTree();
     const k = word();

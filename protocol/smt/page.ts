@@ -278,7 +278,8 @@ export class Page {
   /**
    * Replaces some slots in place, keeping the entry hashes and inner hashes
    * that the change leaves valid. `changes` is sorted by slot; an undefined
-   * entry empties its slot. The inputs may alias this page's own bytes.
+   * entry empties its slot. A leaf entry may be a view of the leaf it
+   * replaces in this page (its own bytes); no other aliasing is allowed.
    */
   apply(changes: SlotChange[], writtenAt: number): void {
     // Size the result, and see whether no entry shrinks or goes: then the page
@@ -335,8 +336,9 @@ export class Page {
    * the last, moving each untouched run of entries (bytes and hashes) right to
    * its final place, then writing the changed entry just before it. The space
    * still to fill always ends at or after the old bytes still to place, so
-   * every move goes right and nothing is overwritten before it is moved; an
-   * entry that aliases the one it replaces is read before it is overwritten.
+   * every move goes right and nothing is overwritten before it is moved. A
+   * leaf handed back its own bytes (updateLeafSlot keeping a leaf) moves right
+   * too; writeEntry copies it back to front.
    */
   private applyGrowing(changes: SlotChange[], size: number, count: number): void {
     this.reserve(size, count);
@@ -419,10 +421,15 @@ function entrySize(kind: number): number {
   return kind === LEAF ? LEAF_SIZE : CHILD_SIZE;
 }
 
+/**
+ * Writes an entry at `at`, back to front: in place, a leaf may be handed its
+ * own bytes from a place at or before `at` (the leaf it replaces), and copying
+ * the later word first reads each source before anything overwrites it.
+ */
 function writeEntry(out: Uint8Array, at: number, slot: number, e: NewEntry): void {
-  out[at] = slot;
-  out[at + 1] = e.kind;
-  out.set(e.a, at + 2);
   if (e.kind === LEAF) out.set(e.b, at + 34);
   else writeU64(out, at + 34, e.version);
+  out.set(e.a, at + 2);
+  out[at] = slot;
+  out[at + 1] = e.kind;
 }
