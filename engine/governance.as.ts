@@ -131,6 +131,9 @@ export function setUnderlying(signer: usize, b: i32): i32 {
   store<u32>(s + 20, maxAge);
   store<u8>(s + 24, 1);
   dirty(s);
+  const p = underlyingSlot(u, 1);
+  store<u32>(p + 16, maxAge);
+  dirty(p);
   return OK;
 }
 

@@ -27,7 +27,7 @@ export function markPrice(market: u32): u64 {
     priceError = PRICE_MISSING;
     return 0;
   }
-  const maxAge = <u64>load<u32>(underlyingSlot(u, 0) + 20);
+  const maxAge = <u64>load<u32>(p + 16); // a copy of part 0's, so a mark needs one slot
   const now = <u64>context(CTX_TIMESTAMP);
   if (now > ts && now - ts > maxAge) {
     priceError = PRICE_STALE;

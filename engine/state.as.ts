@@ -39,7 +39,7 @@ export function bitmapSlot(market: u32, side: u32, level: u32, word: u32): usize
 }
 /** owner account id u32 @0 | tick u32 @4 (bit 31: sell) | qty u64 @8 | prev id u64 @16 | next id u64 @24. */
 export function orderSlot(market: u32, id: u64): usize { return key(K_ORDER, market, id, 0, 0); }
-/** part 0: oracle signer @0..19 | max price age (s) u32 @20 | registered u8 @24; part 1: price u64 @0 | timestamp u64 @8. */
+/** part 0: oracle signer @0..19 | max price age (s) u32 @20 | registered u8 @24; part 1: price u64 @0 | timestamp u64 @8 | max price age u32 @16 (a copy of part 0's). */
 export function underlyingSlot(u: u32, part: u32): usize { return key(K_UNDERLYING, u, part, 0, 0); }
 /** recipient address @0..19 | amount u64 big-endian @20 | 0 (4). The index is big-endian in the key. */
 export function outboxSlot(index: u64): usize { return key(K_OUTBOX, 0, bswap<u64>(index), 0, 0); }

@@ -122,6 +122,7 @@ describe("engine oracle", () => {
     expect(decodeOraclePrice(x.h.get(engineKeys.underlying(0, 1)))).toEqual({
       price: 7n,
       timestamp: now + 9_000n,
+      maxPriceAgeSeconds: 3600,
     });
     expect(x.setPrice(5n, 7n, now + 9_001n).code).toBe(Outcome.UNKNOWN_UNDERLYING);
   });

@@ -248,6 +248,14 @@ describe("engine order book", () => {
     expect(x.order(dan.address, Side.SELL, 2n * P100, ONE).code).toBe(Outcome.OK);
   });
 
+  it("margin checks need a fresh index: stale after the underlying's max age, which governance can change", () => {
+    const x = fresh();
+    x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + 3_601n };
+    expect(x.order(bob.address, Side.BUY, P100, ONE).code).toBe(Outcome.PRICE_STALE);
+    expect(x.setUnderlying(0n, 7_200n).code).toBe(Outcome.OK);
+    expect(x.order(bob.address, Side.BUY, P100, ONE).code).toBe(Outcome.OK);
+  });
+
   it("realizes the quote balance into collateral when a position closes", () => {
     const x = fresh();
     x.order(alice.address, Side.SELL, P100, ONE);

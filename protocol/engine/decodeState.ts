@@ -198,10 +198,16 @@ export function decodeUnderlying(v: Uint8Array): Underlying {
 export interface OraclePrice {
   readonly price: bigint;
   readonly timestamp: bigint;
+  /** The underlying's max price age (s), copied here so a mark reads one slot. */
+  readonly maxPriceAgeSeconds: number;
 }
 export function decodeOraclePrice(v: Uint8Array): OraclePrice {
   const d = check(v);
-  return { price: d.getBigUint64(0, true), timestamp: d.getBigUint64(8, true) };
+  return {
+    price: d.getBigUint64(0, true),
+    timestamp: d.getBigUint64(8, true),
+    maxPriceAgeSeconds: d.getUint32(16, true),
+  };
 }
 
 export interface Withdrawal {
