@@ -1,6 +1,6 @@
 /**
  * Adversarial tests of the one-step prover: sampled honest steps of every instruction family
- * (spec invocations, builder, random and host-calling programs) with their proofs mutated (bits
+ * (spec invocations, builder, random and host-calling programs, engine transactions) with their proofs mutated (bits
  * flipped in the header, the instruction, its code siblings and the witnesses; 32-byte words
  * dropped, swapped or replaced; revealed stack values changed; bytes cut off or appended; another
  * step's instruction or memory opening spliced in). A forged proof must never reproduce the honest
@@ -17,6 +17,7 @@ import { deployOneStepProver } from "../prover/deployOneStepProver.ts";
 import { InvalidProofError } from "../vm/proof/InvalidProofError.ts";
 import { verifyStep } from "../vm/proof/verifyStep.ts";
 import { type OspVector, randomProgramVectors, specVectors, stepProgramVectors } from "./ospCorpus.ts";
+import { engineVectors } from "./ospEngine.ts";
 import { hostProgramVectors, signedEcrecoverInput } from "./ospHostPrograms.ts";
 
 const SEED = process.env.OSP_SEED ? Number(process.env.OSP_SEED) : randomInt(2 ** 31);
@@ -180,6 +181,7 @@ async function sample(): Promise<OspVector[]> {
   };
   const ecrecoverInput = await signedEcrecoverInput();
   for (const v of hostProgramVectors(ecrecoverInput)) take(v, 0.5);
+  for (const v of engineVectors(2_000)) take(v, 0.2);
   for (const v of stepProgramVectors(2_000)) take(v, 0.3);
   let n = 0;
   for (const v of specVectors(500)) {
