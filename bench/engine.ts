@@ -24,10 +24,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { hexToBytes } from "viem";
 import {
   decodeBook,
-  decodeTx,
   encodeFunding,
   encodeSignedTx,
   engineKeys,
@@ -207,8 +205,7 @@ function replay(
   inputs: Uint8Array[],
   onCommit?: (h: EngineHarness, w: [Uint8Array, Uint8Array][]) => void,
 ) {
-  const x = setup(h);
-  void x;
+  setup(h);
   const pending: [Uint8Array, Uint8Array][] = [];
   const ok = new Map<number, number>();
   const t = performance.now();
@@ -305,8 +302,6 @@ export async function main(args: string[]): Promise<void> {
       ),
     );
     const h = new EngineHarness();
-    const setupInputs: Uint8Array[] = [];
-    void setupInputs;
     const chunk = 500;
     const t = performance.now();
     // Hand out chunks round-robin; execution waits only for the chunk it needs.
@@ -326,8 +321,7 @@ export async function main(args: string[]): Promise<void> {
         }),
       );
     }
-    const x = setup(h);
-    void x;
+    setup(h);
     const pending: [Uint8Array, Uint8Array][] = [];
     for (let c = 0; c * chunk < m; c++) {
       const got = await results.get(c)!;
@@ -381,6 +375,4 @@ export async function main(args: string[]): Promise<void> {
       count: s.length,
     });
   }
-  void decodeTx;
-  void hexToBytes;
 }
