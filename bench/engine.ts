@@ -326,7 +326,7 @@ export async function main(args: string[]): Promise<void> {
     for (let c = 0; c * chunk < m; c++) {
       const got = await results.get(c)!;
       for (let i = 0; i < got.keys.length; i++) {
-        h.recovered.set(String.fromCharCode.apply(null, got.keys[i] as unknown as number[]), got.addrs[i]);
+        h.recovered.set(Buffer.from(got.keys[i]).toString("latin1"), got.addrs[i]);
       }
       for (let i = c * chunk; i < Math.min(m, (c + 1) * chunk); i++) {
         h.context = { ...h.context, timestamp: signedMix[i].time };
