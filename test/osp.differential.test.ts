@@ -55,6 +55,8 @@ class Checker {
   private bytes = 0;
   readonly seen = new Set<string>();
   readonly coverage = new Map<string, number>();
+  /** Largest proof per label, in bytes. */
+  readonly maxBytes = new Map<string, number>();
   checked = 0;
   /** Milliseconds spent waiting for L1 (the rest of the test's time is the TypeScript side). */
   l1Ms = 0;
@@ -68,6 +70,7 @@ class Checker {
     const ref = hex(verifyStep(v.before, v.proof));
     if (ref !== hex(v.after)) throw new Error(`verifyStep disagrees with the interpreter on ${v.label}`);
     this.coverage.set(v.label, (this.coverage.get(v.label) ?? 0) + 1);
+    this.maxBytes.set(v.label, Math.max(this.maxBytes.get(v.label) ?? 0, v.proof.length));
     this.batch.push(v);
     this.bytes += v.proof.length;
     if (this.batch.length >= BATCH_STEPS || this.bytes >= BATCH_BYTES) await this.flush();
@@ -102,9 +105,11 @@ class Checker {
   }
 }
 
-function printCoverage(c: Map<string, number>, total: number): void {
+function printCoverage(c: Map<string, number>, maxBytes: Map<string, number>, total: number): void {
   const rows = [...c.entries()].sort((a, b) => b[1] - a[1]);
-  const lines = rows.map(([k, n]) => `  ${k.padEnd(24)} ${String(n).padStart(8)}`);
+  const lines = rows.map(
+    ([k, n]) => `  ${k.padEnd(32)} ${String(n).padStart(8)} steps, largest proof ${maxBytes.get(k)} bytes`,
+  );
   console.log(`osp differential: ${total} distinct steps, per instruction:\n${lines.join("\n")}`);
 }
 
@@ -175,7 +180,12 @@ describe("one-step prover: differential replay against the interpreter", () => {
       if (c.full()) break;
     }
     await c.flush();
-    printCoverage(c.coverage, c.checked);
+    printCoverage(c.coverage, c.maxBytes, c.checked);
+    // Only proofs that carry the transaction input or keccak's source may pass 3 KB (the issue's bound).
+    for (const [label, bytes] of c.maxBytes) {
+      if (/input_(read|size)|keccak/.test(label)) continue;
+      expect(bytes, `largest ${label} proof`).toBeLessThanOrEqual(3_072);
+    }
     console.log(`osp differential: ${Math.round(c.l1Ms / 1000)} s waiting for L1`);
     expect(c.checked).toBe(c.seen.size);
     // The full run (the default size) must reach every instruction and the issue's 100,000 steps.
