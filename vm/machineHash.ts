@@ -214,7 +214,8 @@ export function tableRoot(code: FlatModule, table: Int32Array): Uint8Array {
     view.setInt32(i * WORD + 5, code.funcSigId[f]);
     view.setInt32(i * WORD + 9, code.funcEntry[f]);
     // An import's slot names its host function (docs/machine.md, "Host calls").
-    if (f < code.imports.length) view.setUint8(i * WORD + 13, hostId(code.imports[f].module, code.imports[f].name));
+    if (f < code.imports.length)
+      view.setUint8(i * WORD + 13, hostId(code.imports[f].module, code.imports[f].name));
   }
   return merkleRoot(Domain.TABLE_NODE, TABLE_TREE_DEPTH, leaves);
 }
