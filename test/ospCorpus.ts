@@ -12,6 +12,7 @@ import {
   codeRoot,
   FLAT_CONTROL_NAMES,
   type FlatModule,
+  HOST_FUNCTIONS,
   type HostFunction,
   Interpreter,
   loadModule,
@@ -31,16 +32,7 @@ export interface OspVector extends StepVector {
 }
 
 /** Host ids (docs/machine.md, "Host calls") by name, as call_host's `b` carries them. */
-export const HOST_NAMES = [
-  "input_size",
-  "input_read",
-  "state_read",
-  "state_write",
-  "ecrecover",
-  "keccak",
-  "context",
-  "revert",
-] as const;
+export const HOST_NAMES = HOST_FUNCTIONS;
 
 /** The name of flat opcode `op`. */
 export function opName(op: number): string {

@@ -16,6 +16,7 @@ import {
 import { HOST_PARAMS, hostId } from "./hostIds.ts";
 import { InvalidProofError, ProofFault } from "./InvalidProofError.ts";
 import type { MachineView } from "./MachineView.ts";
+import { ACCESS_WIDTH, isBinary, isUnary } from "./opClasses.ts";
 
 /**
  * The one-step proof generator (docs/machine.md, "One-step proof"): the proof
@@ -142,44 +143,6 @@ function tableTree(code: FlatModule, table: Int32Array): { tree: MerkleTree; lea
   return t;
 }
 
-const STORE_WIDTH: Record<number, number> = { 54: 4, 55: 8, 58: 1, 59: 2, 60: 1, 61: 2, 62: 4 };
-const LOAD_WIDTH: Record<number, number> = {
-  40: 4,
-  41: 8,
-  44: 1,
-  45: 1,
-  46: 2,
-  47: 2,
-  48: 1,
-  49: 1,
-  50: 2,
-  51: 2,
-  52: 4,
-  53: 4,
-};
-
-function isUnary(op: number): boolean {
-  return (
-    op === 0x45 ||
-    op === 0x50 ||
-    (op >= 0x67 && op <= 0x69) ||
-    (op >= 0x79 && op <= 0x7b) ||
-    op === 0xa7 ||
-    op === 0xac ||
-    op === 0xad ||
-    (op >= 0xc0 && op <= 0xc4)
-  );
-}
-
-function isBinary(op: number): boolean {
-  return (
-    (op >= 0x46 && op <= 0x4f) ||
-    (op >= 0x51 && op <= 0x5a) ||
-    (op >= 0x6a && op <= 0x78) ||
-    (op >= 0x7c && op <= 0x8a)
-  );
-}
-
 /** The node at level `upTo` above `leaf` (index `i`), folding the first `upTo` siblings. */
 function nodeAbove(leaf: Uint8Array, i: number, siblings: readonly Uint8Array[], upTo: number): Uint8Array {
   let h = leaf;
@@ -291,7 +254,7 @@ class ProofBuilder {
   memoryAccess(op: number, offset: number): void {
     const v = this.v;
     const store = op >= 0x36;
-    const width = store ? STORE_WIDTH[op] : LOAD_WIDTH[op];
+    const width = ACCESS_WIDTH[op];
     this.stack(store ? 2 : 1);
     const ea = this.top(store ? 1 : 0) + offset;
     if (ea + width > v.memory.length) return;

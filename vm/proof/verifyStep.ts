@@ -20,6 +20,7 @@ import {
 } from "../params.ts";
 import { HOST_PARAMS } from "./hostIds.ts";
 import { InvalidProofError, ProofFault } from "./InvalidProofError.ts";
+import { ACCESS_WIDTH, isBinary, isUnary } from "./opClasses.ts";
 
 /**
  * The reference one-step verifier (docs/machine.md, "One-step proof"): from a
@@ -294,51 +295,6 @@ function binary(op: number, x: bigint, y: bigint): bigint | number {
       return ((a >> k) | (a << ((bits - k) % bits))) & mask;
   }
   throw new InvalidProofError(ProofFault.UNKNOWN_INSTRUCTION, `0x${op.toString(16)}`);
-}
-
-/** Width in bytes of a load (0x28..0x35) or store (0x36..0x3e); 0 for the float ones. */
-const ACCESS_WIDTH: Record<number, number> = {
-  40: 4,
-  41: 8,
-  44: 1,
-  45: 1,
-  46: 2,
-  47: 2,
-  48: 1,
-  49: 1,
-  50: 2,
-  51: 2,
-  52: 4,
-  53: 4,
-  54: 4,
-  55: 8,
-  58: 1,
-  59: 2,
-  60: 1,
-  61: 2,
-  62: 4,
-};
-
-function isUnary(op: number): boolean {
-  return (
-    op === 0x45 ||
-    op === 0x50 ||
-    (op >= 0x67 && op <= 0x69) ||
-    (op >= 0x79 && op <= 0x7b) ||
-    op === 0xa7 ||
-    op === 0xac ||
-    op === 0xad ||
-    (op >= 0xc0 && op <= 0xc4)
-  );
-}
-
-function isBinary(op: number): boolean {
-  return (
-    (op >= 0x46 && op <= 0x4f) ||
-    (op >= 0x51 && op <= 0x5a) ||
-    (op >= 0x6a && op <= 0x78) ||
-    (op >= 0x7c && op <= 0x8a)
-  );
 }
 
 /** The machine as the proof's header opens it, mutated by the step. */
