@@ -44,6 +44,7 @@ import { Interpreter } from "../vm/Interpreter.ts";
 import { JitRunner } from "../vm/JitRunner.ts";
 import { loadModule } from "../vm/loadModule.ts";
 import { GAS_ECRECOVER, GAS_HOST_CALL, TX_GAS_LIMIT } from "../vm/params.ts";
+import { KeyMap } from "../vm/state/KeyMap.ts";
 
 export const ENGINE_WASM: Uint8Array = readFileSync(new URL("../engine/engine.wasm", import.meta.url));
 
@@ -64,21 +65,35 @@ export interface TxRun {
 
 export type RunnerKind = "jit" | "interpreter";
 
+function isZero(v: Uint8Array): boolean {
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
+  return true;
+}
+
 export class EngineHarness {
-  readonly state = new Map<string, [Uint8Array, Uint8Array]>();
+  /** Tree key -> [key, value] (values nonzero). */
+  readonly state = new KeyMap<[Uint8Array, Uint8Array]>();
   context: BatchContext = { timestamp: 1_000_000n, l2Block: 1n, origin: 0n };
   readonly recovered = new Map<string, Uint8Array>();
   private current: HostTransaction | undefined;
-  private written = new Map<string, [Uint8Array, Uint8Array]>();
+  /** The transaction in progress' writes: key -> [key, value], and the same entries in first-write order. */
+  private readonly written = new KeyMap<[Uint8Array, Uint8Array]>();
+  private writeList: [Uint8Array, Uint8Array][] = [];
   /** The host's view of the transaction in progress (one object, reused: no closure per host call). */
   private readonly hostState = {
-    read: (key: Uint8Array): Uint8Array => {
-      const k = keyString(key);
-      const w = this.written.get(k) ?? this.state.get(k);
+    read: (key: Uint8Array): Uint8Array => this.hostState.readAt(key, 0),
+    readAt: (bytes: Uint8Array, at: number): Uint8Array => {
+      const w = this.written.getAt(bytes, at) ?? this.state.getAt(bytes, at);
       return w === undefined ? ZERO32 : w[1];
     },
     write: (key: Uint8Array, value: Uint8Array): void => {
-      this.written.set(keyString(key), [key, value]);
+      const w = this.written.get(key);
+      if (w !== undefined) w[1] = value;
+      else {
+        const e: [Uint8Array, Uint8Array] = [key, value];
+        this.written.set(key, e);
+        this.writeList.push(e);
+      }
     },
   };
   private readonly jit: JitRunner;
@@ -110,8 +125,9 @@ export class EngineHarness {
 
   /** Runs one transaction and applies its writes if it executed. */
   run(input: Uint8Array, origin = 0n): TxRun {
-    const written = new Map<string, [Uint8Array, Uint8Array]>();
-    this.written = written;
+    this.written.clear();
+    const writeList: [Uint8Array, Uint8Array][] = [];
+    this.writeList = writeList;
     this.current = { input, context: { ...this.context, origin }, state: this.hostState };
     let ok: boolean;
     let code = 0;
@@ -139,11 +155,10 @@ export class EngineHarness {
     } finally {
       this.current = undefined;
     }
-    const writes = ok ? [...written.values()] : [];
+    const writes = ok ? writeList : [];
     for (const [k, v] of writes) {
-      const s = keyString(k);
-      if (v.every((b) => b === 0)) this.state.delete(s);
-      else this.state.set(s, [k, v]);
+      if (isZero(v)) this.state.delete(k);
+      else this.state.set(k, [k, v]);
     }
     return { outcome: ok ? "executed" : "reverted", code, trap, gasUsed: TX_GAS_LIMIT - gasLeft, writes };
   }
@@ -152,7 +167,7 @@ export class EngineHarness {
   lastSteps = 0;
 
   get(key: Uint8Array): Uint8Array {
-    return this.state.get(keyString(key))?.[1] ?? ZERO32;
+    return this.state.get(key)?.[1] ?? ZERO32;
   }
 
   /** The state root (the state tree's reference definition: slow, for tests). */

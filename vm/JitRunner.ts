@@ -89,9 +89,10 @@ export class JitRunner {
         // Mark the chunks a host function wrote, as the metered stores mark theirs.
         if (length <= 0) return;
         const shift = self.dirtyShift;
-        let mask = self.dirty.value;
-        for (let c = from >>> shift; c <= (from + length - 1) >>> shift; c++) mask |= 1n << BigInt(c & 63);
-        self.dirty.value = mask;
+        const before = self.dirty.value;
+        let mask = before;
+        for (let c = from >>> shift; c <= (from + length - 1) >>> shift; c++) mask |= DIRTY_BITS[c & 63];
+        if (mask !== before) self.dirty.value = mask;
       },
     };
   }
@@ -123,6 +124,9 @@ export class JitRunner {
 
   /** The instance's linear memory as bytes (a new view after a memory.grow); empty without a memory. */
   get memory(): Uint8Array {
+    // A memory.grow detaches the old buffer (its views read length 0): only then is the
+    // buffer looked up again (the getter crosses into V8 and costs as much as a host call's work).
+    if (this.memoryBytes.length !== 0) return this.memoryBytes;
     const m = this.memoryObject;
     if (m === undefined) return EMPTY_MEMORY;
     const b = m.buffer;
@@ -205,11 +209,7 @@ export class JitRunner {
       const host = imports[`${imp.module}.${imp.name}`];
       if (host === undefined) throw new LinkError(`missing import ${imp.module}.${imp.name}`);
       v8Imports[imp.module] ??= {};
-      v8Imports[imp.module][imp.name] = (...args: Value[]) => {
-        const r = host(args, ctx);
-        if (!Array.isArray(r)) throw new HostTrapError(r.trap, r.trap === "revert" ? (r.code ?? 0) >>> 0 : 0);
-        return r.length === 0 ? undefined : r.length === 1 ? r[0] : r;
-      };
+      v8Imports[imp.module][imp.name] = hostTrampoline(host, ctx, module.types[imp.typeIndex].params.length);
     }
     try {
       runner.attach(new webAssembly.Instance(compiled, v8Imports));
@@ -269,6 +269,52 @@ export class JitRunner {
       : "indirect call type mismatch";
   }
 }
+
+/** A host function's results as V8 takes them back, or its trap thrown. */
+function hostResult(r: Value[] | { readonly trap: Trap; readonly code?: number }): unknown {
+  if (!Array.isArray(r)) throw new HostTrapError(r.trap, r.trap === "revert" ? (r.code ?? 0) >>> 0 : 0);
+  return r.length === 0 ? undefined : r.length === 1 ? r[0] : r;
+}
+
+/**
+ * The function V8 calls for a host import. Host calls are the engine's hottest
+ * path (tens per transaction), so the common arities get a fixed-parameter
+ * wrapper that reuses one arguments array (a host function must not keep it
+ * past the call, and host functions never re-enter the instance) instead of
+ * a rest array per call.
+ */
+function hostTrampoline(host: HostFunction, ctx: HostContext, arity: number): (...a: Value[]) => unknown {
+  const args: Value[] = new Array<Value>(arity).fill(0);
+  switch (arity) {
+    case 0:
+      return () => hostResult(host(args, ctx));
+    case 1:
+      return (a: Value) => {
+        args[0] = a;
+        return hostResult(host(args, ctx));
+      };
+    case 2:
+      return (a: Value, b: Value) => {
+        args[0] = a;
+        args[1] = b;
+        return hostResult(host(args, ctx));
+      };
+    case 3:
+      return (a: Value, b: Value, c: Value) => {
+        args[0] = a;
+        args[1] = b;
+        args[2] = c;
+        return hostResult(host(args, ctx));
+      };
+    default:
+      return (...a: Value[]) => hostResult(host(a, ctx));
+  }
+}
+
+/** The bit of each dirty-mask position (no BigInt built per host write). */
+const DIRTY_BITS: readonly bigint[] = Array.from({ length: 64 }, (_, i) =>
+  BigInt.asIntN(64, 1n << BigInt(i)),
+);
 
 /** The machine trap a V8 error stands for, or undefined if it is not a trap. */
 function jitTrap(e: unknown, runner?: JitRunner): Trap | undefined {

@@ -16,6 +16,11 @@ import { ecrecover } from "./ecrecover.ts";
 export interface HostState {
   /** The value of `key` as the transaction sees it now (ZERO if absent); the caller must not keep it past the call. */
   read(key: Uint8Array): Uint8Array;
+  /**
+   * Optional, the same as `read` with the key read in place at `bytes[at..at+32)` (the machine's
+   * memory): the host then copies no key for a read. The caller must not keep `bytes` past the call.
+   */
+  readAt?(bytes: Uint8Array, at: number): Uint8Array;
   /** Set `key` to `value` (ZERO deletes); both are the host's own copies. */
   write(key: Uint8Array, value: Uint8Array): void;
 }
@@ -32,29 +37,78 @@ export const HOST_MODULE = "optio";
 
 const HOST_TRAP: HostTrap = Object.freeze({ trap: "host trap" });
 const OUT_OF_GAS: HostTrap = Object.freeze({ trap: "out of gas" });
-const NONE: Value[] = [];
+// Results shared by every call (the runners only read them): no array per call.
+const NONE: Value[] = Object.freeze([]) as unknown as Value[];
+const ZERO_RESULT: Value[] = Object.freeze([0]) as unknown as Value[];
+const ONE_RESULT: Value[] = Object.freeze([1]) as unknown as Value[];
 
-/** Gas left covers `cost` (checked before the arguments; charged only once they pass). */
-function affords(ctx: HostContext, cost: number): boolean {
-  return ctx.gasLeft >= cost;
+/**
+ * A refused call's trap: out of gas if gas left does not cover `cost` (that is checked first),
+ * else the bad argument's host trap. The happy path checks the arguments, then charges with
+ * one `useGas` (false when gas left is less, nothing charged): the same outcomes in the
+ * same order as checking the cost first, with one gas access instead of two.
+ */
+function refused(ctx: HostContext, cost: number): HostTrap {
+  return ctx.gasLeft >= cost ? HOST_TRAP : OUT_OF_GAS;
 }
 
-/** `len` bytes at `ptr` (u32) fit in memory, and `ptr` is a multiple of `align`. */
-function fits(ctx: HostContext, ptr: number, len: number, align: number): boolean {
-  return ptr % align === 0 && ptr + len <= ctx.memory.length;
+/** `len` bytes at `ptr` (u32) fit in `mem`, and `ptr` is a multiple of `align`. */
+function fits(mem: Uint8Array, ptr: number, len: number, align: number): boolean {
+  return ptr % align === 0 && ptr + len <= mem.length;
+}
+
+/** keccak inputs up to this many bytes are remembered (the engine's tree keys hash 33). */
+const MEMO_MAX_BYTES = 64;
+/** Entries kept before the memo starts over (about 100 bytes each). */
+const MEMO_MAX_ENTRIES = 1 << 17;
+
+interface MemoEntry {
+  readonly input: Uint8Array;
+  readonly digest: Uint8Array;
+  next: MemoEntry | undefined;
 }
 
 /**
- * The machine's host interface (docs/machine.md, "Host interface"), one
- * implementation for both runners, in the order a one-step proof checks: the
- * function's own cost against gas left (too little is "out of gas", gas
- * unchanged), then its arguments (a bad one traps "host trap", gas unchanged,
- * nothing written), then the cost is charged and it acts. `current()`
- * gives the transaction in progress; with none, every call traps "host trap"
- * (a start function cannot reach the host).
+ * keccak of short inputs, remembered: an engine derives the same tree keys
+ * (keccak(0x03 || logical key)) in transaction after transaction, and a
+ * lookup costs a fraction of a hash. Pure, so answers are the same either way.
  */
+class KeccakMemo {
+  private readonly table = new Map<number, MemoEntry>();
+
+  /** keccak of `mem[src..src+len)` written at `dst`. */
+  hashInto(mem: Uint8Array, src: number, len: number, dst: number): void {
+    if (len > MEMO_MAX_BYTES) {
+      mem.set(keccak256(mem.subarray(src, src + len)), dst);
+      return;
+    }
+    let h = 0x811c9dc5 ^ len;
+    for (let i = src; i < src + len; i++) h = Math.imul(h ^ mem[i], 0x01000193);
+    h &= 0x3fffffff;
+    const first = this.table.get(h);
+    for (let e = first; e !== undefined; e = e.next) {
+      const x = e.input;
+      if (x.length !== len) continue;
+      let i = 0;
+      while (i < len && x[i] === mem[src + i]) i++;
+      if (i === len) {
+        mem.set(e.digest, dst);
+        return;
+      }
+    }
+    const input = mem.slice(src, src + len);
+    const digest = keccak256(input);
+    if (this.table.size >= MEMO_MAX_ENTRIES) {
+      this.table.clear();
+      this.table.set(h, { input, digest, next: undefined });
+    } else this.table.set(h, { input, digest, next: first });
+    mem.set(digest, dst);
+  }
+}
+
 export function optioImports(current: () => HostTransaction | undefined): Record<string, HostFunction> {
   const tx = current;
+  const memo = new KeccakMemo();
   return {
     [`${HOST_MODULE}.input_size`]: () => {
       const t = tx();
@@ -64,14 +118,17 @@ export function optioImports(current: () => HostTransaction | undefined): Record
       const t = tx();
       const dst = (args[0] as number) >>> 0;
       const offset = (args[1] as number) >>> 0;
-      if (!affords(ctx, GAS_INPUT_READ)) return OUT_OF_GAS;
-      if (t === undefined || !fits(ctx, dst, 32, 32)) return HOST_TRAP;
-      ctx.useGas(GAS_INPUT_READ);
       const mem = ctx.memory;
+      if (t === undefined || !fits(mem, dst, 32, 32)) return refused(ctx, GAS_INPUT_READ);
+      if (!ctx.useGas(GAS_INPUT_READ)) return OUT_OF_GAS;
       const input = t.input;
-      for (let i = 0; i < 32; i++) {
-        const at = offset + i;
-        mem[dst + i] = at < input.length ? input[at] : 0;
+      if (offset + 32 <= input.length) {
+        for (let i = 0; i < 32; i++) mem[dst + i] = input[offset + i];
+      } else {
+        for (let i = 0; i < 32; i++) {
+          const at = offset + i;
+          mem[dst + i] = at < input.length ? input[at] : 0;
+        }
       }
       ctx.wrote(dst, 32);
       return NONE;
@@ -79,36 +136,34 @@ export function optioImports(current: () => HostTransaction | undefined): Record
     [`${HOST_MODULE}.state_read`]: (args, ctx) => {
       const t = tx();
       const ptr = (args[0] as number) >>> 0;
-      if (!affords(ctx, GAS_STATE_READ)) return OUT_OF_GAS;
-      if (t === undefined || !fits(ctx, ptr, 64, 64)) return HOST_TRAP;
-      ctx.useGas(GAS_STATE_READ);
       const mem = ctx.memory;
-      mem.set(t.state.read(mem.slice(ptr, ptr + 32)), ptr + 32);
+      if (t === undefined || !fits(mem, ptr, 64, 64)) return refused(ctx, GAS_STATE_READ);
+      if (!ctx.useGas(GAS_STATE_READ)) return OUT_OF_GAS;
+      const s = t.state;
+      mem.set(s.readAt === undefined ? s.read(mem.slice(ptr, ptr + 32)) : s.readAt(mem, ptr), ptr + 32);
       ctx.wrote(ptr + 32, 32);
       return NONE;
     },
     [`${HOST_MODULE}.state_write`]: (args, ctx) => {
       const t = tx();
       const ptr = (args[0] as number) >>> 0;
-      if (!affords(ctx, GAS_STATE_WRITE)) return OUT_OF_GAS;
-      if (t === undefined || !fits(ctx, ptr, 64, 64)) return HOST_TRAP;
-      ctx.useGas(GAS_STATE_WRITE);
       const mem = ctx.memory;
+      if (t === undefined || !fits(mem, ptr, 64, 64)) return refused(ctx, GAS_STATE_WRITE);
+      if (!ctx.useGas(GAS_STATE_WRITE)) return OUT_OF_GAS;
       t.state.write(mem.slice(ptr, ptr + 32), mem.slice(ptr + 32, ptr + 64));
       return NONE;
     },
     [`${HOST_MODULE}.ecrecover`]: (args, ctx) => {
       const t = tx();
       const ptr = (args[0] as number) >>> 0;
-      if (!affords(ctx, GAS_ECRECOVER)) return OUT_OF_GAS;
-      if (t === undefined || !fits(ctx, ptr, 128, 128)) return HOST_TRAP;
-      ctx.useGas(GAS_ECRECOVER);
       const mem = ctx.memory;
+      if (t === undefined || !fits(mem, ptr, 128, 128)) return refused(ctx, GAS_ECRECOVER);
+      if (!ctx.useGas(GAS_ECRECOVER)) return OUT_OF_GAS;
       const signer = ecrecover(mem.subarray(ptr, ptr + 128));
-      if (signer === undefined) return [0];
+      if (signer === undefined) return ZERO_RESULT;
       mem.set(signer, ptr);
       ctx.wrote(ptr, 32);
-      return [1];
+      return ONE_RESULT;
     },
     [`${HOST_MODULE}.keccak`]: (args, ctx) => {
       const t = tx();
@@ -116,12 +171,11 @@ export function optioImports(current: () => HostTransaction | undefined): Record
       const len = (args[1] as number) >>> 0;
       const dst = (args[2] as number) >>> 0;
       const cost = GAS_KECCAK + GAS_KECCAK_WORD * Math.ceil(len / 32);
-      if (!affords(ctx, cost)) return OUT_OF_GAS;
-      if (t === undefined || len > MAX_KECCAK_BYTES || !fits(ctx, src, len, 1) || !fits(ctx, dst, 32, 32))
-        return HOST_TRAP;
-      ctx.useGas(cost);
       const mem = ctx.memory;
-      mem.set(keccak256(mem.subarray(src, src + len)), dst);
+      if (t === undefined || len > MAX_KECCAK_BYTES || !fits(mem, src, len, 1) || !fits(mem, dst, 32, 32))
+        return refused(ctx, cost);
+      if (!ctx.useGas(cost)) return OUT_OF_GAS;
+      memo.hashInto(mem, src, len, dst);
       ctx.wrote(dst, 32);
       return NONE;
     },

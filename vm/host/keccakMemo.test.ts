@@ -1,0 +1,49 @@
+// optio.keccak remembers short inputs: its answers must be keccak's for every input, including
+// inputs that differ in one byte or only in length, and inputs seen again after other ones.
+import { describe, expect, it } from "vitest";
+import { keccak256 } from "../../protocol/index.ts";
+import type { HostContext } from "../Interpreter.ts";
+import { optioImports } from "./optioImports.ts";
+
+describe("optio.keccak memo", () => {
+  it("test_keccakHost_repeatedAndNearIdenticalInputs_equalKeccak_succeeds", () => {
+    const memory = new Uint8Array(4096);
+    let gas = 1e12;
+    const ctx: HostContext = {
+      memory,
+      get gasLeft() {
+        return gas;
+      },
+      useGas(g: number) {
+        if (g > gas) return false;
+        gas -= g;
+        return true;
+      },
+      wrote() {},
+    };
+    const tx = {
+      input: new Uint8Array(0),
+      context: { timestamp: 0n, l2Block: 0n, origin: 0n },
+      state: { read: () => new Uint8Array(32), write() {} },
+    };
+    const keccak = optioImports(() => tx)["optio.keccak"];
+    const inputs: Uint8Array[] = [];
+    for (let len = 0; len <= 80; len++) {
+      const a = new Uint8Array(len).fill(3);
+      inputs.push(a);
+      if (len > 0) {
+        const b = a.slice();
+        b[len - 1] = 4;
+        inputs.push(b);
+      }
+    }
+    for (let round = 0; round < 3; round++) {
+      for (const x of inputs) {
+        memory.fill(0xee);
+        memory.set(x, 100);
+        expect(keccak([100, x.length, 1024], ctx)).toEqual([]);
+        expect(memory.slice(1024, 1056)).toEqual(keccak256(x));
+      }
+    }
+  });
+});
