@@ -53,6 +53,13 @@ export class JitRunner {
   private lastIndirect!: MutableGlobal<number>;
   private dirty!: MutableGlobal<bigint>;
   private dirtyShift = 10;
+  /**
+   * Dirty bits host functions set, kept here as two 32-bit halves and merged with the
+   * global's at reset: reading and writing the i64 global costs a BigInt each way, twice
+   * per host write, and only the reset reads the mask.
+   */
+  private hostDirtyLo = 0;
+  private hostDirtyHi = 0;
   private memoryObject: { readonly buffer: ArrayBuffer } | undefined;
   private memoryBuffer: ArrayBuffer | undefined;
   private memoryBytes = EMPTY_MEMORY;
@@ -80,7 +87,7 @@ export class JitRunner {
       },
       useGas(gas: number): boolean {
         const left = self.gas.value;
-        const cost = BigInt(gas);
+        const cost = gas < SMALL_GAS.length ? SMALL_GAS[gas] : BigInt(gas);
         if (left < cost) return false;
         self.gas.value = left - cost;
         return true;
@@ -89,10 +96,11 @@ export class JitRunner {
         // Mark the chunks a host function wrote, as the metered stores mark theirs.
         if (length <= 0) return;
         const shift = self.dirtyShift;
-        const before = self.dirty.value;
-        let mask = before;
-        for (let c = from >>> shift; c <= (from + length - 1) >>> shift; c++) mask |= DIRTY_BITS[c & 63];
-        if (mask !== before) self.dirty.value = mask;
+        for (let c = from >>> shift; c <= (from + length - 1) >>> shift; c++) {
+          const k = c & 63;
+          if (k < 32) self.hostDirtyLo |= 1 << k;
+          else self.hostDirtyHi |= 1 << (k - 32);
+        }
       },
     };
   }
@@ -151,6 +159,8 @@ export class JitRunner {
     this.initial = { memory: this.memory.slice() };
     this.saveGlobals();
     this.dirty.value = 0n;
+    this.hostDirtyLo = 0;
+    this.hostDirtyHi = 0;
   }
 
   /**
@@ -173,17 +183,19 @@ export class JitRunner {
       this.restoreGlobals();
     }
     this.dirty.value = 0n;
+    this.hostDirtyLo = 0;
+    this.hostDirtyHi = 0;
   }
 
   /** Copy back every chunk whose bit is set (bit k: chunks k, k + 64, ...), plus 7 bytes past each for straddling stores. */
   private restoreDirtyChunks(initial: Uint8Array): void {
     const mask = this.dirty.value;
-    if (mask === 0n) return;
+    const lo = Number(mask & 0xffffffffn) | this.hostDirtyLo;
+    const hi = Number((mask >> 32n) & 0xffffffffn) | this.hostDirtyHi;
+    if (lo === 0 && hi === 0) return;
     const mem = this.memory;
     const size = initial.length;
     const chunk = 2 ** this.dirtyShift;
-    const lo = Number(mask & 0xffffffffn);
-    const hi = Number(mask >> 32n);
     for (let k = 0; k < 64; k++) {
       if (((k < 32 ? lo >>> k : hi >>> (k - 32)) & 1) === 0) continue;
       for (let at = k * chunk; at < size; at += 64 * chunk) {
@@ -311,10 +323,8 @@ function hostTrampoline(host: HostFunction, ctx: HostContext, arity: number): (.
   }
 }
 
-/** The bit of each dirty-mask position (no BigInt built per host write). */
-const DIRTY_BITS: readonly bigint[] = Array.from({ length: 64 }, (_, i) =>
-  BigInt.asIntN(64, 1n << BigInt(i)),
-);
+/** Gas amounts below 4096 as BigInts, built once (a host call's charge converts no number). */
+const SMALL_GAS: readonly bigint[] = Array.from({ length: 4096 }, (_, i) => BigInt(i));
 
 /** The machine trap a V8 error stands for, or undefined if it is not a trap. */
 function jitTrap(e: unknown, runner?: JitRunner): Trap | undefined {
