@@ -2,7 +2,8 @@ import { LinkError } from "./errors.ts";
 import type { BatchContext } from "./host/BatchContext.ts";
 import { type HostTransaction, optioImports } from "./host/optioImports.ts";
 import { JitRunner } from "./JitRunner.ts";
-import { keyString, type StateReader, type StateWrite } from "./state/StateOverlay.ts";
+import { KeyMap } from "./state/KeyMap.ts";
+import type { StateReader, StateWrite } from "./state/StateOverlay.ts";
 import {
   checkedGasLimit,
   type TransactionRequest,
@@ -24,16 +25,27 @@ class FastTransaction implements HostTransaction {
   input: Uint8Array = new Uint8Array(0);
   context: BatchContext = { timestamp: 0n, l2Block: 0n, origin: 0n };
   base: StateReader = { get: () => new Uint8Array(32) };
-  readonly written = new Map<string, StateWrite>();
+  /** This transaction's writes by key (a KeyMap: looked up in place, no string per key), and in first-write order. */
+  readonly written = new KeyMap<[Uint8Array, Uint8Array]>();
+  list: [Uint8Array, Uint8Array][] = [];
   readonly state = {
     read: (key: Uint8Array): Uint8Array => {
-      const w = this.written.get(keyString(key));
+      const w = this.written.get(key);
       return w === undefined ? this.base.get(key) : w[1];
     },
+    // The base is read with a copy of the key (a StateReader may keep it); the writes are looked up in place.
+    readAt: (bytes: Uint8Array, at: number): Uint8Array => {
+      const w = this.written.getAt(bytes, at);
+      return w === undefined ? this.base.get(bytes.slice(at, at + 32)) : w[1];
+    },
     write: (key: Uint8Array, value: Uint8Array): void => {
-      const k = keyString(key);
-      const w = this.written.get(k);
-      this.written.set(k, w === undefined ? [key, value] : [w[0], value]);
+      const w = this.written.get(key);
+      if (w !== undefined) w[1] = value;
+      else {
+        const e: [Uint8Array, Uint8Array] = [key, value];
+        this.written.set(key, e);
+        this.list.push(e);
+      }
     },
   };
 }
@@ -85,6 +97,7 @@ export class TransactionRunner {
     tx.context = req.batchContext;
     tx.base = req.state;
     tx.written.clear();
+    tx.list = [];
     this.active = true;
     this.dirty = true;
     let run: ReturnType<JitRunner["invoke"]>;
@@ -93,8 +106,9 @@ export class TransactionRunner {
     } finally {
       this.active = false;
     }
-    const writes = run.ok ? [...tx.written.values()] : [];
+    const writes: StateWrite[] = run.ok ? tx.list : [];
     tx.written.clear();
+    tx.list = [];
     return transactionResult(run, this.jit.revertCode, gasLimit, writes);
   }
 }

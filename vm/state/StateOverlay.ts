@@ -1,4 +1,5 @@
 import { InvalidLengthError, ZERO } from "../../protocol/index.ts";
+import { KeyMap } from "./KeyMap.ts";
 
 /** Reads the value of a 32-byte key (ZERO if absent). A StateTree satisfies it (`get(key)` reads its latest root). */
 export interface StateReader {
@@ -21,12 +22,14 @@ export function keyString(key: Uint8Array): string {
  * never reach it). Overlays stack: a base may itself be an overlay.
  */
 export class StateOverlay implements StateReader {
-  private readonly entries = new Map<string, StateWrite>();
+  /** Key -> its write, and the same writes in first-write order (a KeyMap: no string per key). */
+  private readonly entries = new KeyMap<[Uint8Array, Uint8Array]>();
+  private list: [Uint8Array, Uint8Array][] = [];
 
   constructor(readonly base: StateReader) {}
 
   get(key: Uint8Array): Uint8Array {
-    const w = this.entries.get(keyString(key));
+    const w = this.entries.get(key);
     return w === undefined ? this.base.get(key) : w[1];
   }
 
@@ -34,11 +37,14 @@ export class StateOverlay implements StateReader {
   set(key: Uint8Array, value: Uint8Array): void {
     if (key.length !== 32) throw new InvalidLengthError("StateOverlay key", 32, key.length);
     if (value.length !== 32) throw new InvalidLengthError("StateOverlay value", 32, value.length);
-    const k = keyString(key);
-    const w = this.entries.get(k);
+    const w = this.entries.get(key);
     // Keep the first write's position, so writes() lists keys in the order they were first written.
-    if (w === undefined) this.entries.set(k, [key, value]);
-    else this.entries.set(k, [w[0], value]);
+    if (w !== undefined) w[1] = value;
+    else {
+      const e: [Uint8Array, Uint8Array] = [key, value];
+      this.entries.set(key, e);
+      this.list.push(e);
+    }
   }
 
   /** Apply a list of writes in order (a later write to the same key wins). */
@@ -53,12 +59,13 @@ export class StateOverlay implements StateReader {
 
   /** Every written key with its last value, in the order keys were first written (ZERO values are deletions). */
   writes(): StateWrite[] {
-    return [...this.entries.values()];
+    return this.list.map(([k, v]) => [k, v] as const);
   }
 
   /** Forget every write. */
   clear(): void {
     this.entries.clear();
+    this.list = [];
   }
 }
 
