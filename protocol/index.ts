@@ -46,6 +46,7 @@ export {
   type InitialMachine,
   initialMachineOpening,
   type MachineOpening,
+  machineHashFromParts,
   machineHashOf,
   Origin,
   rootAfterTransaction,

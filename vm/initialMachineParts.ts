@@ -1,4 +1,4 @@
-import { Domain, keccak256 } from "../protocol/index.ts";
+import { machineHashFromParts } from "../protocol/index.ts";
 import { LinkError } from "./errors.ts";
 import type { FlatModule } from "./FlatModule.ts";
 import { optioImports } from "./host/optioImports.ts";
@@ -48,19 +48,5 @@ export function initialMachineParts(engine: Uint8Array | FlatModule): InitialMac
 }
 
 /** keccak(0x10 || the seven parts || globalStateHash): a transaction's initial machine hash. */
-export function initialMachineHash(parts: InitialMachineParts, globalStateHash: Uint8Array): Uint8Array {
-  const p = new Uint8Array(1 + 8 * 32);
-  p[0] = Domain.MACHINE_STATE;
-  const words = [
-    parts.statusWord,
-    parts.valueStackHash,
-    parts.frameStackHash,
-    parts.globalsRoot,
-    parts.memoryRoot,
-    parts.codeRoot,
-    parts.tableRoot,
-    globalStateHash,
-  ];
-  for (const [i, w] of words.entries()) p.set(w, 1 + 32 * i);
-  return keccak256(p);
-}
+export const initialMachineHash: (parts: InitialMachineParts, globalStateHash: Uint8Array) => Uint8Array =
+  machineHashFromParts;

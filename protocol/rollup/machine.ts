@@ -51,24 +51,27 @@ export function globalStateHash(
   return hashFields(Domain.GLOBAL_STATE, stateRoot, inputHash, context, gas);
 }
 
-/** The machine hash of an opening: keccak(0x10 || status word || six parts || global state hash). */
-export function machineHashOf(m: MachineOpening): Uint8Array {
+/** keccak(0x10 || status word || six parts || global state hash): a machine hash from its parts. */
+export function machineHashFromParts(parts: InitialMachine, globalState: Uint8Array): Uint8Array {
   const pre = new Uint8Array(1 + 8 * 32);
   pre[0] = Domain.MACHINE_STATE;
-  const parts = [
-    m.statusWord,
-    m.valueStackHash,
-    m.frameStackHash,
-    m.globalsRoot,
-    m.memoryRoot,
-    m.codeRoot,
-    m.tableRoot,
-    globalStateHash(m.stateRoot, m.inputHash, m.batchContext, m.gasWord),
+  const words = [
+    parts.statusWord,
+    parts.valueStackHash,
+    parts.frameStackHash,
+    parts.globalsRoot,
+    parts.memoryRoot,
+    parts.codeRoot,
+    parts.tableRoot,
+    globalState,
   ];
-  parts.forEach((p, i) => {
-    pre.set(p, 1 + 32 * i);
-  });
+  for (const [i, w] of words.entries()) pre.set(w, 1 + 32 * i);
   return keccak256(pre);
+}
+
+/** The machine hash of an opening (its global state given by its preimage). */
+export function machineHashOf(m: MachineOpening): Uint8Array {
+  return machineHashFromParts(m, globalStateHash(m.stateRoot, m.inputHash, m.batchContext, m.gasWord));
 }
 
 /** A transaction's initial machine opening: the engine's fixed parts and its global state. */
