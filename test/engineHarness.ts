@@ -44,7 +44,7 @@ import { Interpreter } from "../vm/Interpreter.ts";
 import { JitRunner } from "../vm/JitRunner.ts";
 import { loadModule } from "../vm/loadModule.ts";
 import { GAS_ECRECOVER, GAS_HOST_CALL, TX_GAS_LIMIT } from "../vm/params.ts";
-import { KeyMap } from "../vm/state/KeyMap.ts";
+import { KeyMap, keyHash } from "../vm/state/KeyMap.ts";
 
 export const ENGINE_WASM: Uint8Array = readFileSync(new URL("../engine/engine.wasm", import.meta.url));
 
@@ -85,7 +85,8 @@ export class EngineHarness {
   private readonly hostState = {
     read: (key: Uint8Array): Uint8Array => this.hostState.readAt(key, 0),
     readAt: (bytes: Uint8Array, at: number): Uint8Array => {
-      const w = this.written.getAt(bytes, at) ?? this.state.getAt(bytes, at);
+      const h = keyHash(bytes, at);
+      const w = this.written.getHashed(h, bytes, at) ?? this.state.getHashed(h, bytes, at);
       return w === undefined ? ZERO32 : w[1];
     },
     write: (key: Uint8Array, value: Uint8Array): void => {

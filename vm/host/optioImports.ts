@@ -57,8 +57,8 @@ function fits(mem: Uint8Array, ptr: number, len: number, align: number): boolean
   return ptr % align === 0 && ptr + len <= mem.length;
 }
 
-/** keccak inputs up to this many bytes are remembered (the engine's tree keys hash 33). */
-const MEMO_MAX_BYTES = 64;
+/** keccak inputs up to this many bytes are remembered (the engine's tree keys hash 33, its EIP-712 domain 128). */
+const MEMO_MAX_BYTES = 128;
 /** Entries kept before the memo starts over (about 100 bytes each). */
 const MEMO_MAX_ENTRIES = 1 << 17;
 

@@ -18,6 +18,11 @@ function hash32(bytes: Uint8Array, at: number): number {
   return h & 0x3fffffff; // a small integer: V8's fastest Map key
 }
 
+/** The hash KeyMap files the 32-byte key at `bytes[at..at+32)` under (for `getHashed`). */
+export function keyHash(bytes: Uint8Array, at: number): number {
+  return hash32(bytes, at);
+}
+
 function sameKey(a: Uint8Array, b: Uint8Array, at: number): boolean {
   for (let i = 0; i < 32; i++) if (a[i] !== b[at + i]) return false;
   return true;
@@ -42,7 +47,12 @@ export class KeyMap<V> {
 
   /** The value of the 32-byte key at `bytes[at..at+32)`, or undefined. */
   getAt(bytes: Uint8Array, at: number): V | undefined {
-    let e = this.buckets.get(hash32(bytes, at));
+    return this.getHashed(hash32(bytes, at), bytes, at);
+  }
+
+  /** `getAt` with the key's hash already computed (`keyHash`): maps with the same keys hash once. */
+  getHashed(hash: number, bytes: Uint8Array, at: number): V | undefined {
+    let e = this.buckets.get(hash);
     while (e !== undefined) {
       if (sameKey(e.key, bytes, at)) return e.value;
       e = e.next;
