@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {BondLedger} from "./BondLedger.sol";
 import {IOneStepProver, StepContext} from "../osp/IOneStepProver.sol";
 import {BatchMerkle} from "./BatchMerkle.sol";
 import {Bridge} from "./Bridge.sol";
@@ -66,7 +67,7 @@ struct InitialMachine {
 ///      disagrees with, so every agreed value is true; the last machine hash of a transaction determines the root
 ///      after it, so a false root claim forces a false final hash; hence the game ends on one step from a true
 ///      hash where the dishonest value is false, which the honest party proves and the dishonest cannot.
-contract ChallengeManager {
+contract ChallengeManager is BondLedger {
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
@@ -111,10 +112,6 @@ contract ChallengeManager {
     error StepAgrees(bytes32 afterHash);
     /// @dev The assertion has not been rejected: the challenge cannot be dismissed.
     error NotDismissable(uint256 id);
-    /// @dev Nothing to withdraw.
-    error NothingToWithdraw();
-    /// @dev Sending a bond failed.
-    error PaymentFailed();
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -140,10 +137,6 @@ contract ChallengeManager {
     );
     /// @notice The challenge ended; `reason`: 0 clock ran out, 1 one-step proof, 2 dismissed (assertion rejected).
     event ChallengeEnded(uint256 indexed id, bytes32 indexed assertion, bool defenderWon, uint8 reason);
-    /// @notice `amount` wei became withdrawable by `account`.
-    event BondCredited(address indexed account, uint256 amount);
-    /// @notice `account` withdrew `amount` wei.
-    event BondsWithdrawn(address indexed account, uint256 amount);
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -221,8 +214,6 @@ contract ChallengeManager {
     uint256 public challengeCount;
     /// @notice Wei of bonds burned (locked here forever).
     uint256 public burned;
-    /// @notice Wei each account can withdraw.
-    mapping(address => uint256) public withdrawable;
 
     constructor(Rollup rollup_, IOneStepProver prover_, Config memory config, InitialMachine memory machine) {
         rollup = rollup_;
@@ -356,16 +347,6 @@ contract ChallengeManager {
         _credit(c.challenger, challengeBond);
         rollup.closeChallenge(c.assertion, false, c.challenger);
         emit ChallengeEnded(id, c.assertion, false, 2);
-    }
-
-    /// @notice Withdraw every bond credited to the sender.
-    function withdrawBonds() external {
-        uint256 amount = withdrawable[msg.sender];
-        if (amount == 0) revert NothingToWithdraw();
-        withdrawable[msg.sender] = 0;
-        (bool ok,) = msg.sender.call{value: amount}("");
-        if (!ok) revert PaymentFailed();
-        emit BondsWithdrawn(msg.sender, amount);
     }
 
     /// @notice The stored challenge.
@@ -509,10 +490,5 @@ contract ChallengeManager {
         }
         rollup.closeChallenge(c.assertion, defenderWon, c.challenger);
         emit ChallengeEnded(id, c.assertion, defenderWon, reason);
-    }
-
-    function _credit(address account, uint256 amount) internal {
-        withdrawable[account] += amount;
-        emit BondCredited(account, amount);
     }
 }

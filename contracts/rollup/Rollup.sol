@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {BondLedger} from "./BondLedger.sol";
 import {SparseMerkle} from "../state/SparseMerkle.sol";
 import {AssertionData, BatchHeader, RollupHashes} from "./RollupHashes.sol";
 import {SequencerInbox} from "./SequencerInbox.sol";
@@ -14,7 +15,7 @@ import {SequencerInbox} from "./SequencerInbox.sol";
 ///         parent was rejected, a sibling was confirmed) was never proven wrong, so its bond is returned.
 /// @dev Invariants: confirmed assertions form one chain from genesis; a bond is paid out exactly once (when its
 ///      assertion leaves Pending); bonds are pulled ({withdrawBonds}), never pushed.
-contract Rollup {
+contract Rollup is BondLedger {
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
@@ -55,10 +56,6 @@ contract Rollup {
     error NotConnected();
     /// @dev The challenge manager is already connected.
     error AlreadyConnected();
-    /// @dev Nothing to withdraw.
-    error NothingToWithdraw();
-    /// @dev Sending the bond failed.
-    error PaymentFailed();
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -74,10 +71,6 @@ contract Rollup {
     event AssertionRejected(bytes32 indexed assertion, bool lostChallenge);
     /// @notice A challenge on the assertion opened (count = challenges now open on it).
     event ChallengeOpened(bytes32 indexed assertion, uint32 count);
-    /// @notice `amount` wei became withdrawable by `account`.
-    event BondCredited(address indexed account, uint256 amount);
-    /// @notice `account` withdrew `amount` wei of bonds.
-    event BondsWithdrawn(address indexed account, uint256 amount);
     /// @notice The challenge manager was connected.
     event ChallengeManagerConnected(address challengeManager);
 
@@ -136,8 +129,6 @@ contract Rollup {
     bytes32 public latestConfirmed;
     /// @notice The genesis assertion (confirmed at deployment).
     bytes32 public immutable genesis;
-    /// @notice Wei each account can withdraw.
-    mapping(address => uint256) public withdrawable;
     /// @notice Wei burned (locked here forever).
     uint256 public burned;
 
@@ -252,16 +243,6 @@ contract Rollup {
         emit AssertionRejected(hash, false);
     }
 
-    /// @notice Withdraw every bond credited to the sender.
-    function withdrawBonds() external {
-        uint256 amount = withdrawable[msg.sender];
-        if (amount == 0) revert NothingToWithdraw();
-        withdrawable[msg.sender] = 0;
-        (bool ok,) = msg.sender.call{value: amount}("");
-        if (!ok) revert PaymentFailed();
-        emit BondsWithdrawn(msg.sender, amount);
-    }
-
     /// @notice The stored assertion.
     function getAssertion(bytes32 hash) external view returns (Assertion memory) {
         return assertions[hash];
@@ -303,10 +284,5 @@ contract Rollup {
             _credit(challenger, assertionBond - burn);
             emit AssertionRejected(hash, true);
         }
-    }
-
-    function _credit(address account, uint256 amount) internal {
-        withdrawable[account] += amount;
-        emit BondCredited(account, amount);
     }
 }
