@@ -68,6 +68,8 @@ export class JitRunner {
   /** meterModule's functions that save and restore the module's mutable globals. */
   private saveGlobals!: () => void;
   private restoreGlobals!: () => void;
+  /** meterModule's gas charge: (cost as u32) -> 1 charged, 0 too little gas left. */
+  private useGasFn!: (cost: number) => number;
   /** Handed to host functions: V8's memory and the gas global. */
   readonly hostContext: HostContext;
 
@@ -86,8 +88,10 @@ export class JitRunner {
         return Number(self.gas.value);
       },
       useGas(gas: number): boolean {
+        // Costs that fit a u32 are charged by the module's own function (no BigInt either way).
+        if (gas >= 0 && gas <= 0xffffffff) return self.useGasFn(gas) === 1;
         const left = self.gas.value;
-        const cost = gas < SMALL_GAS.length ? SMALL_GAS[gas] : BigInt(gas);
+        const cost = BigInt(gas);
         if (left < cost) return false;
         self.gas.value = left - cost;
         return true;
@@ -120,6 +124,7 @@ export class JitRunner {
     this.memoryBytes = EMPTY_MEMORY;
     this.saveGlobals = instance.exports[METER_EXPORTS.saveGlobals] as () => void;
     this.restoreGlobals = instance.exports[METER_EXPORTS.restoreGlobals] as () => void;
+    this.useGasFn = instance.exports[METER_EXPORTS.useGas] as (cost: number) => number;
   }
 
   /**
@@ -322,9 +327,6 @@ function hostTrampoline(host: HostFunction, ctx: HostContext, arity: number): (.
       return (...a: Value[]) => hostResult(host(a, ctx));
   }
 }
-
-/** Gas amounts below 4096 as BigInts, built once (a host call's charge converts no number). */
-const SMALL_GAS: readonly bigint[] = Array.from({ length: 4096 }, (_, i) => BigInt(i));
 
 /** The machine trap a V8 error stands for, or undefined if it is not a trap. */
 function jitTrap(e: unknown, runner?: JitRunner): Trap | undefined {

@@ -33,6 +33,12 @@ export const METER_EXPORTS = {
   saveGlobals: "__optio_save_globals",
   /** () -> (): copy them back: one call puts every global back, where setting each from JS crosses into V8 per global. */
   restoreGlobals: "__optio_restore_globals",
+  /**
+   * (cost: i32 as u32) -> i32: charge a host function's cost, 1 if gas left (signed) is at least
+   * `cost` (then deducted), else 0 and nothing charged. The same as reading and writing the gas
+   * global from JS, without a BigInt each way on every host call.
+   */
+  useGas: "__optio_use_gas",
 } as const;
 
 /** Values of the trap global. */
@@ -262,14 +268,26 @@ export function meterModule(bytes: Uint8Array, module: WasmModule, flat: FlatMod
     ...(module.memory !== undefined ? [[...name(METER_EXPORTS.memory), 2, 0]] : []),
     [...name(METER_EXPORTS.saveGlobals), 0, ...u32(F_SAVE)],
     [...name(METER_EXPORTS.restoreGlobals), 0, ...u32(F_SAVE + 1)],
+    [...name(METER_EXPORTS.useGas), 0, ...u32(F_SAVE + 2)],
   ];
+  // if gas < u64(cost) then 0 else (gas -= u64(cost); 1)
+  const useGasCode = [
+    ...[0x23, ...u32(G_GAS), 0x20, 0, 0xad, 0x53], // global.get gas; local.get 0; i64.extend_i32_u; i64.lt_s
+    ...[0x04, 0x7f, 0x41, 0, 0x05], // if (result i32) i32.const 0 else
+    ...[0x23, ...u32(G_GAS), 0x20, 0, 0xad, 0x7d, 0x24, ...u32(G_GAS), 0x41, 1, 0x0b], // gas -= cost; i32.const 1 end
+    0x0b,
+  ];
+  const useGasBody = [...u32(useGasCode.length + 1), 0, ...useGasCode];
   /** Items appended to each vector section (types, functions, globals, exports, code). */
   const appended: Record<number, number[][]> = {
-    1: [[0x60, 0, 0]],
-    3: [u32(voidType), u32(voidType)],
+    1: [
+      [0x60, 0, 0],
+      [0x60, 1, 0x7f, 1, 0x7f],
+    ],
+    3: [u32(voidType), u32(voidType), u32(voidType + 1)],
     6: [...newGlobals, ...shadowGlobals],
     7: newExports,
-    10: [...bodies, saveBody, restoreBody],
+    10: [...bodies, saveBody, restoreBody, useGasBody],
   };
   const emit = (id: number, payload: number[]) => out.push(id, ...u32(payload.length), ...payload);
   const vector = (items: readonly (readonly number[])[]) => [...u32(items.length), ...items.flat()];
