@@ -326,21 +326,19 @@ export async function main(args: string[]): Promise<void> {
     const cpu = process.cpuUsage();
     const t = performance.now();
     // Hand out chunks round-robin; execution waits only for the chunk it needs.
+    const waiting = new Map<number, (msg: { count: number; packed: Uint8Array }) => void>();
     const results = new Map<number, Promise<{ count: number; packed: Uint8Array }>>();
+    for (const w of workers) {
+      w.removeAllListeners("message");
+      w.on("message", (msg: { id: number; count: number; packed: Uint8Array }) => waiting.get(msg.id)?.(msg));
+    }
     for (let c = 0; c * chunk < m; c++) {
-      const w = workers[c % 2];
-      results.set(
-        c,
-        new Promise((res) => {
-          const onMsg = (msg: { id: number; count: number; packed: Uint8Array }) => {
-            if (msg.id !== c) return;
-            w.off("message", onMsg);
-            res(msg);
-          };
-          w.on("message", onMsg);
-          w.postMessage({ id: c, txs: signedInputs.slice(c * chunk, (c + 1) * chunk), chainId: 31337n });
-        }),
-      );
+      results.set(c, new Promise((res) => waiting.set(c, res)));
+      workers[c % 2].postMessage({
+        id: c,
+        txs: signedInputs.slice(c * chunk, (c + 1) * chunk),
+        chainId: 31337n,
+      });
     }
     setup(h);
     const pending: [Uint8Array, Uint8Array][] = [];
