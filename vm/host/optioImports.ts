@@ -59,22 +59,26 @@ function fits(mem: Uint8Array, ptr: number, len: number, align: number): boolean
 
 /** keccak inputs up to this many bytes are remembered (the engine's tree keys hash 33, its EIP-712 domain 128). */
 const MEMO_MAX_BYTES = 128;
-/** Entries kept before the memo starts over (about 100 bytes each). */
-const MEMO_MAX_ENTRIES = 1 << 17;
-
-interface MemoEntry {
-  readonly input: Uint8Array;
-  readonly digest: Uint8Array;
-  next: MemoEntry | undefined;
-}
+/** Entries kept before the memo starts over (the table's arenas take about 170 bytes per entry). */
+const MEMO_ENTRIES = 1 << 16;
+/** Open-addressing index slots (twice the entries, a power of two). */
+const MEMO_SLOTS = MEMO_ENTRIES * 2;
 
 /**
  * keccak of short inputs, remembered: an engine derives the same tree keys
  * (keccak(0x03 || logical key)) in transaction after transaction, and a
  * lookup costs a fraction of a hash. Pure, so answers are the same either way.
+ * Inputs and digests live in two byte arenas under an open-addressing index
+ * (no object or Map entry per input); whole inputs are compared, so a hash
+ * collision costs a probe, never a wrong answer.
  */
 class KeccakMemo {
-  private readonly table = new Map<number, MemoEntry>();
+  /** Slot -> entry + 1 (0 empty). */
+  private readonly index = new Int32Array(MEMO_SLOTS);
+  private readonly inputs = new Uint8Array(MEMO_ENTRIES * MEMO_MAX_BYTES);
+  private readonly lengths = new Uint8Array(MEMO_ENTRIES);
+  private readonly digests = new Uint8Array(MEMO_ENTRIES * 32);
+  private count = 0;
 
   /** keccak of `mem[src..src+len)` written at `dst`. */
   hashInto(mem: Uint8Array, src: number, len: number, dst: number): void {
@@ -82,30 +86,54 @@ class KeccakMemo {
       mem.set(keccak256(mem.subarray(src, src + len)), dst);
       return;
     }
+    // FNV-1a over 4-byte words, then the tail bytes.
     let h = 0x811c9dc5 ^ len;
-    for (let i = src; i < src + len; i++) h = Math.imul(h ^ mem[i], 0x01000193);
-    h &= 0x3fffffff;
-    const first = this.table.get(h);
-    for (let e = first; e !== undefined; e = e.next) {
-      const x = e.input;
-      if (x.length !== len) continue;
-      let i = 0;
-      while (i < len && x[i] === mem[src + i]) i++;
-      if (i === len) {
-        mem.set(e.digest, dst);
-        return;
-      }
+    const end = src + len;
+    let i = src;
+    for (; i + 4 <= end; i += 4)
+      h = Math.imul(h ^ (mem[i] | (mem[i + 1] << 8) | (mem[i + 2] << 16) | (mem[i + 3] << 24)), 0x01000193);
+    for (; i < end; i++) h = Math.imul(h ^ mem[i], 0x01000193);
+    h ^= h >>> 16;
+    const index = this.index;
+    const inputs = this.inputs;
+    let slot = h & (MEMO_SLOTS - 1);
+    for (let e = index[slot]; e !== 0; slot = (slot + 1) & (MEMO_SLOTS - 1), e = index[slot]) {
+      const n = e - 1;
+      if (this.lengths[n] !== len) continue;
+      const base = n * MEMO_MAX_BYTES;
+      let j = 0;
+      while (j < len && inputs[base + j] === mem[src + j]) j++;
+      if (j !== len) continue;
+      const digests = this.digests;
+      const d = n * 32;
+      for (let k = 0; k < 32; k++) mem[dst + k] = digests[d + k];
+      return;
     }
-    const input = mem.slice(src, src + len);
-    const digest = keccak256(input);
-    if (this.table.size >= MEMO_MAX_ENTRIES) {
-      this.table.clear();
-      this.table.set(h, { input, digest, next: undefined });
-    } else this.table.set(h, { input, digest, next: first });
+    const digest = keccak256(mem.subarray(src, src + len));
+    if (this.count === MEMO_ENTRIES) {
+      // Full: start over (the engine's working set comes back within a few transactions).
+      index.fill(0);
+      this.count = 0;
+      slot = h & (MEMO_SLOTS - 1);
+    }
+    const n = this.count++;
+    inputs.set(mem.subarray(src, src + len), n * MEMO_MAX_BYTES);
+    this.lengths[n] = len;
+    this.digests.set(digest, n * 32);
+    index[slot] = n + 1;
     mem.set(digest, dst);
   }
 }
 
+/**
+ * The machine's host interface (docs/machine.md, "Host interface"), one
+ * implementation for both runners, in the order a one-step proof checks: the
+ * function's own cost against gas left (too little is "out of gas", gas
+ * unchanged), then its arguments (a bad one traps "host trap", gas unchanged,
+ * nothing written), then the cost is charged and it acts. `current()`
+ * gives the transaction in progress; with none, every call traps "host trap"
+ * (a start function cannot reach the host).
+ */
 export function optioImports(current: () => HostTransaction | undefined): Record<string, HostFunction> {
   const tx = current;
   const memo = new KeccakMemo();
