@@ -1,5 +1,6 @@
 // optio.keccak remembers short inputs: its answers must be keccak's for every input, including
-// inputs that differ in one byte or only in length, and inputs seen again after other ones.
+// inputs that differ in one byte or only in length, inputs past the memo's size limit, and inputs
+// seen again after other ones (also after the memo filled up and started over).
 import { describe, expect, it } from "vitest";
 import { keccak256 } from "../../protocol/index.ts";
 import type { HostContext } from "../Interpreter.ts";
@@ -28,7 +29,7 @@ describe("optio.keccak memo", () => {
     };
     const keccak = optioImports(() => tx)["optio.keccak"];
     const inputs: Uint8Array[] = [];
-    for (let len = 0; len <= 80; len++) {
+    for (let len = 0; len <= 140; len++) {
       const a = new Uint8Array(len).fill(3);
       inputs.push(a);
       if (len > 0) {
@@ -36,6 +37,18 @@ describe("optio.keccak memo", () => {
         b[len - 1] = 4;
         inputs.push(b);
       }
+    }
+    // More distinct inputs than the memo keeps (it starts over when full).
+    for (let i = 0; i < 70_000; i++) {
+      const x = new Uint8Array(33);
+      x[0] = 3;
+      x[1] = i & 0xff;
+      x[2] = (i >> 8) & 0xff;
+      x[3] = i >> 16;
+      if (i % 7_000 === 0) inputs.push(x);
+      memory.set(x, 100);
+      keccak([100, 33, 1024], ctx);
+      if (i % 997 === 0) expect(memory.slice(1024, 1056)).toEqual(keccak256(x));
     }
     for (let round = 0; round < 3; round++) {
       for (const x of inputs) {
