@@ -24,7 +24,7 @@ export class NoChainError extends DeployError {
   constructor(rpcUrl: string, cause?: unknown) {
     super(
       `no chain answers JSON-RPC at ${rpcUrl}`,
-      rpcUrl.includes("127.0.0.1:8545") || rpcUrl.includes("localhost:8545")
+      /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(rpcUrl)
         ? "start the local L1 with `./optio devnet` (it deploys the rollup itself), or pass --rpc URL"
         : "check the URL (--rpc) and that the node is running and reachable",
       { rpcUrl },
