@@ -2,6 +2,7 @@
 // Contracts are driven through viem with loose types (the artifacts' generated types are not checked in).
 import { network } from "hardhat";
 import { type Address, bytesToHex, type Hex, hexToBytes } from "viem";
+import { deployRollup as deployContracts } from "../../deploy/index.ts";
 import { engineKeys } from "../../protocol/engine/index.ts";
 import {
   type AssertionData,
@@ -134,48 +135,37 @@ export interface DeployOptions {
   prover?: Address;
 }
 
+/**
+ * Deploys through deploy/deployRollup (what `./optio deploy` runs, so the tests exercise the real wiring) with
+ * the tests' choices: the deployer as sequencer, `proposer` and `challenger` as proposers, a synthetic engine
+ * (TEST_MACHINE) and the table-driven prover double unless given; wraps the addresses as contract instances.
+ */
 export async function deployRollup(chain: Chain, options: DeployOptions) {
   const { viem, accounts, publicClient, testClient } = chain;
   const p = options.params;
-  const deploy = async (name: string, args: unknown[] = []) =>
-    (await viem.deployContract(name as never, args as never)) as unknown as Contract;
-  const token = await deploy(options.reentrantToken ? "ReentrantToken" : "TestToken");
-  const bridge = await deploy("Bridge", [token.address]);
-  const inbox = await deploy("SequencerInbox", [
-    accounts.deployer,
-    bridge.address,
-    BigInt(p.forceInclusionDelay),
-    BigInt(p.maxTimestampDrift),
-  ]);
   const genesisRoot = options.genesisRoot ?? stateWith(new Uint8Array(32), "genesis").root;
-  const rollup = await deploy("Rollup", [
-    inbox.address,
-    {
-      challengePeriod: BigInt(p.challengePeriod),
-      assertionBond: p.assertionBond,
-      burnShareBps: p.burnShareBps,
-      permissionless: p.permissionless,
-    },
-    hex(genesisRoot),
-    [accounts.proposer, accounts.challenger],
-  ]);
-  const osp = options.prover ? undefined : await deploy("OneStepProverDouble");
   const machine = options.machine ?? TEST_MACHINE;
-  const cm = await deploy("ChallengeManager", [
-    rollup.address,
-    options.prover ?? osp?.address,
-    {
-      challengeBond: p.challengeBond,
-      clock: BigInt(p.clock),
-      degree: BigInt(p.degree),
-      txGasLimit: BigInt(p.txGasLimit),
-      burnShareBps: p.burnShareBps,
-    },
-    machineArg(machine),
-  ]);
-  const outbox = await deploy("Outbox", [rollup.address, bridge.address]);
-  await rollup.write.connect([cm.address]);
-  await bridge.write.connect([outbox.address]);
+  const [walletClient] = await viem.getWalletClients();
+  const deployment = await deployContracts({
+    connection: { walletClient, publicClient },
+    params: p,
+    sequencer: accounts.deployer,
+    proposers: [accounts.proposer, accounts.challenger],
+    machine,
+    genesisRoot,
+    token: options.reentrantToken ? "ReentrantToken" : "TestToken",
+    prover: options.prover ?? "OneStepProverDouble",
+  });
+  const at = async (name: string, address: Address) =>
+    (await viem.getContractAt(name as never, address)) as unknown as Contract;
+  const c = deployment.contracts;
+  const token = await at(options.reentrantToken ? "ReentrantToken" : "TestToken", deployment.token.address);
+  const bridge = await at("Bridge", c.bridge.address);
+  const inbox = await at("SequencerInbox", c.sequencerInbox.address);
+  const rollup = await at("Rollup", c.rollup.address);
+  const osp = options.prover ? undefined : await at("OneStepProverDouble", c.oneStepProver.address);
+  const cm = await at("ChallengeManager", c.challengeManager.address);
+  const outbox = await at("Outbox", c.outbox.address);
 
   /** Sends a transaction and returns its receipt (gas used, logs); throws on revert. */
   async function send(contract: Contract, fn: string, args: unknown[], account?: Address, value?: bigint) {
