@@ -5,12 +5,23 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { network } from "hardhat";
-import { type Abi, bytesToHex, decodeEventLog, getAddress, hexToBytes, parseEventLogs } from "viem";
+import {
+  type Abi,
+  bytesToHex,
+  createWalletClient,
+  custom,
+  decodeEventLog,
+  getAddress,
+  hexToBytes,
+  parseEventLogs,
+} from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, expect, test } from "vitest";
 import {
   DEFAULT_ENGINE_PATH,
   DeployError,
   deployRollup,
+  InsufficientFundsError,
   InvalidDeployArgumentError,
   loadArtifact,
   mintTestCollateral,
@@ -189,4 +200,21 @@ test("deployRollup_noChainAtTheUrl_saysToStartTheDevnet", async () => {
   await expect(
     deployRollup({ connection: { rpcUrl: "http://127.0.0.1:8545", privateKey: "0x1234" } }),
   ).rejects.toThrow(/private key/);
+});
+
+test("deployRollup_unfundedDeployer_saysToFundIt", async () => {
+  const walletClient = createWalletClient({
+    account: privateKeyToAccount(generatePrivateKey()),
+    transport: custom(conn.provider),
+  });
+  const e = await deployRollup({ connection: { walletClient, publicClient } }).catch((x: unknown) => x);
+  expect(e).toBeInstanceOf(InsufficientFundsError);
+  expect((e as InsufficientFundsError).fix).toMatch(/fund the account/);
+  // Some funds, too few for the contracts: the node's refusal is reported the same way.
+  await (await conn.viem.getTestClient()).setBalance({
+    address: walletClient.account.address,
+    value: 10n ** 12n,
+  });
+  const partly = await deployRollup({ connection: { walletClient, publicClient } }).catch((x: unknown) => x);
+  expect(partly).toBeInstanceOf(InsufficientFundsError);
 });
