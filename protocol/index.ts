@@ -8,7 +8,7 @@ export {
   StorageError,
   UnknownRootError,
 } from "./errors.ts";
-export { hashTagged, hashTaggedInto, keccak256, keccak256Reference } from "./keccak.ts";
+export { hashTagged, hashTaggedInto, hashWordsInto, keccak256, keccak256Reference } from "./keccak.ts";
 export { type AssertionData, assertionHash } from "./rollup/assertion.ts";
 export {
   type BatchHeader,

@@ -5,7 +5,7 @@
  * drives this; the byte layouts below are the ones the document fixes.
  */
 
-import { Domain, hashTaggedInto, keccak256 } from "../protocol/index.ts";
+import { Domain, hashTaggedInto, hashWordsInto, keccak256 } from "../protocol/index.ts";
 import { encodeInstruction, INSTRUCTION_BYTES } from "./encodeInstruction.ts";
 import type { FlatModule } from "./FlatModule.ts";
 import { MAX_CALL_DEPTH, MAX_VALUE_STACK } from "./params.ts";
@@ -149,31 +149,36 @@ export class MerkleTree {
     this.dirty.push(old);
   }
 
+  // Rehashes the paths above the dirty leaves, level by level so that shared
+  // ancestors are hashed once. Sorted once: halving keeps the order. Allocates nothing.
   private update(leaves: Uint8Array): void {
     this.levels[0] = leaves;
     const z = this.zero;
-    let idx = this.dirty;
+    const tag = this.tag;
+    const idx = this.dirty;
+    if (idx.length > 1) idx.sort((x, y) => x - y);
+    let n = idx.length;
+    let belowCount = this.n;
     for (let k = 1; k <= this.depth; k++) {
-      idx.sort((x, y) => x - y);
       const below = this.levels[k - 1];
-      const belowCount = k === 1 ? this.n : this.count(k - 1);
       const level = this.levels[k];
-      const next: number[] = [];
+      const zero = z[k - 1];
+      let w = 0;
       let last = -1;
-      for (const i of idx) {
-        const j = i >> 1;
+      for (let q = 0; q < n; q++) {
+        const j = idx[q] >> 1;
         if (j === last) continue;
         last = j;
-        next.push(j);
+        idx[w++] = j;
         const l = 2 * j;
-        const r = l + 1;
-        const left = l < belowCount ? below.subarray(l * WORD, l * WORD + WORD) : z[k - 1];
-        const right = r < belowCount ? below.subarray(r * WORD, r * WORD + WORD) : z[k - 1];
-        hashTaggedInto(this.tag, left, right, level, j * WORD);
+        if (l + 1 < belowCount) hashWordsInto(tag, below, l * WORD, below, l * WORD + WORD, level, j * WORD);
+        else if (l < belowCount) hashWordsInto(tag, below, l * WORD, zero, 0, level, j * WORD);
+        else hashWordsInto(tag, zero, 0, zero, 0, level, j * WORD);
       }
-      idx = next;
+      n = w;
+      belowCount = (belowCount + 1) >> 1;
     }
-    this.dirty = [];
+    idx.length = 0;
   }
 }
 
@@ -255,7 +260,7 @@ export class HashChain {
     const w = this.word;
     for (let i = this.valid; i < n; i++) {
       fill(i, w);
-      hashTaggedInto(this.tag, p.subarray(i * WORD, i * WORD + WORD), w, p, (i + 1) * WORD);
+      hashWordsInto(this.tag, p, i * WORD, w, 0, p, (i + 1) * WORD);
     }
     this.valid = n;
     return p.subarray(n * WORD, n * WORD + WORD);
@@ -345,7 +350,9 @@ export class MachineHasher {
   private readonly code: Uint8Array;
   private readonly table: Uint8Array;
   private readonly pre = new Uint8Array(1 + 8 * WORD);
+  private readonly preView = new DataView(this.pre.buffer);
   private readonly gsPre = new Uint8Array(1 + 4 * WORD);
+  private readonly gsView = new DataView(this.gsPre.buffer);
   private gsGas = -1;
   private gsHash: Uint8Array = new Uint8Array(WORD);
   private gsVersion = -1;
@@ -374,8 +381,9 @@ export class MachineHasher {
       p.set(inputs.stateRoot, 1);
       p.set(inputs.inputHash, 1 + WORD);
       p.set(inputs.batchContext, 1 + 2 * WORD);
-      p.fill(0, 1 + 3 * WORD);
-      new DataView(p.buffer).setBigUint64(1 + 4 * WORD - 8, BigInt(gas));
+      // Gas left is below 2^53: its high word fits a u32 exactly.
+      this.gsView.setUint32(1 + 4 * WORD - 8, Math.floor(gas / 2 ** 32));
+      this.gsView.setUint32(1 + 4 * WORD - 4, gas >>> 0);
       this.gsHash = keccak256(p);
       this.gsGas = gas;
       this.gsVersion = version;
@@ -391,7 +399,7 @@ export class MachineHasher {
   hash(m: MachineParts, inputs: GlobalStateInputs, version: number): Uint8Array {
     const p = this.pre;
     p.fill(0, 1);
-    const v = new DataView(p.buffer);
+    const v = this.preView;
     // status word
     p[1] = m.status;
     p[2] = m.trap;
