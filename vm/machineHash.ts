@@ -204,11 +204,12 @@ export function codeRoot(code: FlatModule): Uint8Array {
 }
 
 /**
- * Table leaf of slot i: byte 0 = 1 (present), 1..4 function index, 5..8 its
- * signature id, 9..12 its entry pc (0xffffffff for an imported function),
- * 13 an import's host id (proof/hostIds.ts), big-endian; an empty slot is the zero word.
+ * The table's leaves: slot i is byte 0 = 1 (present), 1..4 function index,
+ * 5..8 its signature id, 9..12 its entry pc (0xffffffff for an imported
+ * function), 13 an import's host id (proof/hostIds.ts), big-endian; an empty
+ * slot is the zero word.
  */
-export function tableRoot(code: FlatModule, table: Int32Array): Uint8Array {
+export function tableLeaves(code: FlatModule, table: Int32Array): Uint8Array {
   const leaves = new Uint8Array(table.length * WORD);
   const view = new DataView(leaves.buffer);
   for (let i = 0; i < table.length; i++) {
@@ -222,6 +223,12 @@ export function tableRoot(code: FlatModule, table: Int32Array): Uint8Array {
     if (f < code.imports.length)
       view.setUint8(i * WORD + 13, hostId(code.imports[f].module, code.imports[f].name));
   }
+  return leaves;
+}
+
+/** The table root: the Merkle root of tableLeaves. */
+export function tableRoot(code: FlatModule, table: Int32Array): Uint8Array {
+  const leaves = tableLeaves(code, table);
   return merkleRoot(Domain.TABLE_NODE, TABLE_TREE_DEPTH, leaves);
 }
 

@@ -3,7 +3,7 @@ import { encodeInstruction, INSTRUCTION_BYTES } from "../encodeInstruction.ts";
 import type { FlatModule } from "../FlatModule.ts";
 import { Op } from "../flatOps.ts";
 import type { Interpreter } from "../Interpreter.ts";
-import { CODE_TREE_DEPTH, MerkleTree, TABLE_TREE_DEPTH } from "../machineHash.ts";
+import { CODE_TREE_DEPTH, MerkleTree, TABLE_TREE_DEPTH, tableLeaves } from "../machineHash.ts";
 import {
   GAS_ECRECOVER,
   GAS_INPUT_READ,
@@ -13,7 +13,7 @@ import {
   GAS_STATE_WRITE,
   MAX_KECCAK_BYTES,
 } from "../params.ts";
-import { HOST_PARAMS, hostId } from "./hostIds.ts";
+import { HOST_PARAMS } from "./hostIds.ts";
 import { InvalidProofError, ProofFault } from "./InvalidProofError.ts";
 import type { MachineView } from "./MachineView.ts";
 import { ACCESS_WIDTH, isBinary, isUnary } from "./opClasses.ts";
@@ -123,18 +123,7 @@ const tableTrees = new WeakMap<Int32Array, { tree: MerkleTree; leaves: Uint8Arra
 function tableTree(code: FlatModule, table: Int32Array): { tree: MerkleTree; leaves: Uint8Array } {
   let t = tableTrees.get(table);
   if (t === undefined) {
-    const leaves = new Uint8Array(table.length * WORD);
-    const view = new DataView(leaves.buffer);
-    for (let i = 0; i < table.length; i++) {
-      const f = table[i];
-      if (f < 0) continue;
-      view.setUint8(i * WORD, 1);
-      view.setUint32(i * WORD + 1, f);
-      view.setInt32(i * WORD + 5, code.funcSigId[f]);
-      view.setInt32(i * WORD + 9, code.funcEntry[f]);
-      if (f < code.imports.length)
-        view.setUint8(i * WORD + 13, hostId(code.imports[f].module, code.imports[f].name));
-    }
+    const leaves = tableLeaves(code, table);
     const tree = new MerkleTree(Domain.TABLE_NODE, TABLE_TREE_DEPTH);
     tree.root(leaves);
     t = { tree, leaves };
