@@ -354,14 +354,15 @@ contract OneStepProverHostIo is IStepExecutor {
         return (1, next);
     }
 
-    /// @dev keccak(src, len, dst): one `M(0)` per leaf of src .. src + len - 1, then `M(0)` at dst / 32.
+    /// @dev keccak(src, len, dst): the source as one or two aligned `M(h)` openings (none when len = 0),
+    ///      then `M(0)` at dst / 32.
     function _keccak(Machine memory m, uint256[] memory args, bytes calldata proof, uint256 at)
         private
         pure
         returns (uint256 next)
     {
         bytes memory data;
-        (data, next) = _readRange(m, args[0] & 0xffffffff, args[1] & 0xffffffff, proof, at);
+        (data, next) = _readRange(m.memoryRoot, args[0] & 0xffffffff, args[1] & 0xffffffff, proof, at);
         uint256 dst = (args[2] & 0xffffffff) >> 5;
         bytes32[] memory out;
         uint256 siblings;
@@ -370,8 +371,10 @@ contract OneStepProverHostIo is IStepExecutor {
         m.memoryRoot = Witnesses.memoryRootWith(proof, siblings, 0, dst, out);
     }
 
-    /// @dev Memory bytes src .. src + len - 1 from one `M(0)` opening per leaf they touch, in increasing order.
-    function _readRange(Machine memory m, uint256 src, uint256 len, bytes calldata proof, uint256 at)
+    /// @dev Memory bytes src .. src + len - 1 from the aligned `M(h)` openings that cover them, in increasing
+    ///      order: h is the smallest height whose blocks put the first and last leaf at most one block apart,
+    ///      so one opening (same block) or two (adjacent blocks); none when len = 0 (docs/machine.md "Host calls").
+    function _readRange(bytes32 root, uint256 src, uint256 len, bytes calldata proof, uint256 at)
         private
         pure
         returns (bytes memory data, uint256 next)
@@ -380,19 +383,32 @@ contract OneStepProverHostIo is IStepExecutor {
         data = new bytes(len);
         if (len == 0) return (data, next);
         uint256 first = src >> 5;
-        uint256 count = ((src + len - 1) >> 5) - first + 1;
-        // The leaves laid out contiguously, then the bytes copied out of them.
-        bytes memory window = new bytes(32 * count);
-        for (uint256 k = 0; k < count; k++) {
-            bytes32 w;
-            (w, next) = proof.openLeaf(next, first + k, m.memoryRoot);
-            assembly ("memory-safe") {
-                mstore(add(add(window, 32), shl(5, k)), w)
-            }
-        }
-        uint256 skip = src & 31;
+        uint256 last = (src + len - 1) >> 5;
+        uint256 h = 0;
+        while ((last >> h) - (first >> h) > 1) h++;
+        bytes memory window;
+        (window, next) = _openBlocks(root, h, first >> h, (last >> h) - (first >> h) + 1, proof, at);
+        uint256 skip = src - (((first >> h) << h) << 5);
         assembly ("memory-safe") {
             mcopy(add(data, 32), add(add(window, 32), skip), len)
+        }
+    }
+
+    /// @dev The leaves of `blocks` adjacent `M(h)` openings from subtree `j` on, laid out contiguously.
+    function _openBlocks(bytes32 root, uint256 h, uint256 j, uint256 blocks, bytes calldata proof, uint256 at)
+        private
+        pure
+        returns (bytes memory window, uint256 next)
+    {
+        next = at;
+        uint256 n = 1 << h;
+        window = new bytes(32 * n * blocks);
+        for (uint256 b = 0; b < blocks; b++) {
+            bytes32[] memory leaves;
+            (leaves,, next) = proof.openMemory(next, h, j + b, root);
+            assembly ("memory-safe") {
+                mcopy(add(add(window, 32), shl(5, mul(b, n))), add(leaves, 32), shl(5, n))
+            }
         }
     }
 }

@@ -141,6 +141,9 @@ describe("verifyStep on host calls", async () => {
     // Only proofs that carry the input or keccak's source may pass 3 KB (docs/machine.md, "Sizes").
     for (const name of ["state_read", "state_write", "ecrecover", "context", "revert"])
       expect(maxBytes.get(name) ?? 0, name).toBeLessThanOrEqual(3_072);
+    // keccak opens its source as at most two M(5) (2,944 bytes), not one M(0) per leaf: header 352,
+    // instruction 736, S(3) 56, source, destination M(0) 640.
+    expect(maxBytes.get("keccak") ?? 0).toBeLessThanOrEqual(352 + 736 + 56 + 2_944 + 640);
     expect(hostSteps).toBeGreaterThan(200);
     for (const name of HOST_FUNCTIONS) expect(perHost.get(name) ?? 0, name).toBeGreaterThan(0);
   });

@@ -204,9 +204,15 @@ class ProofBuilder {
         return;
       case H.KECCAK: {
         const [src, len, dst] = [arg(0), arg(1), arg(2)];
-        if (len > 0)
-          for (let i = Math.floor(src / WORD); i <= Math.floor((src + len - 1) / WORD); i++)
-            this.subtree(0, i);
+        // The source as one or two aligned M(h) openings (docs/machine.md "Host calls"): h is the
+        // smallest height whose blocks put the first and last leaf at most one block apart.
+        if (len > 0) {
+          const first = Math.floor(src / WORD);
+          const last = Math.floor((src + len - 1) / WORD);
+          let h = 0;
+          while ((last >> h) - (first >> h) > 1) h++;
+          for (let j = first >> h; j <= last >> h; j++) this.subtree(h, j);
+        }
         this.subtree(0, dst / WORD);
         return;
       }

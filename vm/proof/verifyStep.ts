@@ -577,11 +577,24 @@ class Step {
       }
       case H_KECCAK: {
         const [src, len, dst] = [arg(0), arg(1), arg(2)];
-        const first = Math.floor(src / WORD);
-        const count = len === 0 ? 0 : Math.floor((src + len - 1) / WORD) - first + 1;
-        const bytes = new Uint8Array(count * WORD);
-        for (let i = 0; i < count; i++) bytes.set(this.openLeaf(first + i).leaf, WORD * i);
-        const digest = keccak256(bytes.subarray(src % WORD, (src % WORD) + len));
+        // The source: no opening when len = 0, else one or two aligned M(h) openings, h the smallest
+        // height whose blocks put the first and last leaf at most one block apart.
+        let bytes = new Uint8Array(0);
+        let skip = 0;
+        if (len > 0) {
+          const first = Math.floor(src / WORD);
+          const last = Math.floor((src + len - 1) / WORD);
+          let h = 0;
+          while ((last >> h) - (first >> h) > 1) h++;
+          const blocks = (last >> h) - (first >> h) + 1;
+          bytes = new Uint8Array(blocks * 2 ** h * WORD);
+          for (let b = 0; b < blocks; b++)
+            this.openSubtree(h, (first >> h) + b).leaves.forEach((l, i) => {
+              bytes.set(l, WORD * (b * 2 ** h + i));
+            });
+          skip = src - (first >> h) * 2 ** h * WORD;
+        }
+        const digest = keccak256(bytes.subarray(skip, skip + len));
         const out = this.openLeaf(dst / WORD);
         m.memoryRoot = rootFrom(Domain.MEMORY_NODE, digest, dst / WORD, out.siblings);
         break;
