@@ -1,15 +1,3 @@
-/**
- * Transactions that call every host function (docs/machine.md, "Host interface"), run on the
- * provable path (vm/ProvableTransaction.ts) and stepped with proofs, for the one-step prover's
- * tests and benchmark: the host scenarios of vm/testing/hostScenarios.ts (every host function with
- * good and bad arguments, revert, state reads and writes against a pre-state) with a valid and an
- * invalid signature for ecrecover, plus host functions reached through call_indirect (including
- * input_size, which has no arguments), each at the full gas and at limits that stop it inside a
- * block or at a host call's own cost.
- */
-import { randomBytes } from "node:crypto";
-import { bytesToHex, hexToBytes } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
 import { encodeProof } from "../protocol/index.ts";
 import { type Leaf, referenceHash, referenceProof } from "../protocol/smt/reference.ts";
 import type { BatchContext } from "../vm/host/BatchContext.ts";
@@ -18,25 +6,17 @@ import { ProvableTransaction } from "../vm/ProvableTransaction.ts";
 import { TX_GAS_LIMIT } from "../vm/params.ts";
 import { stepsToEnd } from "../vm/proof/stepVectors.ts";
 import { ProvableState } from "../vm/state/ProvableState.ts";
+import {
+  HOST_CONTEXT as CONTEXT,
+  PRE_LEAVES as PRE,
+  signedEcrecoverInput,
+} from "../vm/testing/hostFixtures.ts";
 import { H, hostProgram } from "../vm/testing/hostProgram.ts";
-import { hostScenarios, PRE_KEYS, PRE_VALUES } from "../vm/testing/hostScenarios.ts";
+import { hostScenarios } from "../vm/testing/hostScenarios.ts";
 import { buildModule, i32, i64 } from "../vm/testing/wasmBuilder.ts";
 import { type OspVector, stepLabel } from "./ospCorpus.ts";
 
-const CONTEXT: BatchContext = { timestamp: 1_764_000_000n, l2Block: 4242n, origin: 1n };
-const PRE: Leaf[] = PRE_KEYS.map((key, i) => ({ key, value: PRE_VALUES[i] }));
-
-/** A valid ecrecover input (hash || v || r || s) signed by a fresh key. */
-export async function signedEcrecoverInput(): Promise<Uint8Array> {
-  const account = privateKeyToAccount(bytesToHex(randomBytes(32)));
-  const hash = new Uint8Array(randomBytes(32));
-  const sig = hexToBytes(await account.sign({ hash: bytesToHex(hash) }));
-  const out = new Uint8Array(128);
-  out.set(hash, 0);
-  out[63] = sig[64];
-  out.set(sig.subarray(0, 64), 64);
-  return out;
-}
+export { signedEcrecoverInput };
 
 /** input_size, context(2) and input_read(64, 3) through the table, then an empty slot (a trap). */
 const throughTheTable = buildModule({

@@ -1,36 +1,31 @@
-// The host interface on both paths: the fast TransactionRunner (metered V8) and the provable
-// ProvableTransaction (interpreter, run and stepped with the hash after every step) must agree on
-// outcome, code, trap, gas left, state writes and the post-state root, at many gas limits.
-import { randomBytes } from "node:crypto";
-import { bytesToHex, hexToBytes } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { ZERO } from "../protocol/index.ts";
-import { type Leaf, referenceHash, referenceProof } from "../protocol/smt/reference.ts";
-import { type BatchContext, encodeBatchContext } from "./host/BatchContext.ts";
+import { referenceHash } from "../protocol/smt/reference.ts";
+import { encodeBatchContext } from "./host/BatchContext.ts";
 import { inputHash } from "./host/inputHash.ts";
 import { initialMachineHash, initialMachineParts } from "./initialMachineParts.ts";
 import { loadModule } from "./loadModule.ts";
 import { hashGlobalState } from "./machineHash.ts";
 import { ProvableTransaction } from "./ProvableTransaction.ts";
 import { GAS_HOST_CALL, GAS_STATE_WRITE, TX_GAS_LIMIT } from "./params.ts";
-import { ProvableState } from "./state/ProvableState.ts";
 import { keyString, type StateReader, type StateWrite } from "./state/StateOverlay.ts";
 import type { TransactionResult } from "./Transaction.ts";
 import { TransactionRunner } from "./TransactionRunner.ts";
+import {
+  HOST_CONTEXT as CONTEXT,
+  PRE_LEAVES as PRE,
+  preState,
+  signedEcrecoverInput as signedInput,
+} from "./testing/hostFixtures.ts";
 import { H, hostProgram, MAIN } from "./testing/hostProgram.ts";
-import { BAD_CALLS, hostScenarios, KECCAK_HUGE, PRE_KEYS, PRE_VALUES } from "./testing/hostScenarios.ts";
+import { BAD_CALLS, hostScenarios, KECCAK_HUGE, PRE_VALUES } from "./testing/hostScenarios.ts";
 import { i32c } from "./testing/wasmBuilder.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const CONTEXT: BatchContext = { timestamp: 1_764_000_000n, l2Block: 4242n, origin: 1n };
-const PRE: Leaf[] = PRE_KEYS.map((key, i) => ({ key, value: PRE_VALUES[i] }));
 
 const fastState: StateReader = {
   get: (k) => PRE.find((l) => hex(l.key) === hex(k))?.value ?? ZERO,
 };
-const preState = () =>
-  ProvableState.fromSource({ root: referenceHash(PRE), prove: (k) => referenceProof(PRE, k) });
 
 /** The root after applying `writes` to the pre-state, from the reference tree. */
 function rootAfter(writes: StateWrite[]): string {
@@ -50,17 +45,6 @@ const view = (r: TransactionResult) => ({
   gasUsed: r.gasUsed,
   writes: r.writes.map(([k, v]) => [hex(k), hex(v)]),
 });
-
-async function signedInput(): Promise<Uint8Array> {
-  const account = privateKeyToAccount(bytesToHex(randomBytes(32)));
-  const hash = new Uint8Array(randomBytes(32));
-  const sig = hexToBytes(await account.sign({ hash: bytesToHex(hash) }));
-  const out = new Uint8Array(128);
-  out.set(hash, 0);
-  out[63] = sig[64];
-  out.set(sig.subarray(0, 64), 64);
-  return out;
-}
 
 /** Gas limits that stop a run everywhere interesting: 0, small, a sweep, around the end. */
 function gasLimits(used: number): number[] {

@@ -1,16 +1,15 @@
-import { randomBytes } from "node:crypto";
-import { bytesToHex, hexToBytes } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { encodeProof } from "../../protocol/index.ts";
-import { type Leaf, referenceHash, referenceProof } from "../../protocol/smt/reference.ts";
 import type { FlatModule } from "../FlatModule.ts";
-import type { BatchContext } from "../host/BatchContext.ts";
 import { loadModule } from "../loadModule.ts";
 import { ProvableTransaction } from "../ProvableTransaction.ts";
 import { TX_GAS_LIMIT } from "../params.ts";
-import { ProvableState } from "../state/ProvableState.ts";
-import { hostScenarios, PRE_KEYS, PRE_VALUES } from "../testing/hostScenarios.ts";
+import {
+  HOST_CONTEXT as CONTEXT,
+  preState,
+  signedEcrecoverInput as signedInput,
+} from "../testing/hostFixtures.ts";
+import { hostScenarios } from "../testing/hostScenarios.ts";
 import { rng } from "../testing/randomProgram.ts";
 import { buildModule, i32, i64 } from "../testing/wasmBuilder.ts";
 import { HOST_FUNCTIONS } from "./hostIds.ts";
@@ -27,21 +26,6 @@ import { verifyStep } from "./verifyStep.ts";
  */
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const CONTEXT: BatchContext = { timestamp: 1_764_000_000n, l2Block: 4242n, origin: 1n };
-const PRE: Leaf[] = PRE_KEYS.map((key, i) => ({ key, value: PRE_VALUES[i] }));
-const preState = () =>
-  ProvableState.fromSource({ root: referenceHash(PRE), prove: (k) => referenceProof(PRE, k) });
-
-async function signedInput(): Promise<Uint8Array> {
-  const account = privateKeyToAccount(bytesToHex(randomBytes(32)));
-  const hash = new Uint8Array(randomBytes(32));
-  const sig = hexToBytes(await account.sign({ hash: bytesToHex(hash) }));
-  const out = new Uint8Array(128);
-  out.set(hash, 0);
-  out[63] = sig[64];
-  out.set(sig.subarray(0, 64), 64);
-  return out;
-}
 
 /** Every step of one transaction, each checked; returns the vectors and the end status. */
 function proveTransaction(
