@@ -169,7 +169,9 @@ describe("verifyStep against the interpreter", () => {
       `verifyStep coverage (flat op -> steps checked):\n${rows}\n${"out of gas".padEnd(20)} ${String(checker.outOfGas).padStart(8)}\n` +
         `total ${checker.steps} steps; traps ${JSON.stringify(Object.fromEntries(checker.traps))}`,
     );
-    expect(checker.steps).toBeGreaterThanOrEqual(MIN_STEPS);
+    // The total counts the spec modules' steps; without the spec suite (skipped, as conformance
+    // is) the generated programs alone are checked, every step, but fall short of the total.
+    if (SPEC !== undefined) expect(checker.steps).toBeGreaterThanOrEqual(MIN_STEPS);
     expect(checker.outOfGas).toBeGreaterThan(0);
     const missing = PROFILE_FLAT_OPS.filter((op) => (checker.perOp.get(op) ?? 0) === 0).map(opName);
     expect(missing).toEqual([]);
