@@ -345,13 +345,9 @@ export async function main(args: string[]): Promise<void> {
     for (let c = 0; c * chunk < m; c++) {
       const got = await results.get(c)!;
       // Each record: the 128-byte ecrecover input, then the 32-byte answer (bench/workers/engineRecover.ts).
-      const buf = Buffer.from(got.packed.buffer, got.packed.byteOffset, got.packed.length);
       for (let i = 0; i < got.count; i++) {
         const at = i * RECORD_BYTES;
-        h.recovered.set(
-          buf.toString("latin1", at, at + 128),
-          got.packed.subarray(at + 128, at + RECORD_BYTES),
-        );
+        h.recovered.set(got.packed.subarray(at, at + 128), got.packed.subarray(at + 128, at + RECORD_BYTES));
       }
       for (let i = c * chunk; i < Math.min(m, (c + 1) * chunk); i++) {
         h.context = { ...h.context, timestamp: signedMix[i].time };

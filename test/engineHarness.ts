@@ -44,14 +44,64 @@ import { Interpreter } from "../vm/Interpreter.ts";
 import { JitRunner } from "../vm/JitRunner.ts";
 import { loadModule } from "../vm/loadModule.ts";
 import { GAS_ECRECOVER, GAS_HOST_CALL, TX_GAS_LIMIT } from "../vm/params.ts";
-import { KeyMap, keyHash } from "../vm/state/KeyMap.ts";
+import { KeyMap } from "../vm/state/KeyMap.ts";
+import { WriteBuffer } from "../vm/state/WriteBuffer.ts";
 
 export const ENGINE_WASM: Uint8Array = readFileSync(new URL("../engine/engine.wasm", import.meta.url));
 
 const ZERO32 = new Uint8Array(32);
-/** Bytes as a Map key (latin1: one char per byte; about 1.5x faster than String.fromCharCode.apply). */
-function keyString(k: Uint8Array): string {
-  return Buffer.from(k.buffer, k.byteOffset, k.length).toString("latin1");
+
+/**
+ * Signer recoveries known ahead: the 128-byte ecrecover input -> the 32-byte answer. Filed under
+ * the input's first word (the digest) and checked against all 128 bytes, looked up in place in
+ * the machine's memory: no string per lookup.
+ */
+export class RecoveryTable {
+  private readonly byDigest = new KeyMap<[Uint8Array, Uint8Array][]>();
+  private readonly all: [Uint8Array, Uint8Array][] = [];
+
+  get size(): number {
+    return this.all.length;
+  }
+
+  /** Record `answer` for `input` (128 bytes; both kept as given: pass copies or views no one rewrites). */
+  set(input: Uint8Array, answer: Uint8Array): void {
+    if (input.length !== 128 || answer.length !== 32)
+      throw new RangeError(`RecoveryTable.set: input of ${input.length} bytes, answer of ${answer.length}`);
+    const list = this.byDigest.get(input);
+    const found = list?.find(([k]) => sameInput(k, input, 0));
+    if (found !== undefined) {
+      found[1] = answer;
+      return;
+    }
+    const e: [Uint8Array, Uint8Array] = [input, answer];
+    if (list === undefined) this.byDigest.set(input.subarray(0, 32), [e]);
+    else list.push(e);
+    this.all.push(e);
+  }
+
+  /** The answer recorded for the 128 bytes at `bytes[at..at+128)`, or undefined. */
+  getAt(bytes: Uint8Array, at: number): Uint8Array | undefined {
+    const list = this.byDigest.getAt(bytes, at);
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) if (sameInput(list[i][0], bytes, at)) return list[i][1];
+    return undefined;
+  }
+
+  clear(): void {
+    this.byDigest.clear();
+    this.all.length = 0;
+  }
+
+  /** [input, answer] pairs in insertion order. */
+  [Symbol.iterator](): IterableIterator<[Uint8Array, Uint8Array]> {
+    return this.all.values();
+  }
+}
+
+function sameInput(a: Uint8Array, b: Uint8Array, at: number): boolean {
+  for (let i = 0; i < 128; i++) if (a[i] !== b[at + i]) return false;
+  return true;
 }
 
 export interface TxRun {
@@ -76,28 +126,21 @@ export class EngineHarness {
   context: BatchContext = { timestamp: 1_000_000n, l2Block: 1n, origin: 0n };
   /** The context of the transaction in progress (this.context with its origin), rebuilt only when either changes. */
   private txContext: BatchContext = this.context;
-  readonly recovered = new Map<string, Uint8Array>();
+  readonly recovered = new RecoveryTable();
   private current: HostTransaction | undefined;
-  /** The transaction in progress' writes: key -> [key, value], and the same entries in first-write order. */
-  private readonly written = new KeyMap<[Uint8Array, Uint8Array]>();
-  private writeList: [Uint8Array, Uint8Array][] = [];
+  /** The transaction in progress' writes, in first-write order. */
+  private readonly written = new WriteBuffer();
   /** The host's view of the transaction in progress (one object, reused: no closure per host call). */
   private readonly hostState = {
     read: (key: Uint8Array): Uint8Array => this.hostState.readAt(key, 0),
     readAt: (bytes: Uint8Array, at: number): Uint8Array => {
-      const h = keyHash(bytes, at);
-      const w = this.written.getHashed(h, bytes, at) ?? this.state.getHashed(h, bytes, at);
-      return w === undefined ? ZERO32 : w[1];
+      const w = this.written.getAt(bytes, at);
+      if (w !== undefined) return w;
+      const s = this.state.getAt(bytes, at);
+      return s === undefined ? ZERO32 : s[1];
     },
-    write: (key: Uint8Array, value: Uint8Array): void => {
-      const w = this.written.get(key);
-      if (w !== undefined) w[1] = value;
-      else {
-        const e: [Uint8Array, Uint8Array] = [key, value];
-        this.written.set(key, e);
-        this.writeList.push(e);
-      }
-    },
+    write: (key: Uint8Array, value: Uint8Array): void => this.written.write(key, value),
+    writeAt: (bytes: Uint8Array, at: number): void => this.written.writeAt(bytes, at),
   };
   private readonly jit: JitRunner;
   private flat: ReturnType<typeof loadModule> | undefined;
@@ -108,11 +151,12 @@ export class EngineHarness {
     const real = imports["optio.ecrecover"];
     imports["optio.ecrecover"] = (args, ctx) => {
       const ptr = (args[0] as number) >>> 0;
-      if (ptr % 128 === 0 && ptr + 128 <= ctx.memory.length) {
-        const hit = this.recovered.get(keyString(ctx.memory.subarray(ptr, ptr + 128)));
+      const mem = ctx.memory;
+      if (ptr % 128 === 0 && ptr + 128 <= mem.length) {
+        const hit = this.recovered.getAt(mem, ptr);
         if (hit !== undefined) {
           if (!ctx.useGas(GAS_ECRECOVER)) return { trap: "out of gas" };
-          ctx.memory.set(hit, ptr);
+          mem.set(hit, ptr);
           ctx.wrote(ptr, 32);
           return [1];
         }
@@ -129,8 +173,6 @@ export class EngineHarness {
   /** Runs one transaction and applies its writes if it executed. */
   run(input: Uint8Array, origin = 0n): TxRun {
     this.written.clear();
-    const writeList: [Uint8Array, Uint8Array][] = [];
-    this.writeList = writeList;
     if (
       this.txContext.origin !== origin ||
       this.txContext.timestamp !== this.context.timestamp ||
@@ -164,10 +206,13 @@ export class EngineHarness {
     } finally {
       this.current = undefined;
     }
-    const writes = ok ? writeList : [];
-    for (const [k, v] of writes) {
-      if (isZero(v)) this.state.delete(k);
-      else this.state.set(k, [k, v]);
+    const writes = ok ? this.written.take() : [];
+    this.written.clear();
+    for (let i = 0; i < writes.length; i++) {
+      // The entry itself goes into the state: this transaction is over, nothing rewrites it.
+      const w = writes[i];
+      if (isZero(w[1])) this.state.delete(w[0]);
+      else this.state.set(w[0], w);
     }
     return { outcome: ok ? "executed" : "reverted", code, trap, gasUsed: TX_GAS_LIMIT - gasLeft, writes };
   }
@@ -210,7 +255,7 @@ export class EngineHarness {
     input.set(sig.subarray(0, 64), 64);
     const addr = new Uint8Array(32);
     addr.set(hexToBytes(tx.signer), 12);
-    this.recovered.set(keyString(input), addr);
+    this.recovered.set(input, addr);
     return encodeSignedTx(tx, sig);
   }
 }

@@ -2,8 +2,8 @@ import { LinkError } from "./errors.ts";
 import type { BatchContext } from "./host/BatchContext.ts";
 import { type HostTransaction, optioImports } from "./host/optioImports.ts";
 import { JitRunner } from "./JitRunner.ts";
-import { KeyMap } from "./state/KeyMap.ts";
 import type { StateReader, StateWrite } from "./state/StateOverlay.ts";
+import { WriteBuffer } from "./state/WriteBuffer.ts";
 import {
   checkedGasLimit,
   type TransactionRequest,
@@ -25,28 +25,16 @@ class FastTransaction implements HostTransaction {
   input: Uint8Array = new Uint8Array(0);
   context: BatchContext = { timestamp: 0n, l2Block: 0n, origin: 0n };
   base: StateReader = { get: () => new Uint8Array(32) };
-  /** This transaction's writes by key (a KeyMap: looked up in place, no string per key), and in first-write order. */
-  readonly written = new KeyMap<[Uint8Array, Uint8Array]>();
-  list: [Uint8Array, Uint8Array][] = [];
+  /** This transaction's writes (looked up in place, no string per key), in first-write order. */
+  readonly written = new WriteBuffer();
   readonly state = {
-    read: (key: Uint8Array): Uint8Array => {
-      const w = this.written.get(key);
-      return w === undefined ? this.base.get(key) : w[1];
-    },
+    read: (key: Uint8Array): Uint8Array => this.written.getAt(key, 0) ?? this.base.get(key),
     // The base is read with a copy of the key (a StateReader may keep it); the writes are looked up in place.
-    readAt: (bytes: Uint8Array, at: number): Uint8Array => {
-      const w = this.written.getAt(bytes, at);
-      return w === undefined ? this.base.get(bytes.slice(at, at + 32)) : w[1];
-    },
-    write: (key: Uint8Array, value: Uint8Array): void => {
-      const w = this.written.get(key);
-      if (w !== undefined) w[1] = value;
-      else {
-        const e: [Uint8Array, Uint8Array] = [key, value];
-        this.written.set(key, e);
-        this.list.push(e);
-      }
-    },
+    readAt: (bytes: Uint8Array, at: number): Uint8Array =>
+      this.written.getAt(bytes, at) ?? this.base.get(bytes.slice(at, at + 32)),
+    write: (key: Uint8Array, value: Uint8Array): void => this.written.write(key, value),
+    // The key and value are copied from the machine's memory into shared blocks, not an ArrayBuffer each.
+    writeAt: (bytes: Uint8Array, at: number): void => this.written.writeAt(bytes, at),
   };
 }
 
@@ -97,7 +85,6 @@ export class TransactionRunner {
     tx.context = req.batchContext;
     tx.base = req.state;
     tx.written.clear();
-    tx.list = [];
     this.active = true;
     this.dirty = true;
     let run: ReturnType<JitRunner["invoke"]>;
@@ -106,9 +93,8 @@ export class TransactionRunner {
     } finally {
       this.active = false;
     }
-    const writes: StateWrite[] = run.ok ? tx.list : [];
+    const writes: StateWrite[] = run.ok ? tx.written.take() : [];
     tx.written.clear();
-    tx.list = [];
     return transactionResult(run, this.jit.revertCode, gasLimit, writes);
   }
 }
