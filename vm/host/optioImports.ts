@@ -69,50 +69,79 @@ const MEMO_MAX_BYTES = 128;
 const MEMO_ENTRIES = 1 << 16;
 /** Open-addressing index slots (twice the entries, a power of two). */
 const MEMO_SLOTS = MEMO_ENTRIES * 2;
+/** Int32Array words read bytes in the order the byte path combines them only on a little-endian host. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * keccak of short inputs, remembered: an engine derives the same tree keys
  * (keccak(0x03 || logical key)) in transaction after transaction, and a
  * lookup costs a fraction of a hash. Pure, so answers are the same either way.
- * Inputs and digests live in two byte arenas under an open-addressing index
+ * Inputs and digests live in two arenas under an open-addressing index
  * (no object or Map entry per input); whole inputs are compared, so a hash
- * collision costs a probe, never a wrong answer.
+ * collision costs a probe, never a wrong answer. Inputs at 4-byte aligned
+ * addresses (the engine's) are hashed, compared and answered a word at a
+ * time through an Int32Array of the memory; others a byte at a time.
  */
 class KeccakMemo {
   /** Slot -> entry + 1 (0 empty). */
   private readonly index = new Int32Array(MEMO_SLOTS);
-  private readonly inputs = new Uint8Array(MEMO_ENTRIES * MEMO_MAX_BYTES);
+  private readonly inputWords = new Int32Array((MEMO_ENTRIES * MEMO_MAX_BYTES) >> 2);
+  private readonly inputs = new Uint8Array(this.inputWords.buffer);
   private readonly lengths = new Uint8Array(MEMO_ENTRIES);
-  private readonly digests = new Uint8Array(MEMO_ENTRIES * 32);
+  private readonly digestWords = new Int32Array(MEMO_ENTRIES * 8);
+  private readonly digests = new Uint8Array(this.digestWords.buffer);
   private count = 0;
+  /** The memory last seen and its words (undefined if they cannot be read as words): made again only when the memory changes. */
+  private mem: Uint8Array | undefined;
+  private memWords: Int32Array | undefined;
 
-  /** keccak of `mem[src..src+len)` written at `dst`. */
+  private wordsOf(mem: Uint8Array): Int32Array | undefined {
+    if (mem !== this.mem) {
+      this.mem = mem;
+      this.memWords =
+        LITTLE_ENDIAN && (mem.byteOffset & 3) === 0
+          ? new Int32Array(mem.buffer, mem.byteOffset, mem.length >>> 2)
+          : undefined;
+    }
+    return this.memWords;
+  }
+
+  /** keccak of `mem[src..src+len)` written at `dst` (`dst` a multiple of 32, as the host checks). */
   hashInto(mem: Uint8Array, src: number, len: number, dst: number): void {
     if (len > MEMO_MAX_BYTES) {
       mem.set(keccak256(mem.subarray(src, src + len)), dst);
       return;
     }
-    // FNV-1a over 4-byte words, then the tail bytes.
+    const words = (src & 3) === 0 && (dst & 31) === 0 ? this.wordsOf(mem) : undefined;
+    // FNV-1a over 4-byte little-endian words, then the tail bytes (both paths hash alike).
     let h = 0x811c9dc5 ^ len;
     const end = src + len;
+    const whole = len >>> 2;
     let i = src;
-    for (; i + 4 <= end; i += 4)
-      h = Math.imul(h ^ (mem[i] | (mem[i + 1] << 8) | (mem[i + 2] << 16) | (mem[i + 3] << 24)), 0x01000193);
+    if (words !== undefined) {
+      const w0 = src >>> 2;
+      for (let w = 0; w < whole; w++) h = Math.imul(h ^ words[w0 + w], 0x01000193);
+      i = src + (whole << 2);
+    } else {
+      for (; i + 4 <= end; i += 4)
+        h = Math.imul(h ^ (mem[i] | (mem[i + 1] << 8) | (mem[i + 2] << 16) | (mem[i + 3] << 24)), 0x01000193);
+    }
     for (; i < end; i++) h = Math.imul(h ^ mem[i], 0x01000193);
     h ^= h >>> 16;
     const index = this.index;
-    const inputs = this.inputs;
     let slot = h & (MEMO_SLOTS - 1);
     for (let e = index[slot]; e !== 0; slot = (slot + 1) & (MEMO_SLOTS - 1), e = index[slot]) {
       const n = e - 1;
-      if (this.lengths[n] !== len) continue;
-      const base = n * MEMO_MAX_BYTES;
-      let j = 0;
-      while (j < len && inputs[base + j] === mem[src + j]) j++;
-      if (j !== len) continue;
-      const digests = this.digests;
-      const d = n * 32;
-      for (let k = 0; k < 32; k++) mem[dst + k] = digests[d + k];
+      if (this.lengths[n] !== len || !this.sameInput(n, mem, words, src, len)) continue;
+      const d = n * 8;
+      if (words !== undefined) {
+        const digestWords = this.digestWords;
+        const o = dst >>> 2;
+        for (let k = 0; k < 8; k++) words[o + k] = digestWords[d + k];
+      } else {
+        const digests = this.digests;
+        for (let k = 0; k < 32; k++) mem[dst + k] = digests[(d << 2) + k];
+      }
       return;
     }
     const digest = keccak256(mem.subarray(src, src + len));
@@ -123,11 +152,34 @@ class KeccakMemo {
       slot = h & (MEMO_SLOTS - 1);
     }
     const n = this.count++;
-    inputs.set(mem.subarray(src, src + len), n * MEMO_MAX_BYTES);
+    this.inputs.set(mem.subarray(src, src + len), n * MEMO_MAX_BYTES);
     this.lengths[n] = len;
     this.digests.set(digest, n * 32);
     index[slot] = n + 1;
     mem.set(digest, dst);
+  }
+
+  /** Entry `n`'s input is `mem[src..src+len)` (its length already checked); `words` is the memory's words if `src` is aligned. */
+  private sameInput(
+    n: number,
+    mem: Uint8Array,
+    words: Int32Array | undefined,
+    src: number,
+    len: number,
+  ): boolean {
+    const base = n * MEMO_MAX_BYTES;
+    let j = 0;
+    if (words !== undefined) {
+      const inputWords = this.inputWords;
+      const b = base >>> 2;
+      const w0 = src >>> 2;
+      const whole = len >>> 2;
+      for (let w = 0; w < whole; w++) if (inputWords[b + w] !== words[w0 + w]) return false;
+      j = whole << 2;
+    }
+    const inputs = this.inputs;
+    for (; j < len; j++) if (inputs[base + j] !== mem[src + j]) return false;
+    return true;
   }
 }
 
