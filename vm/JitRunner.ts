@@ -36,6 +36,8 @@ const EMPTY_MEMORY = new Uint8Array(0);
 /** The initial memory a reused instance goes back to (see `saveInitialState`; the globals are saved inside it). */
 interface InitialState {
   readonly memory: Uint8Array;
+  /** Views of `memory` to copy back per dirty bit k (chunks k, k + 64, ..., each plus 7 bytes): made once, not per reset. */
+  readonly chunks: { readonly at: number; readonly bytes: Uint8Array }[][];
 }
 
 /**
@@ -161,7 +163,15 @@ export class JitRunner {
    * right after instantiation, so each transaction starts from a fresh instance's state).
    */
   saveInitialState(): void {
-    this.initial = { memory: this.memory.slice() };
+    const memory = this.memory.slice();
+    const chunk = 2 ** this.dirtyShift;
+    const chunks: { at: number; bytes: Uint8Array }[][] = [];
+    for (let k = 0; k < 64; k++) {
+      chunks.push([]);
+      for (let at = k * chunk; at < memory.length; at += 64 * chunk)
+        chunks[k].push({ at, bytes: memory.subarray(at, Math.min(memory.length, at + chunk + 7)) });
+    }
+    this.initial = { memory, chunks };
     this.saveGlobals();
     this.dirty.value = 0n;
     this.hostDirtyLo = 0;
@@ -184,7 +194,7 @@ export class JitRunner {
       this.memory.set(init.memory);
       this.saveGlobals();
     } else {
-      this.restoreDirtyChunks(init.memory);
+      this.restoreDirtyChunks(init.chunks);
       this.restoreGlobals();
     }
     this.dirty.value = 0n;
@@ -193,19 +203,16 @@ export class JitRunner {
   }
 
   /** Copy back every chunk whose bit is set (bit k: chunks k, k + 64, ...), plus 7 bytes past each for straddling stores. */
-  private restoreDirtyChunks(initial: Uint8Array): void {
+  private restoreDirtyChunks(chunks: InitialState["chunks"]): void {
     const mask = this.dirty.value;
     const lo = Number(mask & 0xffffffffn) | this.hostDirtyLo;
     const hi = Number((mask >> 32n) & 0xffffffffn) | this.hostDirtyHi;
     if (lo === 0 && hi === 0) return;
     const mem = this.memory;
-    const size = initial.length;
-    const chunk = 2 ** this.dirtyShift;
     for (let k = 0; k < 64; k++) {
       if (((k < 32 ? lo >>> k : hi >>> (k - 32)) & 1) === 0) continue;
-      for (let at = k * chunk; at < size; at += 64 * chunk) {
-        mem.set(initial.subarray(at, Math.min(size, at + chunk + 7)), at);
-      }
+      const views = chunks[k];
+      for (let i = 0; i < views.length; i++) mem.set(views[i].bytes, views[i].at);
     }
   }
 

@@ -49,4 +49,30 @@ describe("KeyMap", () => {
     expect(km.size).toBe(0);
     expect(km.get(keys[0])).toBeUndefined();
   });
+
+  it("test_keyMap_keysReadInPlaceFromLargeArrays_findEntries_succeeds", () => {
+    // Arrays of 4 KiB or more (a machine's memory) are hashed through words at aligned offsets:
+    // the same hash as the byte path, so keys set from copies are found at any offset, in any such array.
+    const km = new KeyMap<number>();
+    const keys = Array.from({ length: 64 }, (_, i) =>
+      Uint8Array.from({ length: 32 }, (_, j) => (i * 37 + j * 11) & 0xff),
+    );
+    for (let i = 0; i < keys.length; i++) km.set(keys[i].slice(), i);
+    for (const [size, shift] of [
+      [4096, 0],
+      [8192, 1],
+      [65536, 0],
+    ]) {
+      const buffer = new ArrayBuffer(size + 4);
+      const mem = new Uint8Array(buffer, shift, size); // shift 1: words cannot be read, the byte path answers
+      for (let i = 0; i < keys.length; i++) {
+        for (const at of [0, 32, 4 * i + 64, 4 * i + 67, size - 32]) {
+          mem.set(keys[i], at);
+          expect(km.getAt(mem, at)).toBe(i);
+          mem[at + (i % 32)] ^= 0x80;
+          expect(km.getAt(mem, at)).toBeUndefined();
+        }
+      }
+    }
+  });
 });

@@ -22,8 +22,11 @@ export class WriteBuffer {
   private hashes = new Int32Array(MIN_SLOTS / 2);
   /** The index slot of each list entry (clearing empties just those). */
   private slots = new Int32Array(MIN_SLOTS / 2);
-  private block = new Uint8Array(BLOCK_BYTES);
+  private block = new Int32Array(BLOCK_BYTES >>> 2);
   private used = 0;
+  /** The source last copied from (the machine's memory, as a rule) and its words, if it can be read as words. */
+  private src: Uint8Array | undefined;
+  private srcWords: Int32Array | undefined;
 
   get size(): number {
     return this.list.length;
@@ -121,16 +124,34 @@ export class WriteBuffer {
     this.slots = at;
   }
 
-  /** A copy of `bytes[at..at+length)` (length at most a block) carved from the current block. */
+  /** A copy of `bytes[at..at+length)` (length a multiple of 4, at most a block) carved from the current block. */
   private copy(bytes: Uint8Array, at: number, length: number): Uint8Array {
     if (this.used + length > BLOCK_BYTES) {
-      this.block = new Uint8Array(BLOCK_BYTES);
+      this.block = new Int32Array(BLOCK_BYTES >>> 2);
       this.used = 0;
     }
     const from = this.used;
     const block = this.block;
-    for (let i = 0; i < length; i++) block[from + i] = bytes[at + i];
+    if (bytes !== this.src) {
+      this.src = bytes;
+      this.srcWords =
+        (bytes.byteOffset & 3) === 0
+          ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2)
+          : undefined;
+    }
+    const words = this.srcWords;
+    if (words !== undefined && (at & 3) === 0) {
+      // Word copies move the same bytes whatever the host's byte order.
+      const w = at >>> 2;
+      const b = from >>> 2;
+      for (let i = 0; i < length >>> 2; i++) block[b + i] = words[w + i];
+    } else {
+      const bytesOut = new Uint8Array(block.buffer, from, length);
+      for (let i = 0; i < length; i++) bytesOut[i] = bytes[at + i];
+      this.used = from + length;
+      return bytesOut;
+    }
     this.used = from + length;
-    return block.subarray(from, from + length);
+    return new Uint8Array(block.buffer, from, length);
   }
 }
