@@ -44,7 +44,7 @@ import { Interpreter } from "../vm/Interpreter.ts";
 import { JitRunner } from "../vm/JitRunner.ts";
 import { loadModule } from "../vm/loadModule.ts";
 import { GAS_ECRECOVER, GAS_HOST_CALL, TX_GAS_LIMIT } from "../vm/params.ts";
-import { KeyMap } from "../vm/state/KeyMap.ts";
+import { FlatTable } from "../vm/state/FlatTable.ts";
 import { WriteBuffer } from "../vm/state/WriteBuffer.ts";
 
 export const ENGINE_WASM: Uint8Array = readFileSync(new URL("../engine/engine.wasm", import.meta.url));
@@ -52,56 +52,40 @@ export const ENGINE_WASM: Uint8Array = readFileSync(new URL("../engine/engine.wa
 const ZERO32 = new Uint8Array(32);
 
 /**
- * Signer recoveries known ahead: the 128-byte ecrecover input -> the 32-byte answer. Filed under
- * the input's first word (the digest) and checked against all 128 bytes, looked up in place in
- * the machine's memory: no string per lookup.
+ * Signer recoveries known ahead: the 128-byte ecrecover input -> the 32-byte answer, in a
+ * FlatTable (filed under the digest, checked against all 128 bytes, looked up in place in
+ * the machine's memory: no string and no object per lookup).
  */
 export class RecoveryTable {
-  private readonly byDigest = new KeyMap<[Uint8Array, Uint8Array][]>();
-  private readonly all: [Uint8Array, Uint8Array][] = [];
+  private readonly table = new FlatTable(128, 32);
 
   get size(): number {
-    return this.all.length;
+    return this.table.size;
   }
 
-  /** Record `answer` for `input` (128 bytes; both kept as given: pass copies or views no one rewrites). */
+  /** Record `answer` (32 bytes) for `input` (128 bytes); both copied. */
   set(input: Uint8Array, answer: Uint8Array): void {
-    if (input.length !== 128 || answer.length !== 32)
-      throw new RangeError(`RecoveryTable.set: input of ${input.length} bytes, answer of ${answer.length}`);
-    const list = this.byDigest.get(input);
-    const found = list?.find(([k]) => sameInput(k, input, 0));
-    if (found !== undefined) {
-      found[1] = answer;
-      return;
-    }
-    const e: [Uint8Array, Uint8Array] = [input, answer];
-    if (list === undefined) this.byDigest.set(input.subarray(0, 32), [e]);
-    else list.push(e);
-    this.all.push(e);
+    this.table.set(input, answer);
   }
 
-  /** The answer recorded for the 128 bytes at `bytes[at..at+128)`, or undefined. */
-  getAt(bytes: Uint8Array, at: number): Uint8Array | undefined {
-    const list = this.byDigest.getAt(bytes, at);
-    if (list === undefined) return undefined;
-    for (let i = 0; i < list.length; i++) if (sameInput(list[i][0], bytes, at)) return list[i][1];
-    return undefined;
+  /** The entry of the 128 bytes at `bytes[at..at+128)` (for `answerInto`), or -1. */
+  findAt(bytes: Uint8Array, at: number): number {
+    return this.table.findAt(bytes, at);
+  }
+
+  /** Write entry `e`'s answer to `bytes[to..to+32)`. */
+  answerInto(e: number, bytes: Uint8Array, to: number): void {
+    this.table.copyValue(e, bytes, to);
   }
 
   clear(): void {
-    this.byDigest.clear();
-    this.all.length = 0;
+    this.table.clear();
   }
 
-  /** [input, answer] pairs in insertion order. */
+  /** [input, answer] copies. */
   [Symbol.iterator](): IterableIterator<[Uint8Array, Uint8Array]> {
-    return this.all.values();
+    return this.table.entries();
   }
-}
-
-function sameInput(a: Uint8Array, b: Uint8Array, at: number): boolean {
-  for (let i = 0; i < 128; i++) if (a[i] !== b[at + i]) return false;
-  return true;
 }
 
 export interface TxRun {
@@ -121,8 +105,8 @@ function isZero(v: Uint8Array): boolean {
 }
 
 export class EngineHarness {
-  /** Tree key -> [key, value] (values nonzero). */
-  readonly state = new KeyMap<[Uint8Array, Uint8Array]>();
+  /** Tree key -> value (values nonzero), flat: a host read costs an index probe and one entry's cache line. */
+  readonly state = new FlatTable(32, 32);
   context: BatchContext = { timestamp: 1_000_000n, l2Block: 1n, origin: 0n };
   /** The context of the transaction in progress (this.context with its origin), rebuilt only when either changes. */
   private txContext: BatchContext = this.context;
@@ -132,12 +116,11 @@ export class EngineHarness {
   private readonly written = new WriteBuffer();
   /** The host's view of the transaction in progress (one object, reused: no closure per host call). */
   private readonly hostState = {
-    read: (key: Uint8Array): Uint8Array => this.hostState.readAt(key, 0),
-    readAt: (bytes: Uint8Array, at: number): Uint8Array => {
+    read: (key: Uint8Array): Uint8Array => this.written.getAt(key, 0) ?? this.state.get(key) ?? ZERO32,
+    readInto: (bytes: Uint8Array, at: number): void => {
       const w = this.written.getAt(bytes, at);
-      if (w !== undefined) return w;
-      const s = this.state.getAt(bytes, at);
-      return s === undefined ? ZERO32 : s[1];
+      if (w !== undefined) bytes.set(w, at + 32);
+      else if (!this.state.copyValueAt(bytes, at, bytes, at + 32)) bytes.fill(0, at + 32, at + 64);
     },
     write: (key: Uint8Array, value: Uint8Array): void => this.written.write(key, value),
     writeAt: (bytes: Uint8Array, at: number): void => this.written.writeAt(bytes, at),
@@ -153,10 +136,10 @@ export class EngineHarness {
       const ptr = (args[0] as number) >>> 0;
       const mem = ctx.memory;
       if (ptr % 128 === 0 && ptr + 128 <= mem.length) {
-        const hit = this.recovered.getAt(mem, ptr);
-        if (hit !== undefined) {
+        const hit = this.recovered.findAt(mem, ptr);
+        if (hit >= 0) {
           if (!ctx.useGas(GAS_ECRECOVER)) return { trap: "out of gas" };
-          mem.set(hit, ptr);
+          this.recovered.answerInto(hit, mem, ptr);
           ctx.wrote(ptr, 32);
           return [1];
         }
@@ -209,10 +192,9 @@ export class EngineHarness {
     const writes = ok ? this.written.take() : [];
     this.written.clear();
     for (let i = 0; i < writes.length; i++) {
-      // The entry itself goes into the state: this transaction is over, nothing rewrites it.
       const w = writes[i];
       if (isZero(w[1])) this.state.delete(w[0]);
-      else this.state.set(w[0], w);
+      else this.state.set(w[0], w[1]);
     }
     return { outcome: ok ? "executed" : "reverted", code, trap, gasUsed: TX_GAS_LIMIT - gasLeft, writes };
   }
@@ -230,12 +212,12 @@ export class EngineHarness {
   lastSteps = 0;
 
   get(key: Uint8Array): Uint8Array {
-    return this.state.get(key)?.[1] ?? ZERO32;
+    return this.state.get(key) ?? ZERO32;
   }
 
   /** The state root (the state tree's reference definition: slow, for tests). */
   root(): Uint8Array {
-    return referenceHash([...this.state.values()].map(([key, value]) => ({ key, value })));
+    return referenceHash([...this.state.entries()].map(([key, value]) => ({ key, value })));
   }
 
   /** Encodes a signed transaction with a placeholder signature whose recovery is registered ahead of time. */

@@ -33,7 +33,7 @@ export function* engineVectors(maxStepsPerTx: number): Generator<OspVector> {
     { input: encodeDeposit(trader, 1, 5_000_000n), origin: 1n },
   ];
   for (const tx of txs) {
-    const pre = [...h.state.values()].map(([key, value]) => ({ key, value }));
+    const pre = [...h.state.entries()].map(([key, value]) => ({ key, value }));
     const context = { ...h.context, origin: tx.origin };
     let n = 0;
     for (const v of transactionVectors(flat, tx.input, TX_GAS_LIMIT, pre, undefined, context)) {

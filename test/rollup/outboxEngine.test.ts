@@ -36,7 +36,7 @@ test("outbox_claim_engineWithdrawalAgainstConfirmedState_succeeds", async () => 
     });
     expect(x.h.run(signed).code).toBe(Outcome.OK);
   }
-  const leaves: Leaf[] = [...x.h.state.values()].map(([key, value]) => ({ key, value }));
+  const leaves: Leaf[] = [...x.h.state.entries()].map(([key, value]) => ({ key, value }));
   const stateRoot = referenceHash(leaves);
   expect(stateRoot).toEqual(x.h.root());
   const proofOf = (key: Uint8Array): Hex => hex(encodeProof(referenceProof(leaves, key)));

@@ -21,6 +21,11 @@ export interface HostState {
    * memory): the host then copies no key for a read. The caller must not keep `bytes` past the call.
    */
   readAt?(bytes: Uint8Array, at: number): Uint8Array;
+  /**
+   * Optional, the same as `readAt` with the value written straight to `bytes[at+32..at+64)`
+   * (all 32 bytes; zeros if absent): no array is returned or copied in between.
+   */
+  readInto?(bytes: Uint8Array, at: number): void;
   /** Set `key` to `value` (ZERO deletes); both are the host's own copies. */
   write(key: Uint8Array, value: Uint8Array): void;
   /**
@@ -226,7 +231,8 @@ export function optioImports(current: () => HostTransaction | undefined): Record
       if (t === undefined || !fits(mem, ptr, 64, 64)) return refused(ctx, GAS_STATE_READ);
       if (!ctx.useGas(GAS_STATE_READ)) return OUT_OF_GAS;
       const s = t.state;
-      mem.set(s.readAt === undefined ? s.read(mem.slice(ptr, ptr + 32)) : s.readAt(mem, ptr), ptr + 32);
+      if (s.readInto !== undefined) s.readInto(mem, ptr);
+      else mem.set(s.readAt === undefined ? s.read(mem.slice(ptr, ptr + 32)) : s.readAt(mem, ptr), ptr + 32);
       ctx.wrote(ptr + 32, 32);
       return NONE;
     },
