@@ -1,7 +1,7 @@
 import { keyHash } from "./KeyMap.ts";
 
-/** Bytes per block of copies: a block stays alive while any copy carved from it does, so it is kept small. */
-const BLOCK_BYTES = 1024;
+/** Bytes per block of copies (64 writes; Node's own pool is 8 KiB): a block stays alive while any copy carved from it does. */
+const BLOCK_BYTES = 4096;
 /** Index slots to start with (a power of two, at least twice the writes it holds). */
 const MIN_SLOTS = 64;
 
@@ -10,7 +10,7 @@ const MIN_SLOTS = 64;
  * looked up in place (a key straight from the machine's memory, no copy). Built for
  * the host's per-transaction buffer, where a general map costs more than the work:
  * the index is a small open-addressing table of integers cleared slot by slot, and
- * the kept copies of keys and values are views carved from shared 1 KiB blocks (the
+ * the kept copies of keys and values are views carved from shared 4 KiB blocks (the
  * way Node's Buffer pool serves small buffers), not an ArrayBuffer each.
  */
 export class WriteBuffer {
