@@ -72,4 +72,4 @@ export {
   type StateProof,
   verifyRead,
 } from "./smt/proof.ts";
-export { type CommitResult, StateTree, type StateTreeOptions } from "./smt/StateTree.ts";
+export { type CommitResult, type PendingCommit, StateTree, type StateTreeOptions } from "./smt/StateTree.ts";

@@ -255,49 +255,159 @@ describe("StateTree", () => {
     }
   });
 
-  test("survives a process kill: after reopening, the last acknowledged commit is intact", async () => {
-    const path = tempDir();
-    // A child process commits batches as fast as it can and prints each root; it is killed mid-stream.
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", join(import.meta.dirname, "testing/commitForever.ts"), path],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    const acked: string[] = [];
-    let buffer = "";
-    // Lines still in the pipe when the kill lands are acknowledged commits too: read to the end.
-    const drained = new Promise((r) => child.stdout.once("end", r));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (chunk: Buffer) => {
-        buffer += chunk.toString();
-        const lines = buffer.split("\n");
-        buffer = lines.pop()!;
-        acked.push(...lines.filter(Boolean));
-        if (acked.length >= 25) {
-          child.kill("SIGKILL");
-          resolve();
-        }
-      });
-      child.on("error", reject);
-      child.on("exit", (code) =>
-        acked.length >= 25 ? resolve() : reject(new Error(`child exited ${code}`)),
+  test.each(["sync", "async"])(
+    "survives a process kill (%s commits): after reopening, the last acknowledged commit is intact",
+    async (mode) => {
+      const path = tempDir();
+      // A child process commits batches as fast as it can and prints each root; it is killed mid-stream.
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", join(import.meta.dirname, "testing/commitForever.ts"), path, mode],
+        { stdio: ["ignore", "pipe", "inherit"] },
       );
-    });
-    await drained;
-    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once("exit", r));
-    const tree = openTree(path, 1000);
-    // Every acknowledged root is there; the tree is at the last one or one commit past it
-    // (a commit can land between its printing and the kill). Each line is written to the
-    // pipe before the next commit starts, so at most one landed commit went unprinted.
-    const last = JSON.parse(acked[acked.length - 1]) as { version: number; root: string };
-    expect(tree.version === last.version || tree.version === last.version + 1).toBe(true);
-    for (const line of acked) {
-      const { root } = JSON.parse(line) as { root: `0x${string}` };
-      expect(tree.hasRoot(hexToBytes(root))).toBe(true);
-    }
-    // And the tree is whole: its root is the hash of the state that many batches make.
+      const acked: string[] = [];
+      let buffer = "";
+      // Lines still in the pipe when the kill lands are acknowledged commits too: read to the end.
+      const drained = new Promise((r) => child.stdout.once("end", r));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => {
+          buffer += chunk.toString();
+          const lines = buffer.split("\n");
+          buffer = lines.pop()!;
+          acked.push(...lines.filter(Boolean));
+          if (acked.length >= 25) {
+            child.kill("SIGKILL");
+            resolve();
+          }
+        });
+        child.on("error", reject);
+        child.on("exit", (code) =>
+          acked.length >= 25 ? resolve() : reject(new Error(`child exited ${code}`)),
+        );
+      });
+      await drained;
+      if (child.exitCode === null && child.signalCode === null)
+        await new Promise((r) => child.once("exit", r));
+      const tree = openTree(path, 1000);
+      // Every acknowledged root is there; the tree is at the last one or a little past it
+      // (a commit can land between its printing and the kill): sync commits print each
+      // line before the next commit starts, so at most one landed commit went unprinted;
+      // async ones have one more in flight.
+      const last = JSON.parse(acked[acked.length - 1]) as { version: number; root: string };
+      expect(tree.version).toBeGreaterThanOrEqual(last.version);
+      expect(tree.version).toBeLessThanOrEqual(last.version + (mode === "async" ? 2 : 1));
+      for (const line of acked) {
+        const { root } = JSON.parse(line) as { root: `0x${string}` };
+        expect(tree.hasRoot(hexToBytes(root))).toBe(true);
+      }
+      // And the tree is whole: its root is the hash of the state that many batches make.
+      const model = new Model();
+      for (let i = 0; i < tree.version; i++) model.apply(deterministicBatch(i));
+      expect(bytesToHex(tree.root)).toBe(bytesToHex(referenceHash(model.leaves())));
+    },
+    60_000,
+  );
+});
+
+describe("StateTree.commitAsync", () => {
+  /** The page keys stored, to compare what two trees keep (their pruning included). */
+  function storedPageKeys(tree: StateTree): string[] {
+    const pages = (tree as unknown as { pages: { getKeys(): Iterable<Uint8Array> } }).pages;
+    return [...pages.getKeys()].map((k) => bytesToHex(k));
+  }
+
+  test("gives commit's roots, serves the latest root while writing, and stores what commit stores", async () => {
+    const path = tempDir();
+    const sync = openTree(tempDir(), 3);
+    const tree = openTree(path, 3);
     const model = new Model();
-    for (let i = 0; i < tree.version; i++) model.apply(deterministicBatch(i));
-    expect(bytesToHex(tree.root)).toBe(bytesToHex(referenceHash(model.leaves())));
-  }, 60_000);
+    const base = word();
+    let inFlight: Promise<unknown> = Promise.resolve();
+    for (let i = 0; i < 8; i++) {
+      const batch = randomBatch(model, 150, base);
+      model.apply(batch);
+      const expected = sync.commit(batch);
+      const pending = tree.commitAsync(batch);
+      expect(pending).toMatchObject(expected);
+      expect(tree.root).toEqual(expected.root);
+      expect(tree.version).toBe(expected.version);
+      expect(tree.hasRoot(expected.root)).toBe(true);
+      // The latest root reads and proves before it is written.
+      for (const { key, value } of model.leaves().slice(0, 20)) {
+        expect(tree.get(key)).toEqual(value);
+        expect(computeRoot(key, tree.prove(key))).toEqual(expected.root);
+      }
+      await inFlight; // two commits in flight at most, as a sequencer would run them
+      inFlight = pending.written.then((r) => expect(r).toEqual(expected));
+    }
+    await inFlight;
+    expect(tree.keptRoots()).toEqual(sync.keptRoots());
+    expect(storedPageKeys(tree)).toEqual(storedPageKeys(sync));
+    await tree.close();
+    const again = openTree(path, 3);
+    expect(again.root).toEqual(sync.root);
+    expect(again.keptRoots()).toEqual(sync.keptRoots());
+    for (const { key, value } of model.leaves().slice(0, 50)) expect(again.get(key)).toEqual(value);
+  });
+
+  test("prunes as commit does with keepRoots 1", async () => {
+    const sync = openTree(tempDir(), 1);
+    const tree = openTree(tempDir(), 1);
+    const model = new Model();
+    const base = word();
+    const all: Promise<unknown>[] = [];
+    for (let i = 0; i < 5; i++) {
+      const batch = randomBatch(model, 100, base);
+      model.apply(batch);
+      sync.commit(batch);
+      all.push(tree.commitAsync(batch).written);
+    }
+    await Promise.all(all);
+    expect(tree.keptRoots()).toEqual(sync.keptRoots());
+    expect(storedPageKeys(tree)).toEqual(storedPageKeys(sync));
+  });
+
+  test("while writing, commit() and older pending roots are refused with the reason", async () => {
+    const tree = openTree();
+    const key = word();
+    const first = tree.commitAsync([[key, word()]]);
+    const second = tree.commitAsync([[key, word()]]);
+    expect(() => tree.commit([[word(), word()]])).toThrow(
+      /2 commit\(s\) from commitAsync are still being written/,
+    );
+    expect(() => tree.get(key, first.root)).toThrow(UnknownRootError);
+    expect(() => tree.get(key, first.root)).toThrow(/still being written/);
+    expect(tree.hasRoot(first.root)).toBe(true);
+    await second.written;
+    expect(tree.get(key, first.root)).toEqual(tree.get(key, first.root));
+    expect(computeRoot(key, tree.prove(key, first.root))).toEqual(first.root);
+    expect(tree.commit([[word(), word()]]).version).toBe(3);
+  });
+
+  test("a failed write undoes that commit and every later pending one; the tree goes on from its last written commit", async () => {
+    const path = tempDir();
+    const tree = openTree(path);
+    const kept = tree.commit([[word(), word()]]);
+    const env = (tree as unknown as { env: { batch(f: () => void): Promise<unknown> } }).env;
+    const batch = env.batch;
+    env.batch = () => Promise.reject(new Error("disk full"));
+    const k = word();
+    const failed = tree.commitAsync([[k, word()]]);
+    const later = tree.commitAsync([[word(), word()]]);
+    await expect(failed.written).rejects.toThrow(
+      /failed to write; the tree is back at its last written commit/,
+    );
+    await expect(later.written).rejects.toThrow(/undone: an earlier commit failed to write/);
+    expect(tree.root).toEqual(kept.root);
+    expect(tree.version).toBe(kept.version);
+    expect(tree.get(k)).toEqual(ZERO);
+    expect(tree.hasRoot(failed.root)).toBe(false);
+    env.batch = batch;
+    const next = tree.commitAsync([[k, word()]]);
+    expect(next.version).toBe(kept.version + 1);
+    await next.written;
+    await tree.close();
+    const again = openTree(path);
+    expect(again.root).toEqual(next.root);
+  });
 });

@@ -28,6 +28,39 @@ export interface CommitResult {
   version: number;
 }
 
+/** A commit whose root is computed and whose pages are still being written (`commitAsync`). */
+export interface PendingCommit extends CommitResult {
+  /**
+   * Resolves once the commit is as durable as a returned `commit()`: it survives a
+   * crash of this process. Rejects with StorageError if writing failed; then this
+   * commit and every later one still pending are undone, and the tree is back at
+   * its last written commit.
+   */
+  readonly written: Promise<CommitResult>;
+}
+
+/** What a commit changed, computed before anything is stored. */
+interface StagedCommit {
+  version: number;
+  root: Uint8Array;
+  rootPageVersion: number;
+  /** The oldest root kept once this commit is stored. */
+  oldest: number;
+  /** The pages this commit wrote, by level, each level in prefix order. */
+  newPages: Page[][];
+  /** Keys of the pages it replaced, as one KeyList record (empty: none). */
+  stale: Uint8Array;
+}
+
+/** A commit of commitAsync being written. */
+interface Pending {
+  readonly version: number;
+  readonly root: Uint8Array;
+  readonly rootPageVersion: number;
+  /** Settles (never rejects) once this commit is written or has failed. */
+  readonly settled: Promise<void>;
+}
+
 interface Write {
   key: Uint8Array;
   value: Uint8Array;
@@ -64,6 +97,14 @@ export class StateTree {
   private oldest: number;
   private latestRoot: Uint8Array;
   private readonly staleList = new KeyList();
+  /** commitAsync's commits still being written, oldest first; each starts writing once the one before is written. */
+  private pending: Pending[] = [];
+  /** Buffers the page records of a commit being written are copied into (lmdb-js reads them in its writer thread). */
+  private readonly arenas: Uint8Array[] = [];
+  /** Counts undone runs of pending commits: a commit staged in an earlier run is never written. */
+  private generation = 0;
+  /** Set when a commit failed half-way while others were pending: the tree in memory can no longer be trusted. */
+  private broken: Error | undefined;
 
   private constructor(options: StateTreeOptions) {
     this.keepRoots = options.keepRoots ?? 4096;
@@ -128,6 +169,7 @@ export class StateTree {
   /** Whether `root` is one of the kept roots. */
   hasRoot(root: Uint8Array): boolean {
     assertWord("root", root);
+    if (this.pending.some((p) => equalBytes(p.root, root))) return true;
     const v = this.byRoot.getBinary(root);
     return v !== undefined && readU64(v, 0) >= this.oldest;
   }
@@ -185,6 +227,106 @@ export class StateTree {
    * Invalid input throws before anything changes.
    */
   commit(writes: Iterable<readonly [Uint8Array, Uint8Array]>): CommitResult {
+    if (this.pending.length > 0) {
+      throw new OptioError(
+        `commit: ${this.pending.length} commit(s) from commitAsync are still being written; await the last one's written promise first`,
+      );
+    }
+    const staged = this.stage(writes);
+    try {
+      this.env.transactionSync(() => this.store(staged, true));
+    } catch (cause) {
+      this.live.clear();
+      if (cause instanceof OptioError) throw cause;
+      throw new StorageError(
+        "state commit failed; the tree is unchanged",
+        { version: staged.version },
+        { cause },
+      );
+    }
+    this.advance(staged);
+    this.trimLive();
+    return { root: staged.root, version: staged.version };
+  }
+
+  /**
+   * `commit`, with the writing to the database done in the background: the new
+   * root is computed and readable at once, and `written` resolves when it is
+   * stored. The next commitAsync can then compute its root while this one is
+   * written (LMDB writes in its own thread), so a stream of commits runs on two
+   * cores. Commits are written in order, each only after the one before is
+   * written; a failed write undoes it and every later pending commit. While
+   * commits are pending, the latest root reads and proves as usual; an older
+   * pending root cannot be read until it is written, and `commit` refuses.
+   */
+  commitAsync(writes: Iterable<readonly [Uint8Array, Uint8Array]>): PendingCommit {
+    const staged = this.stage(writes);
+    // Copy the records now: the next commit changes the live pages in place.
+    let total = 0;
+    for (const pages of staged.newPages) for (const page of pages) total += page.record().length;
+    const arena = this.takeArena(total);
+    const records: Uint8Array[][] = [];
+    let at = 0;
+    for (const pages of staged.newPages) {
+      const level: Uint8Array[] = [];
+      for (const page of pages) {
+        const r = page.record();
+        arena.set(r, at);
+        level.push(arena.subarray(at, at + r.length));
+        at += r.length;
+      }
+      records.push(level);
+    }
+    staged.stale = staged.stale.slice();
+    this.advance(staged);
+    const before = this.pending.at(-1)?.settled ?? Promise.resolve();
+    const generation = this.generation;
+    const written = before
+      .then(() => {
+        if (generation !== this.generation)
+          throw new StorageError("state commit undone: an earlier commit failed to write", {
+            version: staged.version,
+          });
+        return this.env.batch(() => this.store(staged, false, records));
+      })
+      .then(
+        () => {
+          this.arenas.push(arena);
+          this.pending.shift();
+          if (this.pending.length === 0) this.trimLive();
+          return { root: staged.root, version: staged.version };
+        },
+        (cause: unknown) => {
+          if (generation !== this.generation) throw cause;
+          this.undoPending();
+          throw new StorageError(
+            "state commit failed to write; the tree is back at its last written commit",
+            { version: staged.version },
+            { cause },
+          );
+        },
+      );
+    const settled = written.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.push({
+      version: staged.version,
+      root: staged.root,
+      rootPageVersion: staged.rootPageVersion,
+      settled,
+    });
+    return { root: staged.root, version: staged.version, written };
+  }
+
+  /** Validates and applies `writes` to the live pages (in place), computing the new root; stores nothing. */
+  private stage(writes: Iterable<readonly [Uint8Array, Uint8Array]>): StagedCommit {
+    if (this.broken !== undefined)
+      throw new StorageError(
+        "the state tree failed during a commit; close and reopen it",
+        {},
+        { cause: this.broken },
+      );
     const list: Write[] = [];
     for (const [key, value] of writes) {
       assertWord("key", key);
@@ -197,7 +339,6 @@ export class StateTree {
     const newPages: Page[][] = [];
     for (let level = 0; level < 32; level++) newPages.push([]);
     const ctx: CommitContext = { version, newPages, stale: this.staleList.reset() };
-    const oldest = Math.max(this.oldest, version - this.keepRoots + 1);
     let root = prev.root;
     let rootPageVersion = prev.pageVersion;
     try {
@@ -208,34 +349,84 @@ export class StateTree {
         root = rootPage.rootHash().slice();
         rootPageVersion = version;
       }
-      this.env.transactionSync(() => {
+    } catch (cause) {
+      // The live pages hold pending commits not yet in the database: without them, nothing can be rebuilt.
+      if (this.pending.length > 0) this.broken = cause instanceof Error ? cause : new Error(String(cause));
+      this.live.clear();
+      throw cause;
+    }
+    const oldest = Math.max(this.oldest, version - this.keepRoots + 1);
+    return { version, root, rootPageVersion, oldest, newPages, stale: ctx.stale.bytes() };
+  }
+
+  /**
+   * Stores a staged commit inside the current write transaction: synchronously
+   * (commit), or as lmdb-js's queued writes inside `env.batch` (commitAsync, with
+   * the page records copied to `records`).
+   */
+  private store(c: StagedCommit, sync: boolean, records?: Uint8Array[][]): void {
+    const { version } = c;
+    for (let level = 0; level < c.newPages.length; level++) {
+      const pages = c.newPages[level];
+      for (let i = 0; i < pages.length; i++) {
+        const page = pages[i];
+        const key = pageKey(page.level, page.prefix, version);
+        if (!sync) {
+          // Queued puts are not appends: an append's failure would need a promise per put.
+          void this.pages.put(key, records![level][i]);
+          continue;
+        }
         // Page keys ascend by (version, level, prefix), and each level's pages
         // were finished in prefix order, so every put appends: LMDB skips the
         // search and fills its B-tree pages instead of splitting them in half.
         // An append out of order fails (lmdb-js reports it as a false result,
         // not an error), and that aborts the commit.
-        for (const pages of ctx.newPages) {
-          for (const page of pages) {
-            if (!appendSync(this.pages, pageKey(page.level, page.prefix, version), page.record()))
-              throw new StorageError("state commit: a page key did not sort last", { version });
-          }
-        }
-        if (ctx.stale.length > 0) this.stale.put(u64(version), ctx.stale.bytes());
-        this.roots.put(u64(version), rootRecord(root, rootPageVersion));
-        this.byRoot.put(root, u64(version));
-        if (oldest > this.oldest) this.prune(oldest);
-        this.roots.put(META_KEY, metaRecord(version, oldest));
-      });
-    } catch (cause) {
-      this.live.clear();
-      if (cause instanceof OptioError) throw cause;
-      throw new StorageError("state commit failed; the tree is unchanged", { version }, { cause });
+        if (!appendSync(this.pages, key, page.record()))
+          throw new StorageError("state commit: a page key did not sort last", { version });
+      }
     }
-    this.latest = version;
-    this.oldest = oldest;
-    this.latestRoot = root;
-    this.trimLive();
-    return { root, version };
+    const put = (db: Database<Uint8Array, Uint8Array>, key: Uint8Array, value: Uint8Array) => {
+      if (sync) db.putSync(key, value);
+      else void db.put(key, value);
+    };
+    if (c.stale.length > 0) put(this.stale, u64(version), c.stale);
+    put(this.roots, u64(version), rootRecord(c.root, c.rootPageVersion));
+    put(this.byRoot, c.root, u64(version));
+    const written = this.writtenOldest();
+    if (c.oldest > written) this.prune(written, c.oldest, c, sync);
+    put(this.roots, META_KEY, metaRecord(version, c.oldest));
+  }
+
+  /** The tree's state moves to a staged commit (stored, or being stored). */
+  private advance(c: StagedCommit): void {
+    this.latest = c.version;
+    this.oldest = c.oldest;
+    this.latestRoot = c.root;
+  }
+
+  /** The oldest kept version the database itself says (what the last written commit kept). */
+  private writtenOldest(): number {
+    const meta = this.roots.getBinary(META_KEY);
+    return meta === undefined ? 0 : readU64(meta, 8);
+  }
+
+  /** After a failed background write: forget every pending commit and read the tree back from the database. */
+  private undoPending(): void {
+    this.generation++;
+    this.pending = [];
+    this.live.clear();
+    this.old.clear();
+    const meta = this.roots.getBinary(META_KEY);
+    this.latest = meta === undefined ? 0 : readU64(meta, 0);
+    this.oldest = meta === undefined ? 0 : readU64(meta, 8);
+    this.latestRoot = this.rootRecordAt(this.latest).root;
+  }
+
+  /** A buffer of at least `size` bytes for page records, reused once a commit is written. */
+  private takeArena(size: number): Uint8Array {
+    const i = this.arenas.findIndex((a) => a.length >= size);
+    if (i >= 0) return this.arenas.splice(i, 1)[0];
+    return new Uint8Array(size + (size >> 2));
   }
 
   /**
@@ -244,29 +435,55 @@ export class StateTree {
    * the machine once this resolves (LMDB flushes behind the next commit).
    */
   async flushed(): Promise<void> {
+    await this.settled();
     await this.env.flushed;
   }
 
-  /** Flushes and closes the database. */
+  /** Resolves once no commitAsync commit is still being written (written or failed). */
+  private async settled(): Promise<void> {
+    while (this.pending.length > 0) await this.pending.at(-1)!.settled;
+  }
+
+  /** Waits for pending commits, flushes and closes the database. */
   async close(): Promise<void> {
+    await this.settled();
     this.live.clear();
     this.old.clear();
     await this.env.close();
   }
 
-  // Deletes what only versions older than `oldest` use; runs inside the commit's transaction.
-  private prune(oldest: number): void {
-    for (let v = this.oldest; v < oldest; v++) {
+  /**
+   * Deletes what only versions older than `oldest` use (those from `from` on
+   * are still stored), inside the commit's transaction. Every version before
+   * `c` is written by now; `c`'s own stale record is in the same transaction,
+   * so it is read from `c` (keepRoots 1 prunes it at once).
+   */
+  private prune(from: number, oldest: number, c: StagedCommit, sync: boolean): void {
+    const remove = (db: Database<Uint8Array, Uint8Array>, key: Uint8Array) => {
+      if (sync) db.removeSync(key);
+      else void db.remove(key);
+    };
+    for (let v = from; v < oldest; v++) {
       const rec = this.roots.getBinary(u64(v));
       if (rec === undefined) continue;
       const root = rec.subarray(0, 32);
       const owner = this.byRoot.getBinary(root);
-      if (owner !== undefined && readU64(owner, 0) === v) this.byRoot.remove(root);
-      this.roots.remove(u64(v));
+      if (owner !== undefined && readU64(owner, 0) === v && !equalBytes(root, c.root))
+        remove(this.byRoot, root);
+      remove(this.roots, u64(v));
     }
-    for (const { key, value } of this.stale.getRange({ start: u64(0), end: u64(oldest + 1) })) {
-      for (const page of decodeKeyList(value)) this.pages.remove(page);
-      this.stale.remove(key);
+    const staleKeys: Uint8Array[] = [];
+    for (const { key, value } of this.stale.getRange({
+      start: u64(0),
+      end: u64(Math.min(oldest + 1, c.version)),
+    })) {
+      for (const page of decodeKeyList(value)) remove(this.pages, page.slice());
+      staleKeys.push(key.slice());
+    }
+    for (const key of staleKeys) remove(this.stale, key);
+    if (oldest >= c.version && c.stale.length > 0) {
+      for (const page of decodeKeyList(c.stale)) remove(this.pages, page);
+      remove(this.stale, u64(c.version));
     }
   }
 
@@ -406,14 +623,21 @@ export class StateTree {
   private versionOf(root: Uint8Array | undefined): number {
     if (root === undefined) return this.latest;
     assertWord("root", root);
+    if (equalBytes(root, this.latestRoot)) return this.latest;
     const v = this.byRoot.getBinary(root);
-    if (v === undefined) throw new UnknownRootError(bytesToHex(root), "never committed, or pruned");
-    const version = readU64(v, 0);
-    if (version < this.oldest) throw new UnknownRootError(bytesToHex(root), "pruned");
-    return version;
+    const version = v === undefined ? -1 : readU64(v, 0);
+    if (version >= this.oldest) return version;
+    if (this.pending.some((p) => equalBytes(p.root, root)))
+      throw new UnknownRootError(
+        bytesToHex(root),
+        "still being written (await its commit's written promise)",
+      );
+    throw new UnknownRootError(bytesToHex(root), v === undefined ? "never committed, or pruned" : "pruned");
   }
 
   private rootRecordAt(version: number): { root: Uint8Array; pageVersion: number } {
+    const p = this.pending.find((x) => x.version === version);
+    if (p !== undefined) return { root: p.root, pageVersion: p.rootPageVersion };
     const rec = this.roots.getBinary(u64(version));
     if (rec === undefined || rec.length !== 40)
       throw new StorageError(`state root of version ${version} is missing`);
