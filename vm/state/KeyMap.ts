@@ -7,7 +7,10 @@ interface Entry<V> {
 
 /** Int32Array words read bytes in the order the byte path combines them only on a little-endian host. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-/** Arrays at least this long (a machine's memory, not a key) are read as words (a view made once per array). */
+/**
+ * Arrays at least this long (a machine's memory, not a key) are read as words, through a view made
+ * once per array (the last such array stays referenced here until another one replaces it).
+ */
 const WORDS_MIN_BYTES = 4096;
 let wordsSource: Uint8Array | undefined;
 let wordsView: Int32Array | undefined;
