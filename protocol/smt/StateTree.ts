@@ -69,6 +69,8 @@ interface Write {
 /** What a page update returns to its parent slot: a new entry, nothing (empty), or no change. */
 const UNCHANGED = Symbol("unchanged");
 type SlotUpdate = NewEntry | undefined | typeof UNCHANGED;
+/** oneWrite's answer when the slot must go through updateLeafSlot. */
+const SPLIT = Symbol("split");
 
 /**
  * The persisted sparse Merkle state tree (docs/protocol.md, "State tree").
@@ -180,13 +182,11 @@ export class StateTree {
     const version = this.versionOf(root);
     const live = version === this.latest;
     let { pageVersion } = this.rootRecordAt(version);
-    let prefix: Uint8Array = EMPTY_PREFIX;
     for (let level = 0; level < 32; level++) {
-      const page = this.loadPage(level, prefix, pageVersion, live);
+      const page = this.loadPage(level, key, pageVersion, live);
       const i = page.indexOf(key[level]);
       if (i < 0) return ZERO;
       if (page.kind(i) === LEAF) return equalBytes(page.a(i), key) ? page.b(i).slice() : ZERO;
-      prefix = key.subarray(0, level + 1);
       pageVersion = page.version(i);
     }
     throw new StorageError("corrupt state tree: a path runs past 32 levels");
@@ -199,9 +199,8 @@ export class StateTree {
     const live = version === this.latest;
     let { pageVersion } = this.rootRecordAt(version);
     const siblings: Uint8Array[] = [];
-    let prefix: Uint8Array = EMPTY_PREFIX;
     for (let level = 0; level < 32; level++) {
-      const page = this.loadPage(level, prefix, pageVersion, live);
+      const page = this.loadPage(level, key, pageVersion, live);
       const slot = key[level];
       // Descend the page's eight binary levels while the range holds two or more leaves.
       for (let b = 0; b <= 8; b++) {
@@ -215,7 +214,6 @@ export class StateTree {
         siblings.push(page.hash(b + 1, ((idx << 1) | bit) ^ 1).slice());
       }
       const i = page.indexOf(slot);
-      prefix = key.subarray(0, level + 1);
       pageVersion = page.version(i);
     }
     throw new StorageError("corrupt state tree: a path runs past 32 levels");
@@ -488,13 +486,14 @@ export class StateTree {
   }
 
   /**
-   * Applies writes[lo, hi) (all under `prefix`) to `page` in place and says
-   * what the parent's slot for this page becomes.
+   * Applies writes[lo, hi) to `page` in place and says what the parent's slot
+   * for this page becomes. The page's prefix is the first `level` bytes of
+   * `path` (of every key in writes[lo, hi)): no prefix array is built per page.
    */
   private updatePage(
     ctx: CommitContext,
     level: number,
-    prefix: Uint8Array,
+    path: Uint8Array,
     page: Page,
     writes: Write[],
     lo: number,
@@ -516,12 +515,11 @@ export class StateTree {
       const existing = at < page.count && page.slot(at) === slot ? at : -1;
       let update: SlotUpdate;
       if (existing >= 0 && page.kind(existing) === CHILD) {
-        const childPrefix = withByte(prefix, slot);
-        const child = this.loadPage(level + 1, childPrefix, page.version(existing), true);
-        update = this.updatePage(ctx, level + 1, childPrefix, child, writes, i, j);
+        const child = this.loadPage(level + 1, writes[i].key, page.version(existing), true);
+        update = this.updatePage(ctx, level + 1, writes[i].key, child, writes, i, j);
       } else {
-        const leaf = existing >= 0 ? { key: page.a(existing), value: page.b(existing) } : undefined;
-        update = this.updateLeafSlot(ctx, level, prefix, slot, leaf, writes, i, j);
+        const one = j === i + 1 ? oneWrite(page, existing, writes[i]) : SPLIT;
+        update = one !== SPLIT ? one : this.updateLeafSlot(ctx, level, page, existing, writes, i, j);
       }
       if (update !== UNCHANGED) changes.push({ slot, entry: update });
       i = j;
@@ -529,18 +527,18 @@ export class StateTree {
     if (changes.length === 0) return UNCHANGED;
     // A stored page is already in the live cache; only a new one (empty until now) joins it.
     const isNew = page.count === 0 && level > 0;
-    if (!isNew) ctx.stale.add(level, prefix, page.writtenAt);
+    if (!isNew) ctx.stale.add(level, path, page.writtenAt);
     page.apply(changes, ctx.version);
     // Below the root, a page must hold two or more leaves; otherwise its content moves up.
     if (level > 0 && (page.count === 0 || (page.count === 1 && page.kind(0) === LEAF))) {
-      if (!isNew) this.live.delete(liveKey(level, prefix));
+      if (!isNew) this.live.delete(liveKey(level, path));
       if (page.count === 0) return undefined;
       return { kind: LEAF, a: page.a(0), b: page.b(0), version: 0 };
     }
     if (isNew) {
       page.level = level;
-      page.prefix = prefix;
-      this.live.set(liveKey(level, prefix), page);
+      page.prefix = path.slice(0, level);
+      this.live.set(liveKey(level, path), page);
     }
     ctx.newPages[level].push(page);
     return { kind: CHILD, a: page.rootHash(), b: ZERO, version: ctx.version };
@@ -550,13 +548,13 @@ export class StateTree {
   private updateLeafSlot(
     ctx: CommitContext,
     level: number,
-    prefix: Uint8Array,
-    slot: number,
-    existing: Write | undefined,
+    page: Page,
+    at: number,
     writes: Write[],
     lo: number,
     hi: number,
   ): SlotUpdate {
+    const existing = at >= 0 ? { key: page.a(at), value: page.b(at) } : undefined;
     const leaves: Write[] = [];
     let keepExisting = existing !== undefined;
     for (let i = lo; i < hi; i++) {
@@ -572,7 +570,7 @@ export class StateTree {
     if (leaves.length === 1) return { kind: LEAF, a: leaves[0].key, b: leaves[0].value, version: 0 };
     leaves.sort(compareKeys);
     const child = Page.empty(ctx.version);
-    return this.updatePage(ctx, level + 1, withByte(prefix, slot), child, leaves, 0, leaves.length);
+    return this.updatePage(ctx, level + 1, leaves[0].key, child, leaves, 0, leaves.length);
   }
 
   /** Builds the proof's terminal once the key's path reaches a range with at most one leaf. */
@@ -645,27 +643,28 @@ export class StateTree {
   }
 
   /**
-   * The page at (level, prefix, version). `live` says the walk is in the newest
+   * The page at (level, prefix, version), its prefix the first `level` bytes of
+   * `path`. `live` says the walk is in the newest
    * tree, whose pages are cached by prefix; other versions come from the
    * database through the cache of older pages.
    */
-  private loadPage(level: number, prefix: Uint8Array, version: number, live: boolean): Page {
-    const lk = liveKey(level, prefix);
+  private loadPage(level: number, path: Uint8Array, version: number, live: boolean): Page {
+    const lk = liveKey(level, path);
     const cached = this.live.get(lk);
     if (cached !== undefined && cached.writtenAt === version) return cached;
-    const key = pageKey(level, prefix, version);
+    const key = pageKey(level, path, version);
     const ok = live ? "" : cacheKey(key);
     const older = live ? undefined : this.old.get(ok);
     if (older !== undefined) return older;
     const bytes = this.pages.getBinary(key);
     if (bytes === undefined) {
       throw new StorageError(
-        `state page missing: level ${level}, prefix ${bytesToHex(prefix)}, version ${version}`,
+        `state page missing: level ${level}, prefix ${bytesToHex(path.subarray(0, level))}, version ${version}`,
       );
     }
     const page = new Page(bytes, version);
     page.level = level;
-    page.prefix = prefix.slice(0, level);
+    page.prefix = path.slice(0, level);
     if (live) this.live.set(lk, page);
     else {
       if (this.old.size >= OLD_PAGES) this.old.delete(this.old.keys().next().value!);
@@ -685,6 +684,20 @@ export class StateTree {
       if (--excess <= 0) break;
     }
   }
+}
+
+/**
+ * updateLeafSlot for the common case, one write into a slot that is empty
+ * (entry `at` = -1) or holds one leaf; SPLIT when that leaf has another key
+ * and the write is not a delete (the slot then holds a child page). Compares in place:
+ * a commit takes this path for nearly every write, and allocates nothing here.
+ */
+function oneWrite(page: Page, at: number, w: Write): SlotUpdate | typeof SPLIT {
+  const zero = isZero(w.value);
+  if (at < 0) return zero ? UNCHANGED : { kind: LEAF, a: w.key, b: w.value, version: 0 };
+  if (zero) return page.leafKeyIs(at, w.key) ? undefined : UNCHANGED;
+  if (!page.leafKeyIs(at, w.key)) return SPLIT;
+  return page.leafValueIs(at, w.value) ? UNCHANGED : { kind: LEAF, a: w.key, b: w.value, version: 0 };
 }
 
 interface CommitContext {

@@ -163,6 +163,16 @@ export class Page {
     return this.buf.subarray(o, o + 32);
   }
 
+  /** LEAF: whether entry i's key is `key` (compared in place). */
+  leafKeyIs(i: number, key: Uint8Array): boolean {
+    return sameWord(this.buf, this.offsets[i] + 2, key);
+  }
+
+  /** LEAF: whether entry i's value is `value` (compared in place). */
+  leafValueIs(i: number, value: Uint8Array): boolean {
+    return sameWord(this.buf, this.offsets[i] + 34, value);
+  }
+
   /** CHILD: the version of the child page. */
   version(i: number): number {
     return readU64(this.buf, this.offsets[i] + 34);
@@ -415,6 +425,11 @@ export class Page {
     this.size = at;
     this.count = k;
   }
+}
+
+function sameWord(buf: Uint8Array, at: number, word: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) if (buf[at + i] !== word[i]) return false;
+  return true;
 }
 
 function entrySize(kind: number): number {
