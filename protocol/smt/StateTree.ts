@@ -1,10 +1,22 @@
-import { type Database, open, type RootDatabase } from "lmdb";
+import { Worker } from "node:worker_threads";
+import type { Database, RootDatabase } from "lmdb";
 import { bytesToHex } from "viem";
 import { readU64, writeU64 } from "../bytes.ts";
 import { OptioError, StorageError, UnknownRootError } from "../errors.ts";
+import type { WriteRequest, WriterReply } from "./commitWriter.ts";
 import { assertWord, bitAt, equalBytes, isZero, ZERO } from "./hash.ts";
 import { CHILD, LEAF, type NewEntry, Page, type SlotChange } from "./page.ts";
 import type { StateProof } from "./proof.ts";
+import {
+  appendPage,
+  type CommitMeta,
+  concat,
+  META_KEY,
+  openTreeDatabases,
+  pageKey,
+  storeCommitMeta,
+  u64,
+} from "./store.ts";
 
 export interface StateTreeOptions {
   /** Directory of the LMDB environment; created if missing. */
@@ -40,16 +52,9 @@ export interface PendingCommit extends CommitResult {
 }
 
 /** What a commit changed, computed before anything is stored. */
-interface StagedCommit {
-  version: number;
-  root: Uint8Array;
-  rootPageVersion: number;
-  /** The oldest root kept once this commit is stored. */
-  oldest: number;
+interface StagedCommit extends CommitMeta {
   /** The pages this commit wrote, by level, each level in prefix order. */
   newPages: Page[][];
-  /** Keys of the pages it replaced, as one KeyList record (empty: none). */
-  stale: Uint8Array;
 }
 
 /** A commit of commitAsync being written. */
@@ -84,6 +89,7 @@ const SPLIT = Symbol("split");
  * one `flushed()` confirmed, or later).
  */
 export class StateTree {
+  private readonly dbs: ReturnType<typeof openTreeDatabases>;
   private readonly env: RootDatabase;
   private readonly pages: Database<Uint8Array, Uint8Array>;
   private readonly roots: Database<Uint8Array, Uint8Array>;
@@ -99,9 +105,15 @@ export class StateTree {
   private oldest: number;
   private latestRoot: Uint8Array;
   private readonly staleList = new KeyList();
-  /** commitAsync's commits still being written, oldest first; each starts writing once the one before is written. */
+  private readonly path: string;
+  /** commitAsync's commits still being written, oldest first. */
   private pending: Pending[] = [];
-  /** Buffers the page records of a commit being written are copied into (lmdb-js reads them in its writer thread). */
+  /** The thread that writes them (commitWriter.ts), started by the first commitAsync. */
+  private writer: Worker | undefined;
+  /** Answers the writer owes, by request id. */
+  private readonly replies = new Map<number, (reply: WriterReply) => void>();
+  private nextRequest = 0;
+  /** Buffers for a commit's page records, sent to the writer and handed back. */
   private readonly arenas: Uint8Array[] = [];
   /** Counts undone runs of pending commits: a commit staged in an earlier run is never written. */
   private generation = 0;
@@ -114,27 +126,21 @@ export class StateTree {
     if (!Number.isInteger(this.keepRoots) || this.keepRoots < 1) {
       throw new OptioError(`keepRoots: expected a whole number >= 1, got ${options.keepRoots}`);
     }
-    try {
-      this.env = open({ path: options.path, maxDbs: 8, compression: false });
-    } catch (cause) {
-      throw new StorageError(
-        `cannot open the state database at ${options.path}`,
-        { path: options.path },
-        { cause },
-      );
-    }
-    const binary = { encoding: "binary", keyEncoding: "binary", compression: false } as const;
-    this.pages = this.env.openDB({ name: "pages", ...binary });
-    this.roots = this.env.openDB({ name: "roots", ...binary });
-    this.byRoot = this.env.openDB({ name: "byRoot", ...binary });
-    this.stale = this.env.openDB({ name: "stale", ...binary });
+    this.path = options.path;
+    const dbs = openTreeDatabases(options.path);
+    this.dbs = dbs;
+    this.env = dbs.env;
+    this.pages = dbs.pages;
+    this.roots = dbs.roots;
+    this.byRoot = dbs.byRoot;
+    this.stale = dbs.stale;
     const meta = this.roots.getBinary(META_KEY);
     if (meta === undefined) {
       this.env.transactionSync(() => {
         this.pages.put(pageKey(0, new Uint8Array(0), 0), Page.empty(0).record());
-        this.roots.put(u64(0), rootRecord(ZERO, 0));
+        this.roots.put(u64(0), concat(ZERO, u64(0)));
         this.byRoot.put(ZERO, u64(0));
-        this.roots.put(META_KEY, metaRecord(0, 0));
+        this.roots.put(META_KEY, concat(u64(0), u64(0)));
       });
       this.latest = 0;
       this.oldest = 0;
@@ -232,7 +238,17 @@ export class StateTree {
     }
     const staged = this.stage(writes);
     try {
-      this.env.transactionSync(() => this.store(staged, true));
+      this.env.transactionSync(() => {
+        for (const pages of staged.newPages)
+          for (const page of pages)
+            appendPage(
+              this.dbs,
+              pageKey(page.level, page.prefix, staged.version),
+              page.record(),
+              staged.version,
+            );
+        storeCommitMeta(this.dbs, staged);
+      });
     } catch (cause) {
       this.live.clear();
       if (cause instanceof OptioError) throw cause;
@@ -259,62 +275,97 @@ export class StateTree {
    */
   commitAsync(writes: Iterable<readonly [Uint8Array, Uint8Array]>): PendingCommit {
     const staged = this.stage(writes);
-    // Copy the records now: the next commit changes the live pages in place.
+    // The writer gets copies: the next commit changes the live pages in place.
     let total = 0;
-    for (const pages of staged.newPages) for (const page of pages) total += page.record().length;
-    const arena = this.takeArena(total);
-    const records: Uint8Array[][] = [];
-    let at = 0;
+    let keyBytes = 0;
+    let count = 0;
     for (const pages of staged.newPages) {
-      const level: Uint8Array[] = [];
+      for (const page of pages) {
+        total += page.record().length;
+        keyBytes += 10 + page.level;
+        count++;
+      }
+    }
+    const records = this.takeArena(total);
+    const keys = new Uint8Array(keyBytes);
+    const sizes = new Uint32Array(count);
+    let at = 0;
+    let k = 0;
+    let n = 0;
+    for (const pages of staged.newPages) {
       for (const page of pages) {
         const r = page.record();
-        arena.set(r, at);
-        level.push(arena.subarray(at, at + r.length));
+        records.set(r, at);
         at += r.length;
+        sizes[n++] = r.length;
+        const key = pageKey(page.level, page.prefix, staged.version);
+        keys[k] = key.length;
+        keys.set(key, k + 1);
+        k += 1 + key.length;
       }
-      records.push(level);
     }
-    staged.stale = staged.stale.slice();
+    const { version, root, rootPageVersion, oldest } = staged;
+    const meta: CommitMeta = { version, root, rootPageVersion, oldest, stale: staged.stale.slice() };
     this.advance(staged);
-    const before = this.pending.at(-1)?.settled ?? Promise.resolve();
     const generation = this.generation;
-    const written = before
-      .then(() => {
-        if (generation !== this.generation)
-          throw new StorageError("state commit undone: an earlier commit failed to write", {
-            version: staged.version,
-          });
-        return this.env.batch(() => this.store(staged, false, records));
-      })
-      .then(
-        () => {
-          this.arenas.push(arena);
+    const written = this.write({ type: "write", id: 0, generation, meta, keys, records, sizes }).then(
+      (reply) => {
+        if (reply.ok) {
+          if (reply.records) this.arenas.push(reply.records);
+          this.env.resetReadTxn(); // the writer's commit is visible to this thread's reads from now
           this.pending.shift();
           if (this.pending.length === 0) this.trimLive();
-          return { root: staged.root, version: staged.version };
-        },
-        (cause: unknown) => {
-          if (generation !== this.generation) throw cause;
-          this.undoPending();
-          throw new StorageError(
-            "state commit failed to write; the tree is back at its last written commit",
-            { version: staged.version },
-            { cause },
-          );
-        },
-      );
+          return { root, version };
+        }
+        if (reply.undone || generation !== this.generation)
+          throw new StorageError("state commit undone: an earlier commit failed to write", { version });
+        this.undoPending();
+        throw new StorageError(
+          `state commit failed to write (${reply.message}); the tree is back at its last written commit`,
+          { version },
+        );
+      },
+    );
     const settled = written.then(
       () => undefined,
       () => undefined,
     );
-    this.pending.push({
-      version: staged.version,
-      root: staged.root,
-      rootPageVersion: staged.rootPageVersion,
-      settled,
+    this.pending.push({ version, root, rootPageVersion, settled });
+    return { root, version, written };
+  }
+
+  /** Sends a request to the writer thread (started on first use) and resolves with its answer. */
+  private write(request: WriteRequest | { type: "flush"; id: number }): Promise<WriterReply> {
+    if (this.writer === undefined) {
+      const writer = new Worker(new URL("./commitWriter.ts", import.meta.url), {
+        workerData: { path: this.path },
+      });
+      writer.on("message", (reply: WriterReply) => {
+        const answer = this.replies.get(reply.id);
+        this.replies.delete(reply.id);
+        // Idle, the writer does not keep the process alive (an idle tree never does).
+        if (this.replies.size === 0) writer.unref();
+        answer?.(reply);
+      });
+      writer.on("error", (cause) => {
+        // Whatever the writer had not answered is unknown: read the tree back from what it stored.
+        this.writer = undefined;
+        const waiting = [...this.replies.values()];
+        this.replies.clear();
+        this.env.resetReadTxn();
+        this.undoPending();
+        for (const answer of waiting) answer({ id: -1, ok: false, message: String(cause), undone: true });
+      });
+      this.writer = writer;
+    }
+    const id = this.nextRequest++;
+    request.id = id;
+    const transfer = request.type === "write" ? [request.records.buffer as ArrayBuffer] : [];
+    return new Promise((resolve) => {
+      this.replies.set(id, resolve);
+      this.writer!.ref();
+      this.writer!.postMessage(request, transfer);
     });
-    return { root: staged.root, version: staged.version, written };
   }
 
   /** Validates and applies `writes` to the live pages (in place), computing the new root; stores nothing. */
@@ -357,55 +408,11 @@ export class StateTree {
     return { version, root, rootPageVersion, oldest, newPages, stale: ctx.stale.bytes() };
   }
 
-  /**
-   * Stores a staged commit inside the current write transaction: synchronously
-   * (commit), or as lmdb-js's queued writes inside `env.batch` (commitAsync, with
-   * the page records copied to `records`).
-   */
-  private store(c: StagedCommit, sync: boolean, records?: Uint8Array[][]): void {
-    const { version } = c;
-    for (let level = 0; level < c.newPages.length; level++) {
-      const pages = c.newPages[level];
-      for (let i = 0; i < pages.length; i++) {
-        const page = pages[i];
-        const key = pageKey(page.level, page.prefix, version);
-        if (!sync) {
-          // Queued puts are not appends: an append's failure would need a promise per put.
-          void this.pages.put(key, records![level][i]);
-          continue;
-        }
-        // Page keys ascend by (version, level, prefix), and each level's pages
-        // were finished in prefix order, so every put appends: LMDB skips the
-        // search and fills its B-tree pages instead of splitting them in half.
-        // An append out of order fails (lmdb-js reports it as a false result,
-        // not an error), and that aborts the commit.
-        if (!appendSync(this.pages, key, page.record()))
-          throw new StorageError("state commit: a page key did not sort last", { version });
-      }
-    }
-    const put = (db: Database<Uint8Array, Uint8Array>, key: Uint8Array, value: Uint8Array) => {
-      if (sync) db.putSync(key, value);
-      else void db.put(key, value);
-    };
-    if (c.stale.length > 0) put(this.stale, u64(version), c.stale);
-    put(this.roots, u64(version), rootRecord(c.root, c.rootPageVersion));
-    put(this.byRoot, c.root, u64(version));
-    const written = this.writtenOldest();
-    if (c.oldest > written) this.prune(written, c.oldest, c, sync);
-    put(this.roots, META_KEY, metaRecord(version, c.oldest));
-  }
-
   /** The tree's state moves to a staged commit (stored, or being stored). */
   private advance(c: StagedCommit): void {
     this.latest = c.version;
     this.oldest = c.oldest;
     this.latestRoot = c.root;
-  }
-
-  /** The oldest kept version the database itself says (what the last written commit kept). */
-  private writtenOldest(): number {
-    const meta = this.roots.getBinary(META_KEY);
-    return meta === undefined ? 0 : readU64(meta, 8);
   }
 
   /** After a failed background write: forget every pending commit and read the tree back from the database. */
@@ -435,6 +442,7 @@ export class StateTree {
   async flushed(): Promise<void> {
     await this.settled();
     await this.env.flushed;
+    if (this.writer !== undefined) await this.write({ type: "flush", id: 0 });
   }
 
   /** Resolves once no commitAsync commit is still being written (written or failed). */
@@ -445,44 +453,14 @@ export class StateTree {
   /** Waits for pending commits, flushes and closes the database. */
   async close(): Promise<void> {
     await this.settled();
+    if (this.writer !== undefined) {
+      await this.write({ type: "flush", id: 0 });
+      await this.writer.terminate();
+      this.writer = undefined;
+    }
     this.live.clear();
     this.old.clear();
     await this.env.close();
-  }
-
-  /**
-   * Deletes what only versions older than `oldest` use (those from `from` on
-   * are still stored), inside the commit's transaction. Every version before
-   * `c` is written by now; `c`'s own stale record is in the same transaction,
-   * so it is read from `c` (keepRoots 1 prunes it at once).
-   */
-  private prune(from: number, oldest: number, c: StagedCommit, sync: boolean): void {
-    const remove = (db: Database<Uint8Array, Uint8Array>, key: Uint8Array) => {
-      if (sync) db.removeSync(key);
-      else void db.remove(key);
-    };
-    for (let v = from; v < oldest; v++) {
-      const rec = this.roots.getBinary(u64(v));
-      if (rec === undefined) continue;
-      const root = rec.subarray(0, 32);
-      const owner = this.byRoot.getBinary(root);
-      if (owner !== undefined && readU64(owner, 0) === v && !equalBytes(root, c.root))
-        remove(this.byRoot, root);
-      remove(this.roots, u64(v));
-    }
-    const staleKeys: Uint8Array[] = [];
-    for (const { key, value } of this.stale.getRange({
-      start: u64(0),
-      end: u64(Math.min(oldest + 1, c.version)),
-    })) {
-      for (const page of decodeKeyList(value)) remove(this.pages, page.slice());
-      staleKeys.push(key.slice());
-    }
-    for (const key of staleKeys) remove(this.stale, key);
-    if (oldest >= c.version && c.stale.length > 0) {
-      for (const page of decodeKeyList(c.stale)) remove(this.pages, page);
-      remove(this.stale, u64(c.version));
-    }
   }
 
   /**
@@ -750,49 +728,6 @@ class KeyList {
 const OLD_PAGES = 4096;
 
 const EMPTY_PREFIX: Uint8Array = new Uint8Array(0);
-const META_KEY = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x6d]);
-
-function u64(n: number): Uint8Array {
-  const out = new Uint8Array(8);
-  writeU64(out, 0, n);
-  return out;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
-function decodeKeyList(bytes: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let at = 0; at < bytes.length; at += 1 + bytes[at])
-    out.push(bytes.subarray(at + 1, at + 1 + bytes[at]));
-  return out;
-}
-
-function rootRecord(root: Uint8Array, pageVersion: number): Uint8Array {
-  return concat(root, u64(pageVersion));
-}
-
-function metaRecord(latest: number, oldest: number): Uint8Array {
-  return concat(u64(latest), u64(oldest));
-}
-
-/**
- * version (8) || level (1) || prefix (level bytes). Version first: a commit's
- * pages all sort after every older page, so LMDB appends them at the end of
- * its B-tree instead of dirtying a random leaf page per write.
- */
-function pageKey(level: number, prefix: Uint8Array, version: number): Uint8Array {
-  const out = new Uint8Array(9 + level);
-  writeU64(out, 0, version);
-  out[8] = level;
-  for (let i = 0; i < level; i++) out[9 + i] = prefix[i];
-  return out;
-}
-
 /**
  * The live cache's key: level and prefix. Down to level 6 (nearly every page)
  * a number, 256^level + prefix, which needs no allocation and hashes at once;
@@ -811,17 +746,6 @@ function liveKey(level: number, prefix: Uint8Array): number | string {
 
 /** The live key of the root page. */
 const ROOT_LIVE_KEY = 1;
-
-/** lmdb-js put options: MDB_APPEND (the key sorts after every key in the database). */
-const APPEND = { append: true } as const;
-
-/**
- * Puts with MDB_APPEND inside the current write transaction; false if the key
- * does not sort last. (lmdb-js's putSync returns that boolean; its typings say void.)
- */
-function appendSync(db: Database<Uint8Array, Uint8Array>, key: Uint8Array, value: Uint8Array): boolean {
-  return (db.putSync(key, value, APPEND) as unknown as boolean) === true;
-}
 
 function cacheKey(key: Uint8Array): string {
   return String.fromCharCode.apply(null, key as unknown as number[]);
