@@ -11,6 +11,7 @@ import {
   encodeGenesis,
   encodeSignedTx,
   MalformedTxError,
+  recoveryInput,
   SIGNED_TYPES,
   type SignedTypeName,
   TxType,
@@ -62,7 +63,7 @@ describe("engine typed data", () => {
     );
   });
 
-  it("txDigest equals viem's hashTypedData, and encode/decode round-trips", () => {
+  it("txDigest equals viem's hashTypedData, recoveryInput gives it from the bytes, and encode/decode round-trips", () => {
     for (const n of names) {
       fc.assert(
         fc.property(arbitraryTx(n), fc.bigInt({ min: 1n, max: 1n << 64n }), (tx, chainId) => {
@@ -71,6 +72,10 @@ describe("engine typed data", () => {
           const bytes = encodeSignedTx(tx, sig);
           expect(bytes[0]).toBe(TxType[n]);
           const d = decodeTx(bytes);
+          const input = recoveryInput(chainId, bytes)!;
+          expect(input.subarray(0, 32)).toEqual(txDigest(chainId, tx));
+          expect([...input.subarray(32, 64)]).toEqual([...new Array(31).fill(0), 7]);
+          expect(input.subarray(64)).toEqual(sig.subarray(0, 64));
           expect(d).toEqual({
             ...tx,
             signer: tx.signer.toLowerCase(),
@@ -87,6 +92,16 @@ describe("engine typed data", () => {
     expect(() => decodeTx(new Uint8Array(0))).toThrow(MalformedTxError);
     expect(() => decodeTx(new Uint8Array([0x77]))).toThrow(MalformedTxError);
     expect(() => decodeTx(new Uint8Array(10).fill(0x40))).toThrow(MalformedTxError);
+    expect(() => recoveryInput(1n, new Uint8Array(10).fill(0x40))).toThrow(MalformedTxError);
+    expect(() => recoveryInput(1n, new Uint8Array([0x77]))).toThrow(MalformedTxError);
+    const deposit = encodeDeposit("0x0000000000000000000000000000000000000002", 3, 9n);
+    expect(recoveryInput(1n, deposit)).toBeUndefined();
+    // A bool field other than 0 or 1 (ORDER's reduceOnly, after market, subaccount, side, tif).
+    const order = fc.sample(arbitraryTx("ORDER"), 1)[0];
+    const bad = encodeSignedTx(order, new Uint8Array(65));
+    bad[29 + 2 + 1 + 1 + 1] = 2;
+    expect(() => decodeTx(bad)).toThrow(/reduceOnly: expected 0 or 1, got 2/);
+    expect(() => recoveryInput(1n, bad)).toThrow(/reduceOnly: expected 0 or 1, got 2/);
     const g = encodeGenesis("0x0000000000000000000000000000000000000001", 5n);
     expect(decodeTx(g)).toEqual({
       type: "GENESIS",

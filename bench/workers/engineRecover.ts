@@ -1,8 +1,9 @@
 // Worker for bench/engine.ts: recovers the signers of engine transactions ahead of execution
-// (EIP-712 digest, then the machine's own ecrecover), as a sequencer's worker threads would.
+// (the ecrecover input the engine will build, EIP-712 digest included, then the machine's own
+// ecrecover), as a sequencer's worker threads would.
 // In: { id, txs: Uint8Array[] , chainId }; out: { id, count, packed }: count records of the 128-byte ecrecover input then the 32-byte signer.
 import { parentPort } from "node:worker_threads";
-import { decodeTx, txDigest } from "../../protocol/engine/index.ts";
+import { recoveryInput } from "../../protocol/engine/index.ts";
 import { ecrecover } from "../../vm/host/ecrecover.ts";
 
 parentPort!.on("message", (msg: { id: number; txs: Uint8Array[]; chainId: bigint }) => {
@@ -10,17 +11,11 @@ parentPort!.on("message", (msg: { id: number; txs: Uint8Array[]; chainId: bigint
   const packed = new Uint8Array(msg.txs.length * 160);
   let count = 0;
   for (const bytes of msg.txs) {
-    const tx = decodeTx(bytes);
-    if (!("signature" in tx)) continue;
-    const input = packed.subarray(count * 160, count * 160 + 128);
-    input.set(txDigest(msg.chainId, tx), 0);
-    input[63] = tx.signature[64];
-    input.set(tx.signature.subarray(0, 64), 64);
+    const input = recoveryInput(msg.chainId, bytes);
+    if (input === undefined) continue;
     const addr = ecrecover(input);
-    if (addr === undefined) {
-      input.fill(0);
-      continue;
-    }
+    if (addr === undefined) continue;
+    packed.set(input, count * 160);
     packed.set(addr, count * 160 + 128);
     count++;
   }

@@ -202,6 +202,51 @@ export function encodeSettle(market: number, accountId: number): Uint8Array {
   return out;
 }
 
+/** Signed type names by type byte. */
+const SIGNED_BY_BYTE = new Map<number, SignedTypeName>(
+  (Object.keys(SIGNED_TYPES) as SignedTypeName[]).map((n) => [TxType[n], n]),
+);
+
+/**
+ * The ecrecover input the engine builds for a signed transaction, straight from its bytes:
+ * digest (32) || v as a word (32) || r (32) || s (32), the digest equal to
+ * `txDigest(chainId, decodeTx(bytes))` without decoding (a sequencer's recovery workers run
+ * this for every transaction). Throws MalformedTxError where decodeTx would; undefined for an
+ * unsigned transaction.
+ */
+export function recoveryInput(chainId: bigint, bytes: Uint8Array): Uint8Array | undefined {
+  const name = SIGNED_BY_BYTE.get(bytes[0]);
+  if (name === undefined) {
+    decodeTx(bytes); // unsigned, or malformed: decodeTx says which
+    return undefined;
+  }
+  const fields = SIGNED_TYPES[name].fields;
+  const len = 29 + bodyLength(name) + 65;
+  if (bytes.length !== len) throw new MalformedTxError(`${name}: expected ${len} bytes, got ${bytes.length}`);
+  const enc = new Uint8Array(32 * (2 + fields.length));
+  enc.set(typeHash(name), 0);
+  enc.set(bytes.subarray(21, 29), 56);
+  let at = 29;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    const w = FIELD_BYTES[f.type];
+    if (f.type === "bool" && bytes[at] > 1)
+      throw new MalformedTxError(`${f.name}: expected 0 or 1, got ${bytes[at]}`);
+    enc.set(bytes.subarray(at, at + w), 64 + 32 * i + 32 - w);
+    at += w;
+  }
+  const pre = new Uint8Array(66);
+  pre[0] = 0x19;
+  pre[1] = 0x01;
+  pre.set(domainSeparator(chainId), 2);
+  pre.set(keccak256(enc), 34);
+  const out = new Uint8Array(128);
+  out.set(keccak256(pre), 0);
+  out[63] = bytes[at + 64];
+  out.set(bytes.subarray(at, at + 64), 64);
+  return out;
+}
+
 export type DecodedTx =
   | { readonly type: "GENESIS"; readonly admin: Hex; readonly chainId: bigint }
   | { readonly type: "DEPOSIT"; readonly to: Hex; readonly subaccount: number; readonly amount: bigint }
