@@ -36,6 +36,7 @@ import {
 import { StateTree } from "../protocol/smt/StateTree.ts";
 import { EngineHarness, TestExchange, testAccount } from "../test/engineHarness.ts";
 import { ECRECOVER_BACKEND } from "../vm/host/ecrecover.ts";
+import { rng } from "../vm/testing/randomProgram.ts"; // seeded: every run plans the same mix
 import { emit, median, note, round } from "./report.ts";
 
 const TICK = 10_000n;
@@ -67,17 +68,6 @@ for (const [i, a] of [
   k[31] = (i % 255) + 1;
   k[30] = Math.floor(i / 255) + 1;
   privateKeys.set(a.address, k);
-}
-
-/** A seeded PRNG (mulberry32), so every run plans the same mix. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function setup(h: EngineHarness): TestExchange {

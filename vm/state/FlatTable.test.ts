@@ -2,18 +2,10 @@
 // (deletes shift probe runs back and move the last entry), across growth, with keys read in place
 // from a large memory at aligned (word path) and unaligned (byte path) offsets.
 import { describe, expect, it } from "vitest";
+import { rng } from "../testing/randomProgram.ts";
 import { FlatTable } from "./FlatTable.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("FlatTable", () => {
   it("test_flatTable_randomOperations_matchStringMap_succeeds", () => {

@@ -1,18 +1,10 @@
 // KeyMap against a Map of hex keys: the same answers under random sets, overwrites and deletes,
 // with keys that differ in one byte only (they share most hash input) and keys read in place.
 import { describe, expect, it } from "vitest";
+import { rng } from "../testing/randomProgram.ts";
 import { KeyMap } from "./KeyMap.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("KeyMap", () => {
   it("test_keyMap_randomOperations_matchStringMap_succeeds", () => {
