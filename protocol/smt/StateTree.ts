@@ -266,12 +266,12 @@ export class StateTree {
   /**
    * `commit`, with the writing to the database done in the background: the new
    * root is computed and readable at once, and `written` resolves when it is
-   * stored. The next commitAsync can then compute its root while this one is
-   * written (LMDB writes in its own thread), so a stream of commits runs on two
-   * cores. Commits are written in order, each only after the one before is
-   * written; a failed write undoes it and every later pending commit. While
-   * commits are pending, the latest root reads and proves as usual; an older
-   * pending root cannot be read until it is written, and `commit` refuses.
+   * stored. The tree's writer thread (commitWriter.ts) stores it, so the next
+   * commitAsync computes its root while this one is written. Commits are
+   * written in the order made; a failed write undoes it and every later
+   * pending commit. While commits are pending, the latest root reads and
+   * proves as usual; an older pending root cannot be read until it is
+   * written, and `commit` refuses.
    */
   commitAsync(writes: Iterable<readonly [Uint8Array, Uint8Array]>): PendingCommit {
     const staged = this.stage(writes);
@@ -352,7 +352,6 @@ export class StateTree {
         this.writer = undefined;
         const waiting = [...this.replies.values()];
         this.replies.clear();
-        this.env.resetReadTxn();
         this.undoPending();
         for (const answer of waiting) answer({ id: -1, ok: false, message: String(cause), undone: true });
       });
@@ -421,6 +420,7 @@ export class StateTree {
     this.pending = [];
     this.live.clear();
     this.old.clear();
+    this.env.resetReadTxn(); // what the writer stored before it failed
     const meta = this.roots.getBinary(META_KEY);
     this.latest = meta === undefined ? 0 : readU64(meta, 0);
     this.oldest = meta === undefined ? 0 : readU64(meta, 8);
