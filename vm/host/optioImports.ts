@@ -9,6 +9,7 @@ import {
   GAS_STATE_WRITE,
   MAX_KECCAK_BYTES,
 } from "../params.ts";
+import { LITTLE_ENDIAN, WordView } from "../state/words.ts";
 import { type BatchContext, contextField } from "./BatchContext.ts";
 import { ecrecover } from "./ecrecover.ts";
 
@@ -74,8 +75,6 @@ const MEMO_MAX_BYTES = 128;
 const MEMO_ENTRIES = 1 << 16;
 /** Open-addressing index slots (twice the entries, a power of two). */
 const MEMO_SLOTS = MEMO_ENTRIES * 2;
-/** Int32Array words read bytes in the order the byte path combines them only on a little-endian host. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * keccak of short inputs, remembered: an engine derives the same tree keys
@@ -96,20 +95,8 @@ class KeccakMemo {
   private readonly digestWords = new Int32Array(MEMO_ENTRIES * 8);
   private readonly digests = new Uint8Array(this.digestWords.buffer);
   private count = 0;
-  /** The memory last seen and its words (undefined if they cannot be read as words): made again only when the memory changes. */
-  private mem: Uint8Array | undefined;
-  private memWords: Int32Array | undefined;
-
-  private wordsOf(mem: Uint8Array): Int32Array | undefined {
-    if (mem !== this.mem) {
-      this.mem = mem;
-      this.memWords =
-        LITTLE_ENDIAN && (mem.byteOffset & 3) === 0
-          ? new Int32Array(mem.buffer, mem.byteOffset, mem.length >>> 2)
-          : undefined;
-    }
-    return this.memWords;
-  }
+  /** Words of the memory last seen: made again only when the memory changes. */
+  private readonly memWords = new WordView();
 
   /** keccak of `mem[src..src+len)` written at `dst` (`dst` a multiple of 32, as the host checks). */
   hashInto(mem: Uint8Array, src: number, len: number, dst: number): void {
@@ -117,7 +104,7 @@ class KeccakMemo {
       mem.set(keccak256(mem.subarray(src, src + len)), dst);
       return;
     }
-    const words = (src & 3) === 0 && (dst & 31) === 0 ? this.wordsOf(mem) : undefined;
+    const words = LITTLE_ENDIAN && (src & 3) === 0 && (dst & 31) === 0 ? this.memWords.of(mem) : undefined;
     // FNV-1a over 4-byte little-endian words, then the tail bytes (both paths hash alike).
     let h = 0x811c9dc5 ^ len;
     const end = src + len;

@@ -1,7 +1,4 @@
-/** Int32Array words read bytes in the order the byte path combines them only on a little-endian host. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-/** Sources at least this long (a machine's memory, not a key) are read as words (a view made once per source). */
-const WORDS_MIN_BYTES = 4096;
+import { LITTLE_ENDIAN, WORDS_MIN_BYTES, WordView } from "./words.ts";
 
 /**
  * A map from fixed-size byte keys to fixed-size byte values kept flat in typed arrays:
@@ -26,8 +23,8 @@ export class FlatTable {
   /** Slot -> entry + 1 (0 empty); linear probing, at most half full. */
   private index: Int32Array;
   private count = 0;
-  private source: Uint8Array | undefined;
-  private sourceWords: Int32Array | undefined;
+  /** Words of the memory keys and values are read from and copied to. */
+  private readonly words = new WordView();
 
   constructor(
     readonly keyBytes: number,
@@ -72,7 +69,7 @@ export class FlatTable {
     const from = e * this.stride + this.keyWords;
     const n = this.valueWords;
     // Word copies move the same bytes whatever the host's byte order.
-    const words = (to & 3) === 0 && dst.length >= WORDS_MIN_BYTES ? this.wordsOf(dst) : undefined;
+    const words = (to & 3) === 0 && dst.length >= WORDS_MIN_BYTES ? this.words.of(dst) : undefined;
     if (words !== undefined) {
       const data = this.data;
       const w = to >>> 2;
@@ -166,7 +163,7 @@ export class FlatTable {
   private findHashed(h: number, src: Uint8Array, at: number): number {
     const index = this.index;
     const mask = index.length - 1;
-    const words = (at & 3) === 0 && src.length >= WORDS_MIN_BYTES ? this.wordsOf(src) : undefined;
+    const words = (at & 3) === 0 && src.length >= WORDS_MIN_BYTES ? this.words.of(src) : undefined;
     const n = this.keyWords;
     for (let s = h & mask, x = index[s]; x !== 0; s = (s + 1) & mask, x = index[s]) {
       const e = x - 1;
@@ -195,7 +192,7 @@ export class FlatTable {
     const n = Math.min(this.keyWords, 8);
     let h = 0x811c9dc5;
     const words =
-      (at & 3) === 0 && src.length >= WORDS_MIN_BYTES && LITTLE_ENDIAN ? this.wordsOf(src) : undefined;
+      (at & 3) === 0 && src.length >= WORDS_MIN_BYTES && LITTLE_ENDIAN ? this.words.of(src) : undefined;
     if (words !== undefined) {
       const w = at >>> 2;
       for (let i = 0; i < n; i++) {
@@ -209,16 +206,6 @@ export class FlatTable {
       }
     }
     return h & 0x3fffffff;
-  }
-
-  /** `src` as words (a view kept for the last source seen), or undefined if its offset is not aligned. */
-  private wordsOf(src: Uint8Array): Int32Array | undefined {
-    if (src !== this.source) {
-      this.source = src;
-      this.sourceWords =
-        (src.byteOffset & 3) === 0 ? new Int32Array(src.buffer, src.byteOffset, src.length >>> 2) : undefined;
-    }
-    return this.sourceWords;
   }
 
   private grow(): void {

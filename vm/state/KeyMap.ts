@@ -1,3 +1,5 @@
+import { LITTLE_ENDIAN, WORDS_MIN_BYTES, WordView } from "./words.ts";
+
 /** One entry of a KeyMap: its key (kept as given), its value, and the next entry of the same hash. */
 interface Entry<V> {
   readonly key: Uint8Array;
@@ -5,29 +7,15 @@ interface Entry<V> {
   next: Entry<V> | undefined;
 }
 
-/** Int32Array words read bytes in the order the byte path combines them only on a little-endian host. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-/**
- * Arrays at least this long (a machine's memory, not a key) are read as words, through a view made
- * once per array (the last such array stays referenced here until another one replaces it).
- */
-const WORDS_MIN_BYTES = 4096;
-let wordsSource: Uint8Array | undefined;
-let wordsView: Int32Array | undefined;
+/** Words of the last memory a key was hashed in (it stays referenced until another replaces it). */
+const memoryWords = new WordView();
 
 /** A 31-bit hash of the 32 bytes at `at` (FNV-1a over words of 4 bytes; keys need not be uniform). */
 function hash32(bytes: Uint8Array, at: number): number {
   let h = 0x811c9dc5;
   if (bytes.length >= WORDS_MIN_BYTES && (at & 3) === 0 && LITTLE_ENDIAN) {
     // The same hash read through words: a key looked up in a memory (the host's reads) is hashed in 8 loads.
-    if (bytes !== wordsSource) {
-      wordsSource = bytes;
-      wordsView =
-        (bytes.byteOffset & 3) === 0
-          ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2)
-          : undefined;
-    }
-    const words = wordsView;
+    const words = memoryWords.of(bytes);
     if (words !== undefined) {
       for (let w = at >>> 2; w < (at >>> 2) + 8; w++) {
         h = Math.imul(h ^ words[w], 0x01000193);

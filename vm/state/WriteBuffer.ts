@@ -1,4 +1,5 @@
 import { keyHash } from "./KeyMap.ts";
+import { WordView } from "./words.ts";
 
 /** Bytes per block of copies (64 writes; Node's own pool is 8 KiB): a block stays alive while any copy carved from it does. */
 const BLOCK_BYTES = 4096;
@@ -24,9 +25,8 @@ export class WriteBuffer {
   private slots = new Int32Array(MIN_SLOTS / 2);
   private block = new Int32Array(BLOCK_BYTES >>> 2);
   private used = 0;
-  /** The source last copied from (the machine's memory, as a rule) and its words, if it can be read as words. */
-  private src: Uint8Array | undefined;
-  private srcWords: Int32Array | undefined;
+  /** Words of the source last copied from (the machine's memory, as a rule). */
+  private readonly srcWords = new WordView();
 
   get size(): number {
     return this.list.length;
@@ -132,14 +132,7 @@ export class WriteBuffer {
     }
     const from = this.used;
     const block = this.block;
-    if (bytes !== this.src) {
-      this.src = bytes;
-      this.srcWords =
-        (bytes.byteOffset & 3) === 0
-          ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2)
-          : undefined;
-    }
-    const words = this.srcWords;
+    const words = this.srcWords.of(bytes);
     if (words !== undefined && (at & 3) === 0) {
       // Word copies move the same bytes whatever the host's byte order.
       const w = at >>> 2;
