@@ -91,6 +91,11 @@ export function txDigest<N extends SignedTypeName>(chainId: bigint, tx: Unsigned
     else if (f.type === "bool") enc[at + 31] = v === true ? 1 : 0;
     else putUint(enc, at + 32 - FIELD_BYTES[f.type], FIELD_BYTES[f.type], v as bigint, f.name);
   }
+  return digestOf(chainId, enc);
+}
+
+/** keccak(0x1901 || domainSeparator || keccak(struct encoding)). */
+function digestOf(chainId: bigint, enc: Uint8Array): Uint8Array {
   const pre = new Uint8Array(66);
   pre[0] = 0x19;
   pre[1] = 0x01;
@@ -235,13 +240,8 @@ export function recoveryInput(chainId: bigint, bytes: Uint8Array): Uint8Array | 
     enc.set(bytes.subarray(at, at + w), 64 + 32 * i + 32 - w);
     at += w;
   }
-  const pre = new Uint8Array(66);
-  pre[0] = 0x19;
-  pre[1] = 0x01;
-  pre.set(domainSeparator(chainId), 2);
-  pre.set(keccak256(enc), 34);
   const out = new Uint8Array(128);
-  out.set(keccak256(pre), 0);
+  out.set(digestOf(chainId, enc), 0);
   out[63] = bytes[at + 64];
   out.set(bytes.subarray(at, at + 64), 64);
   return out;
