@@ -312,7 +312,7 @@ describe("StateTree", () => {
 describe("StateTree.commitAsync", () => {
   /** The page keys stored, to compare what two trees keep (their pruning included). */
   function storedPageKeys(tree: StateTree): string[] {
-    const pages = (tree as unknown as { pages: { getKeys(): Iterable<Uint8Array> } }).pages;
+    const { pages } = (tree as unknown as { dbs: { pages: { getKeys(): Iterable<Uint8Array> } } }).dbs;
     return [...pages.getKeys()].map((k) => bytesToHex(k));
   }
 

@@ -1,5 +1,4 @@
 import { Worker } from "node:worker_threads";
-import type { Database, RootDatabase } from "lmdb";
 import { bytesToHex } from "viem";
 import { readU64, writeU64 } from "../bytes.ts";
 import { OptioError, StorageError, UnknownRootError } from "../errors.ts";
@@ -15,6 +14,7 @@ import {
   openTreeDatabases,
   pageKey,
   storeCommitMeta,
+  type TreeDatabases,
   u64,
 } from "./store.ts";
 
@@ -89,12 +89,7 @@ const SPLIT = Symbol("split");
  * one `flushed()` confirmed, or later).
  */
 export class StateTree {
-  private readonly dbs: ReturnType<typeof openTreeDatabases>;
-  private readonly env: RootDatabase;
-  private readonly pages: Database<Uint8Array, Uint8Array>;
-  private readonly roots: Database<Uint8Array, Uint8Array>;
-  private readonly byRoot: Database<Uint8Array, Uint8Array>;
-  private readonly stale: Database<Uint8Array, Uint8Array>;
+  private readonly dbs: TreeDatabases;
   private readonly keepRoots: number;
   private readonly cachePages: number;
   /** Pages of the newest tree, by level and prefix; mutated in place by each commit. */
@@ -127,20 +122,14 @@ export class StateTree {
       throw new OptioError(`keepRoots: expected a whole number >= 1, got ${options.keepRoots}`);
     }
     this.path = options.path;
-    const dbs = openTreeDatabases(options.path);
-    this.dbs = dbs;
-    this.env = dbs.env;
-    this.pages = dbs.pages;
-    this.roots = dbs.roots;
-    this.byRoot = dbs.byRoot;
-    this.stale = dbs.stale;
-    const meta = this.roots.getBinary(META_KEY);
+    this.dbs = openTreeDatabases(options.path);
+    const meta = this.dbs.roots.getBinary(META_KEY);
     if (meta === undefined) {
-      this.env.transactionSync(() => {
-        this.pages.put(pageKey(0, new Uint8Array(0), 0), Page.empty(0).record());
-        this.roots.put(u64(0), concat(ZERO, u64(0)));
-        this.byRoot.put(ZERO, u64(0));
-        this.roots.put(META_KEY, concat(u64(0), u64(0)));
+      this.dbs.env.transactionSync(() => {
+        this.dbs.pages.put(pageKey(0, new Uint8Array(0), 0), Page.empty(0).record());
+        this.dbs.roots.put(u64(0), concat(ZERO, u64(0)));
+        this.dbs.byRoot.put(ZERO, u64(0));
+        this.dbs.roots.put(META_KEY, concat(u64(0), u64(0)));
       });
       this.latest = 0;
       this.oldest = 0;
@@ -178,7 +167,7 @@ export class StateTree {
   hasRoot(root: Uint8Array): boolean {
     assertWord("root", root);
     if (this.pending.some((p) => equalBytes(p.root, root))) return true;
-    const v = this.byRoot.getBinary(root);
+    const v = this.dbs.byRoot.getBinary(root);
     return v !== undefined && readU64(v, 0) >= this.oldest;
   }
 
@@ -238,7 +227,7 @@ export class StateTree {
     }
     const staged = this.stage(writes);
     try {
-      this.env.transactionSync(() => {
+      this.dbs.env.transactionSync(() => {
         for (const pages of staged.newPages)
           for (const page of pages)
             appendPage(
@@ -312,7 +301,7 @@ export class StateTree {
       (reply) => {
         if (reply.ok) {
           if (reply.records) this.arenas.push(reply.records);
-          this.env.resetReadTxn(); // the writer's commit is visible to this thread's reads from now
+          this.dbs.env.resetReadTxn(); // the writer's commit is visible to this thread's reads from now
           this.pending.shift();
           if (this.pending.length === 0) this.trimLive();
           return { root, version };
@@ -420,8 +409,8 @@ export class StateTree {
     this.pending = [];
     this.live.clear();
     this.old.clear();
-    this.env.resetReadTxn(); // what the writer stored before it failed
-    const meta = this.roots.getBinary(META_KEY);
+    this.dbs.env.resetReadTxn(); // what the writer stored before it failed
+    const meta = this.dbs.roots.getBinary(META_KEY);
     this.latest = meta === undefined ? 0 : readU64(meta, 0);
     this.oldest = meta === undefined ? 0 : readU64(meta, 8);
     this.latestRoot = this.rootRecordAt(this.latest).root;
@@ -441,7 +430,7 @@ export class StateTree {
    */
   async flushed(): Promise<void> {
     await this.settled();
-    await this.env.flushed;
+    await this.dbs.env.flushed;
     if (this.writer !== undefined) await this.write({ type: "flush", id: 0 });
   }
 
@@ -460,7 +449,7 @@ export class StateTree {
     }
     this.live.clear();
     this.old.clear();
-    await this.env.close();
+    await this.dbs.env.close();
   }
 
   /**
@@ -600,7 +589,7 @@ export class StateTree {
     if (root === undefined) return this.latest;
     assertWord("root", root);
     if (equalBytes(root, this.latestRoot)) return this.latest;
-    const v = this.byRoot.getBinary(root);
+    const v = this.dbs.byRoot.getBinary(root);
     const version = v === undefined ? -1 : readU64(v, 0);
     if (version >= this.oldest) return version;
     if (this.pending.some((p) => equalBytes(p.root, root)))
@@ -614,7 +603,7 @@ export class StateTree {
   private rootRecordAt(version: number): { root: Uint8Array; pageVersion: number } {
     const p = this.pending.find((x) => x.version === version);
     if (p !== undefined) return { root: p.root, pageVersion: p.rootPageVersion };
-    const rec = this.roots.getBinary(u64(version));
+    const rec = this.dbs.roots.getBinary(u64(version));
     if (rec === undefined || rec.length !== 40)
       throw new StorageError(`state root of version ${version} is missing`);
     return { root: new Uint8Array(rec.subarray(0, 32)), pageVersion: readU64(rec, 32) };
@@ -634,7 +623,7 @@ export class StateTree {
     const ok = live ? "" : cacheKey(key);
     const older = live ? undefined : this.old.get(ok);
     if (older !== undefined) return older;
-    const bytes = this.pages.getBinary(key);
+    const bytes = this.dbs.pages.getBinary(key);
     if (bytes === undefined) {
       throw new StorageError(
         `state page missing: level ${level}, prefix ${bytesToHex(path.subarray(0, level))}, version ${version}`,
