@@ -12,6 +12,14 @@ export {
 } from "./fixed.as";
 export { blackScholesCall, blackScholesDeltaE8, blackScholesPut } from "./blackScholes.as";
 export { expE18 } from "./exp.as";
+export {
+  blackScholesGammaE18,
+  blackScholesGreeks,
+  blackScholesThetaPerDay,
+  blackScholesVegaPerPoint,
+  greeksOut,
+} from "./greeks.as";
+export { impliedVolE8 } from "./impliedVol.as";
 export { lnE18, lnRatioE18 } from "./ln.as";
-export { normalCdfE18 } from "./normalCdf.as";
+export { normalCdfE18, normalPdfE18 } from "./normalCdf.as";
 export { sqrtE18, sqrtU64, sqrtU128 } from "./sqrt.as";

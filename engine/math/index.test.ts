@@ -29,6 +29,13 @@ describe("engine/math/index.as.ts", () => {
     expect(sig("blackScholesCall")).toEqual([[i64, i64, i64, i64, i64, i32], [i64]]);
     expect(sig("blackScholesPut")).toEqual([[i64, i64, i64, i64, i64, i32], [i64]]);
     expect(sig("blackScholesDeltaE8")).toEqual([[i32, i64, i64, i64, i64, i64], [i64]]);
+    expect(sig("normalPdfE18")).toEqual([[i64], [i64]]);
+    expect(sig("blackScholesGammaE18")).toEqual([[i64, i64, i64, i64, i64], [i64]]);
+    expect(sig("blackScholesVegaPerPoint")).toEqual([[i64, i64, i64, i64, i64], [i64]]);
+    expect(sig("blackScholesThetaPerDay")).toEqual([[i32, i64, i64, i64, i64, i64], [i64]]);
+    expect(sig("blackScholesGreeks")).toEqual([[i32, i64, i64, i64, i64, i64], [i32]]);
+    expect(sig("greeksOut")).toEqual([[], [i32]]);
+    expect(sig("impliedVolE8")).toEqual([[i32, i64, i64, i64, i64, i64], [i64]]);
   });
 
   it("has no float type, literal or Math call in any source, so no build of it (any -O) can emit one", () => {

@@ -6,8 +6,11 @@
 // Beyond |x| >= 9 the tail (< 1.2e-19) is 0. No exp, no division by a variable: fixed work,
 // nine 64 x 64 -> high multiplications in all.
 // The offset h is exact from E18 or Q48 inputs (the nodes are exact in both).
+// The density phi (for the Greeks) uses the same nodes: phi(x0 + h) = phi(x0) exp(-(x0 h + h^2 / 2)),
+// the exponent below 0.141 in size, so one expCore step.
+import { expCore } from "./exp.as";
 import { E18 } from "./fixed.as";
-import { CDF_PDF, CDF_TAIL, E18_TO_Q64_FRAC } from "./tables.as";
+import { CDF_PDF, CDF_TAIL, E18_TO_Q64_FRAC, LN2_Q64 } from "./tables.as";
 import { smulhi, umul128, umulhi, wideHi } from "./u128.as";
 
 /** Q(j / 32 + h) = 1 - Phi(j / 32 + h) in Q64 for a node j in [0, 288] and h in Q64, |h| <= 2^58 (1/64). */
@@ -67,4 +70,39 @@ export function normalCdfE18(x: i64): i64 {
   const lo = umul128(t, <u64>E18);
   const tE18 = <i64>(wideHi + (lo >> 63));
   return x < 0 ? tE18 : E18 - tE18;
+}
+
+/** phi(j / 32 + h) in Q64 for a node j in [0, 288] and h in Q64, |h| <= 2^58 (1/64). */
+export function normalPdfAtNode(j: i32, hq: i64): u64 {
+  const jj = <i64>j;
+  const x0h = jj * (hq >> 5) + ((jj * (hq & 31)) >> 5); // x0 h = j h / 32 in Q64 (j h overflows i64), |.| <= 9 / 64
+  const y = -(x0h + (smulhi(hq, hq) >> 1)); // -(x0 h + h^2 / 2), Q64
+  const p = unchecked(CDF_PDF[j]);
+  if (y >= 0) {
+    // exp(y) in Q63, in [1, 1.16): the product is Q127, taken back to Q64
+    const lo = umul128(p, expCore(<u64>y));
+    return (wideHi << 1) | (lo >> 63);
+  }
+  // y in (-ln 2, 0): exp(y) = exp(y + ln 2) / 2, and expCore's Q63 of exp(y + ln 2) is Q64 of exp(y)
+  return umulhi(p, expCore(LN2_Q64 - <u64>-y));
+}
+
+/** phi(x) for x >= 0 in Q48, in Q64; 0 at and beyond x >= 9 (phi(9) = 1.03e-18). */
+export function normalPdfQ48(x: u64): u64 {
+  if (x >= (<u64>9) << 48) return 0;
+  const j = (x + (1 << 42)) >> 43;
+  return normalPdfAtNode(<i32>j, (<i64>x - <i64>(j << 43)) << 16);
+}
+
+/** phi(x / 10^18) * 10^18, the standard normal density, rounded to nearest; 0 beyond |x| >= 9 (phi < 1.03e-18). */
+export function normalPdfE18(x: i64): i64 {
+  const ax = <u64>(x < 0 ? -x : x);
+  if (ax >= 9 * <u64>E18) return 0;
+  const j = (ax + NODE_E18 / 2) / NODE_E18;
+  const h = <i64>(ax - j * NODE_E18);
+  const hAbs = <u64>(h < 0 ? -h : h);
+  const hq = <i64>(hAbs * 18 + umulhi(hAbs, E18_TO_Q64_FRAC)); // * 2^64 / 1e18
+  const p = normalPdfAtNode(<i32>j, h < 0 ? -hq : hq);
+  const lo = umul128(p, <u64>E18);
+  return <i64>(wideHi + (lo >> 63));
 }

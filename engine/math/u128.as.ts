@@ -63,3 +63,15 @@ export function udiv128(hi: u64, lo: u64, v: u64): u64 {
   }
   return (q1 << 32) | q0;
 }
+
+/** The high word of the last udiv128Wide. */
+export let quotientHi: u64 = 0;
+
+/**
+ * floor((hi * 2^64 + lo) / v) for any hi, v > 0, as 128 bits: returns the low word, sets
+ * quotientHi to the high word (schoolbook: the high word first, then udiv128 on the remainder).
+ */
+export function udiv128Wide(hi: u64, lo: u64, v: u64): u64 {
+  quotientHi = hi / v;
+  return udiv128(hi % v, lo, v);
+}
