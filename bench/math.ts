@@ -5,11 +5,19 @@
  *   the fast runner (JitRunner, gas metered), against the same formula in float64 JavaScript
  *   (engine/math/floatBlackScholes.ts) in the same process: ratio = integer / float.
  * math.bs.call.invoke: the same, one JitRunner.invoke per price (what a host-driven caller pays).
+ * engine.greeks: evaluations per second of all four Greeks of one series (engine/math/greeks.as.ts,
+ *   blackScholesGreeks: delta, gamma, vega, theta), in a loop inside the module on the fast runner,
+ *   against the same formulas in float64 JavaScript (engine/math/floatGreeks.ts) in the same process.
+ *   Here rather than in `bench engine`: it measures the math module alone, with no exchange state.
+ * engine.greeks.calculator: the same through createGreeksCalculator (one invoke and a memory read
+ *   per series: what the services pay).
  * math.gas.NAME: machine gas per call, median over a spread of inputs (max in "max").
  * Each rate is the median of 5 runs.
  */
 import { compileAs } from "../engine/math/compileMathModule.ts";
+import { createGreeksCalculator } from "../engine/math/createGreeksCalculator.ts";
 import { blackScholes64 } from "../engine/math/floatBlackScholes.ts";
+import { greeks64 } from "../engine/math/floatGreeks.ts";
 import { JitRunner } from "../vm/index.ts";
 import { emit, median } from "./report.ts";
 
@@ -66,6 +74,57 @@ export async function main(): Promise<void> {
     unit: "prices/s (one JitRunner.invoke each)",
     baseline: "float64 JavaScript",
     baselineValue: Math.round(floatRate),
+  });
+
+  // the Greeks: the same series as the prices above, all four Greeks per evaluation
+  const g = 100_000;
+  const greeksArgs = [g, ...loopArgs.slice(1)];
+  jit.invoke("blackScholesGreeksLoop", [1000, ...loopArgs.slice(1)], limit);
+  const greeksRate = median(
+    [0, 1, 2, 3, 4].map(() => g / timeSeconds(() => jit.invoke("blackScholesGreeksLoop", greeksArgs, limit))),
+  );
+  const floatGreeksLoop = () => {
+    for (let i = 0; i < g; i++) {
+      const x = greeks64(true, 1000 + i * 0.01, 1050, 0.6, 31_536_000 / 4, 0.03);
+      sink += x.delta + x.gamma + x.vega + x.theta;
+    }
+  };
+  floatGreeksLoop();
+  const floatGreeksRate = median([0, 1, 2, 3, 4].map(() => g / timeSeconds(floatGreeksLoop)));
+  emit({
+    name: "engine.greeks",
+    value: Math.round(greeksRate),
+    unit: "evaluations/s (delta, gamma, vega, theta of one series; integer, in the fast runner)",
+    baseline: "float64 JavaScript",
+    baselineValue: Math.round(floatGreeksRate),
+  });
+  const calc = await createGreeksCalculator();
+  const c = 20_000;
+  const calcRate = median(
+    [0, 1, 2, 3, 4].map(
+      () =>
+        c /
+        timeSeconds(() => {
+          for (let i = 0; i < c; i++) {
+            const x = calc.greeks({
+              isCall: true,
+              spot: 1000n * E8 + BigInt(i),
+              strike: 1050n * E8,
+              volE8: 60_000_000n,
+              timeSeconds: YEAR / 4n,
+              rateE8: 3_000_000n,
+            });
+            if (x === undefined) throw new Error("greeks: outside the domain");
+          }
+        }),
+    ),
+  );
+  emit({
+    name: "engine.greeks.calculator",
+    value: Math.round(calcRate),
+    unit: "evaluations/s (createGreeksCalculator, one invoke each)",
+    baseline: "float64 JavaScript",
+    baselineValue: Math.round(floatGreeksRate),
   });
 
   // gas per call over a spread of inputs
@@ -130,6 +189,35 @@ export async function main(): Promise<void> {
   gas(
     "blackScholesDeltaE8",
     bsArgs.map((a) => [1, ...a]),
+  );
+  gas(
+    "blackScholesGreeks",
+    bsArgs.map((a) => [1, ...a]),
+  );
+  gas(
+    "blackScholesGammaE18",
+    bsArgs.map((a) => [...a]),
+  );
+  gas(
+    "blackScholesVegaPerPoint",
+    bsArgs.map((a) => [...a]),
+  );
+  gas(
+    "blackScholesThetaPerDay",
+    bsArgs.map((a) => [0, ...a]),
+  );
+  gas(
+    "normalPdfE18",
+    spread(200, (i) => [-10n * E18 + BigInt(i) * 100_000_000_000_000_000n]),
+  );
+  // implied volatility of each spread input's own call price
+  gas(
+    "impliedVolE8",
+    bsArgs.map((a) => {
+      const x = jit.invoke("blackScholesCall", [...a, 0], limit);
+      if (!x.ok) throw new Error(x.trap);
+      return [1, x.values[0], a[0], a[1], a[3], a[4]];
+    }),
   );
   if (!Number.isFinite(sink)) throw new Error("float baseline produced a non-finite sum");
 }
