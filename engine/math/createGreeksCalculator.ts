@@ -64,6 +64,7 @@ export async function createGreeksCalculator(): Promise<GreeksCalculator> {
     return BigInt(x.values[0]);
   };
   const out = Number(call("greeksOut", []));
+  let view = new DataView(new ArrayBuffer(0));
   return {
     greeks(p) {
       const values = [p.spot, p.strike, p.volE8, p.timeSeconds, p.rateE8 ?? 0n];
@@ -71,7 +72,7 @@ export async function createGreeksCalculator(): Promise<GreeksCalculator> {
       const args = [p.isCall ? 1 : 0, ...values];
       if (call("blackScholesGreeks", args) !== 1n) return undefined;
       const m = jit.memory;
-      const view = new DataView(m.buffer, m.byteOffset, m.byteLength);
+      if (view.buffer !== m.buffer) view = new DataView(m.buffer, m.byteOffset, m.byteLength); // made once, unless memory grew
       const gamma = view.getBigInt64(out + 8, true);
       return {
         deltaE8: view.getBigInt64(out, true),
