@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FRAC, normalPdf, ratio } from "./bigReference.ts";
 import { createMathRunner, type MathRunner } from "./createMathRunner.ts";
@@ -286,6 +287,38 @@ describe("the Greeks' rules", () => {
       m.callBoth("blackScholesThetaPerDay", [i % 2, ...g[i]]);
     }
     m.callBoth("impliedVolE8", [1, 9_610_492_224n, 2000n * E8, 2100n * E8, 30n * DAY, 0n]);
+  });
+});
+
+describe("Greeks properties (fast-check, anywhere in the domain)", () => {
+  const price = fc.bigInt({ min: 1n, max: 10n ** 16n });
+  const point = fc.tuple(
+    price,
+    price,
+    fc.bigInt({ min: 0n, max: 1_000_000_000n }),
+    fc.bigInt({ min: 0n, max: 10n * YEAR }),
+    fc.bigInt({ min: -50_000_000n, max: 50_000_000n }),
+  );
+  it("delta in [0, 1] (call) and call - put = 1; gamma and vega >= 0; theta's parity: call - put = -r K D / 365 within one unit", () => {
+    fc.assert(
+      fc.property(point, (p) => {
+        const call = greeks(true, p)?.values;
+        const put = greeks(false, p)?.values;
+        if (call === undefined || put === undefined) throw new Error(`outside the domain: ${p}`);
+        const at = `(${p.join(", ")})`;
+        expect(call[0] >= 0n && call[0] <= E8, at).toBe(true);
+        expect(call[0] - put[0], at).toBe(E8);
+        expect(call[1] === MATH_ERROR_VALUE || call[1] >= 0n, at).toBe(true);
+        expect(call[2] >= 0n, at).toBe(true);
+        // d/dt of call - put = S - K D is -r K D a year: the phi terms cancel exactly in the integers
+        const [, K, , T, r] = p.map(Number);
+        const parity = (-(r / 1e8) * K * Math.exp((-(r / 1e8) * T) / YEAR_SECONDS_64)) / 365;
+        expect(Math.abs(Number(call[3] - put[3]) - parity), at).toBeLessThanOrEqual(
+          1 + 1e-12 * Math.abs(parity),
+        );
+      }),
+      { numRuns: testPoints(300) },
+    );
   });
 });
 
