@@ -1,5 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createGreeksCalculator, type GreeksCalculator } from "./createGreeksCalculator.ts";
+import { decodeOptionSeries } from "../../protocol/engine/index.ts";
+import {
+  createGreeksCalculator,
+  type GreeksCalculator,
+  optionSeriesInputs,
+} from "./createGreeksCalculator.ts";
 import { createMathRunner, type MathRunner } from "./createMathRunner.ts";
 
 const DAY = 86_400n;
@@ -70,5 +75,30 @@ describe("createGreeksCalculator", () => {
     expect(calc.impliedVolE8(series, price)).toBe(series.volE8);
     expect(calc.impliedVolE8(series, series.spot + 1n)).toBeUndefined();
     expect(calc.impliedVolE8({ ...series, timeSeconds: 0n }, price)).toBeUndefined();
+  });
+});
+
+describe("optionSeriesInputs", () => {
+  it("takes a decoded series to the inputs the engine marks it with: index, time left, rate 0", () => {
+    // market slot part 2: strike, expiry, volatilityE8 (u64 little-endian), isCall (1 byte)
+    const slot = new Uint8Array(32);
+    const view = new DataView(slot.buffer);
+    view.setBigUint64(0, series.strike, true);
+    view.setBigUint64(8, 1_000_000n + series.timeSeconds, true);
+    view.setBigUint64(16, series.volE8, true);
+    slot[24] = 1;
+    const decoded = decodeOptionSeries(slot);
+    expect(optionSeriesInputs(decoded, series.spot, 1_000_000n)).toEqual({ ...series, rateE8: 0n });
+    expect(calc.greeks(optionSeriesInputs(decoded, series.spot, 1_000_000n))).toEqual(calc.greeks(series));
+    // at and after expiry: no time left, the payoff's Greeks (out of the money: all 0)
+    expect(optionSeriesInputs(decoded, series.spot, 1_000_000n + series.timeSeconds + 5n).timeSeconds).toBe(
+      0n,
+    );
+    expect(calc.greeks(optionSeriesInputs(decoded, series.spot, 9_000_000n))).toEqual({
+      deltaE8: 0n,
+      gammaE18: 0n,
+      vegaPerPoint: 0n,
+      thetaPerDay: 0n,
+    });
   });
 });

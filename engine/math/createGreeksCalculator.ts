@@ -42,6 +42,35 @@ export interface GreeksInputs {
   readonly rateE8?: bigint;
 }
 
+/** An option market's series as protocol/engine's decodeOptionSeries gives it (market slot part 2). */
+export interface OptionSeriesFields {
+  readonly isCall: boolean;
+  readonly strike: bigint;
+  /** Expiry time, seconds. */
+  readonly expiry: bigint;
+  readonly volatilityE8: bigint;
+}
+
+/**
+ * The inputs the engine marks a series with (engine/option.as.ts, optionMark): the index as spot,
+ * the series' strike and volatility, time to expiry max(0, expiry - now), rate 0. At and after
+ * expiry the Greeks are those of the payoff (delta 0 or 1, the rest 0).
+ */
+export function optionSeriesInputs(
+  series: OptionSeriesFields,
+  indexPrice: bigint,
+  now: bigint,
+): GreeksInputs {
+  return {
+    isCall: series.isCall,
+    spot: indexPrice,
+    strike: series.strike,
+    volE8: series.volatilityE8,
+    timeSeconds: series.expiry > now ? series.expiry - now : 0n,
+    rateE8: 0n,
+  };
+}
+
 export interface GreeksCalculator {
   /** The Greeks, or undefined when an input is outside Black-Scholes' domain (docs/engine.md). */
   greeks(inputs: GreeksInputs): SeriesGreeks | undefined;
