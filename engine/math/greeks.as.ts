@@ -5,14 +5,18 @@
 //   vega  = S phi(d1) sqrt(T) / 100                          price units per volatility point (0.01)
 //   theta = (-S phi(d1) sigma / (2 sqrt T) - r K D N(d2)) / 365         (call) price units per day
 //         = (-S phi(d1) sigma / (2 sqrt T) + r K D N(-d2)) / 365        (put), a 365-day year
-// each rounded to nearest (halves away from zero). The sums are kept in 128 bits; the only
-// rounding that reaches the result beyond the last one is a few 2^-48 relative (v, sqrt T in Q48).
-import { E8, E18, MATH_ERROR, YEAR_SECONDS } from "./fixed.as";
+// each rounded to nearest (halves away from zero). Products and sums are kept in 128 bits; what
+// reaches the result beyond the final rounding is v and d1 in Q48 (2^-48 absolute) and phi(d1)
+// in Q64: measured within 3.4e-12 relative of float64 on the grid (greeks.test.ts).
 import {
   BS_MAX_ABS_RATE_E8,
   BS_MAX_PRICE,
   BS_MAX_TIME_SECONDS,
   BS_MAX_VOL_E8,
+  E8,
+  E18,
+  MATH_ERROR,
+  YEAR_SECONDS,
 } from "./fixed.as";
 import { expQ59ToQ48 } from "./exp.as";
 import { lnRatioQ48 } from "./ln.as";
