@@ -9,7 +9,7 @@
 import { JitRunner, type Value } from "../../vm/index.ts";
 import { compileMathModule } from "./compileMathModule.ts";
 
-/** Gas for one call: the Greeks take about 6,300, an implied volatility about 135,000. */
+/** Gas for one call: the Greeks take about 6,300, an implied volatility about 52,000 (at most 157,000). */
 const GAS_LIMIT = 1_000_000;
 const MATH_ERROR = -(1n << 63n);
 

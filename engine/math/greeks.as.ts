@@ -143,17 +143,19 @@ function thetaPerDay(isCall: bool, spot: u64, strike: u64, rateE8: i64): i64 {
     al = udiv128Wide(wideHi, al, sqrtTauQ48 << 1);
     ah = quotientHi;
   }
-  // B = |r| K D N(+-d2) a year, in Q12
+  // B = |r| K D N(+-d2) a year, in Q12 (up to 2^66)
   let bh: u64 = 0;
   let bl: u64 = 0;
   if (rateE8 != 0) {
     const rQ64 = udiv128(<u64>(rateE8 < 0 ? -rateE8 : rateE8), 0, <u64>E8);
     const dTail = umulhi(discountQ48, tail2);
     const dn = isCall == d2Neg ? dTail : discountQ48 - dTail; // D N(d2) (call) or D N(-d2) (put), Q48
-    bl = umul128(strike, umulhi(dn, rQ64)); // Q48
+    // r D N in Q56 (<= 0.5 e^5 < 2^6.3): Q48 would lose K 2^-48 a year to a small r
+    const lo = umul128(dn, rQ64); // Q112
+    bl = umul128(strike, (wideHi << 8) | (lo >> 56)); // Q56
     bh = wideHi;
-    bl = (bl >> 36) | (bh << 28);
-    bh >>= 36;
+    bl = (bl >> 44) | (bh << 20);
+    bh >>= 44;
   }
   // theta a year = -(A + s B), s = sign(r) for a call and -sign(r) for a put
   let xh: u64;
