@@ -70,12 +70,14 @@ export function report(signer: usize, b: i32): i32 {
   const idx = underlyingSlot(u, 1);
   const index = load<u64>(idx);
   const indexTs = load<u64>(idx + 8);
+  // The largest move per report, from a fresh index: the report and the new index are clamped,
+  // not refused, so a real move of any size arrives in steps and the index stays live.
+  let lo: u64 = 1;
+  let hi: u64 = MAX_INDEX_PRICE;
   if (index != 0 && !(now > indexTs && now - indexTs > maxAge)) {
-    // The largest move per report, from a fresh index: the report is clamped, not refused,
-    // so a real move of any size arrives in steps and the index stays live.
     const d = mulDiv(index, <u64>load<u32>(cfg + 4), PPM, false);
-    const hi = index + d;
-    const lo = index > d ? index - d : 1;
+    hi = index + d;
+    lo = index > d ? index - d : 1;
     if (price > hi) price = hi;
     if (price < lo) price = lo;
   }
@@ -98,7 +100,10 @@ export function report(signer: usize, b: i32): i32 {
   if (n < quorum) return OK;
   sort(FRESH, n);
   sort(FRESH + 64, n);
-  const median = (load<u64>(FRESH + (<usize>((n - 1) >> 1) << 3)) + load<u64>(FRESH + (<usize>(n >> 1) << 3))) >> 1;
+  let median = (load<u64>(FRESH + (<usize>((n - 1) >> 1) << 3)) + load<u64>(FRESH + (<usize>(n >> 1) << 3))) >> 1;
+  // Older fresh reports were clamped around older indices: the median itself keeps the bound.
+  if (median > hi) median = hi;
+  if (median < lo) median = lo;
   accrue(u, now, median);
   store<u64>(idx, median);
   store<u64>(idx + 8, load<u64>(FRESH + 64 + (<usize>(n - quorum) << 3)));
