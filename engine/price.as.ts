@@ -5,10 +5,9 @@
 // MARK_BASIS_MAX_PPM of the index; an option's mark uses the index itself (Black-Scholes spot).
 import { context, CTX_TIMESTAMP } from "./host.as";
 import { K_FUNDING_SAMPLES, K_REPORTER, K_SETTLEMENT_WINDOW } from "./keys.as";
-import { isPerp, marketUnderlying } from "./market.as";
 import { OK, PRICE_MISSING, PRICE_STALE } from "./outcome.as";
-import { MARK_BASIS_MAX_PPM, PPM } from "./params.as";
-import { fundingSlot, underlyingSlot } from "./state.as";
+import { KIND_PERP, MARK_BASIS_MAX_PPM, PPM } from "./params.as";
+import { fundingSlot, marketSlot, underlyingSlot } from "./state.as";
 import { key } from "./store.as";
 import { mulDiv } from "./wide.as";
 
@@ -50,8 +49,10 @@ export function indexPrice(u: u32): u64 {
  * is Black-Scholes at this spot, option.as.ts).
  */
 export function markPrice(market: u32): u64 {
-  const index = indexPrice(marketUnderlying(market));
-  if (index == 0 || !isPerp(market)) return index;
+  // One look-up of the market slot for both fields (this runs in every margin check).
+  const m0 = marketSlot(market, 0);
+  const index = indexPrice(<u32>load<u16>(m0 + 24));
+  if (index == 0 || load<u8>(m0 + 26) != KIND_PERP) return index;
   let basis = load<i64>(fundingSlot(market) + 24);
   if (basis == 0) return index;
   const bound = <i64>mulDiv(index, MARK_BASIS_MAX_PPM, PPM, false);
