@@ -65,8 +65,11 @@ function premium(market: u32, index: u64, impact: u64): i64 {
   if (impact != 0 && (load<u64>(levelSlot(market, 0, bid) + 16) < impact || load<u64>(levelSlot(market, 1, ask) + 16) < impact)) {
     return 0;
   }
-  const mid = (<u64>bid + <u64>ask) * load<u64>(marketSlot(market, 0)) / 2;
-  return <i64>mid - <i64>index;
+  // (bid + ask) * tick can pass 2^64 for a market with a huge tick: such a mid counts as no premium.
+  const tick = load<u64>(marketSlot(market, 0));
+  const sum = <u64>bid + <u64>ask;
+  if (tick > 0x7fffffffffffffff / sum) return 0;
+  return <i64>(sum * tick / 2) - <i64>index;
 }
 
 /** Samples the premium of every perpetual of underlying `u` at a new index (one sample per batch time). */
