@@ -1,22 +1,27 @@
-// Perpetual funding (docs/engine.md, "Funding"). Once per FUNDING_INTERVAL, anyone may apply
-// funding to a market: the premium of the book's mid over the index price, clamped to
-// MAX_FUNDING_PPM of the index, is added to the market's cumulative funding (quote units per
-// whole base unit; positive: longs pay shorts). A position settles what accrued since its
+// Perpetual funding (docs/engine.md, "Funding"). Every index update samples each perpetual of
+// its underlying (at most one sample per market and batch time): the premium of the book's mid
+// over the index, 0 when a side is empty or thinner than the underlying's impact quantity,
+// clamped to MAX_FUNDING_PPM of the index; the same premium clamped to MARK_BASIS_MAX_PPM moves
+// the market's basis average (the mark's basis, price.as.ts). FUNDING, once a whole interval has
+// passed, adds n * rate to the cumulative funding for the n whole intervals elapsed, where rate
+// is the mean of the samples taken since the last funding (0 without samples) clamped to
+// MAX_FUNDING_PPM of the current index; the funding clock advances by n intervals exactly, so
+// no interval is lost and the clock does not drift. A position settles what accrued since its
 // last settlement whenever it is touched (trades, liquidations, margin checks): it owes
 // base * (cumulative - last) / 1e8, paid into the market's funding pool rounded up, received
 // from it rounded down, so the pool never pays out more than came in.
 import { context, CTX_TIMESTAMP } from "./host.as";
-import { markPrice, priceError } from "./margin.as";
-import { marketExists } from "./order.as";
-import { FUNDING_TOO_EARLY, OK, UNKNOWN_MARKET, WRONG_MARKET_KIND } from "./outcome.as";
-import { FUNDING_INTERVAL, KIND_PERP, MAX_FUNDING_PPM, PPM, QTY_SCALE } from "./params.as";
-import { bookSlot, fundingSlot, marketSlot, positionFundingSlot, positionSlot } from "./state.as";
+import { isPerp, marketExists, marketUnderlying } from "./market.as";
+import { BAD_AMOUNT, FUNDING_TOO_EARLY, OK, UNKNOWN_MARKET, WRONG_MARKET_KIND } from "./outcome.as";
+import { FUNDING_INTERVAL, MARK_BASIS_MAX_PPM, MARK_BASIS_SMOOTHING, MAX_FUNDING_PPM, PPM, QTY_SCALE } from "./params.as";
+import { fundingSamplesSlot, indexPrice, priceError } from "./price.as";
+import { bookSlot, fundingSlot, levelSlot, marketSlot, positionFundingSlot, positionSlot, underlyingSlot } from "./state.as";
 import { dirty } from "./store.as";
-import { abs64, mulDiv } from "./wide.as";
+import { abs64, mulDiv, overflow } from "./wide.as";
 
 /** Settles the funding position (owner, market) accrued since its last settlement. */
 export function settleFunding(owner: u32, market: u32): void {
-  if (load<u8>(marketSlot(market, 0) + 26) != KIND_PERP) return; // options' slot holds their settlement
+  if (!isPerp(market)) return; // options' slot holds their settlement
   const f = fundingSlot(market);
   const cum = load<i64>(f);
   const pf = positionFundingSlot(owner, market);
@@ -44,29 +49,86 @@ export function startFunding(market: u32): void {
   dirty(f);
 }
 
-/** FUNDING: applies one interval of funding to `market`. */
+function clamp(v: i64, bound: i64): i64 {
+  return v > bound ? bound : v < -bound ? -bound : v;
+}
+
+/**
+ * The book's premium over `index`: floor((bestBid + bestAsk) * tick / 2) - index, or 0 when a
+ * side is empty or its best level holds less than `impact` (qtyE8).
+ */
+function premium(market: u32, index: u64, impact: u64): i64 {
+  const book = bookSlot(market);
+  const bid = load<u32>(book);
+  const ask = load<u32>(book + 4);
+  if (bid == 0 || ask == 0) return 0;
+  if (impact != 0 && (load<u64>(levelSlot(market, 0, bid) + 16) < impact || load<u64>(levelSlot(market, 1, ask) + 16) < impact)) {
+    return 0;
+  }
+  // (bid + ask) * tick can pass 2^64 for a market with a huge tick: such a mid counts as no premium.
+  const tick = load<u64>(marketSlot(market, 0));
+  const sum = <u64>bid + <u64>ask;
+  if (tick > 0x7fffffffffffffff / sum) return 0;
+  return <i64>(sum * tick / 2) - <i64>index;
+}
+
+/** Samples the premium of every perpetual of underlying `u` at a new index (one sample per batch time). */
+export function sampleBooks(u: u32, index: u64, now: u64): void {
+  const cfg = underlyingSlot(u, 0);
+  let mask = load<u32>(cfg + 24);
+  if (mask == 0) return;
+  const impact = load<u64>(cfg + 16);
+  const fundCap = <i64>mulDiv(index, MAX_FUNDING_PPM, PPM, false);
+  const markCap = <i64>mulDiv(index, MARK_BASIS_MAX_PPM, PPM, false);
+  while (mask != 0) {
+    const m = <u32>ctz(mask);
+    mask &= mask - 1;
+    const s = fundingSamplesSlot(m);
+    if (load<u64>(s + 16) == now) continue;
+    const p = premium(m, index, impact);
+    const sum = load<i64>(s);
+    const add = clamp(p, fundCap);
+    if (add > 0 ? sum > i64.MAX_VALUE - add : sum < i64.MIN_VALUE - add) continue; // never at real prices
+    store<i64>(s, sum + add);
+    store<u64>(s + 8, load<u64>(s + 8) + 1);
+    store<u64>(s + 16, now);
+    dirty(s);
+    const f = fundingSlot(m);
+    const basis = load<i64>(f + 24);
+    const next = basis + (clamp(p, markCap) - basis) / MARK_BASIS_SMOOTHING;
+    if (next != basis) {
+      store<i64>(f + 24, next);
+      dirty(f);
+    }
+  }
+}
+
+/** FUNDING: applies every whole interval elapsed since the market's funding clock. */
 export function applyFunding(market: u32): i32 {
   if (!marketExists(market)) return UNKNOWN_MARKET;
-  if (load<u8>(marketSlot(market, 0) + 26) != KIND_PERP) return WRONG_MARKET_KIND;
+  if (!isPerp(market)) return WRONG_MARKET_KIND;
   const f = fundingSlot(market);
   const now = <u64>context(CTX_TIMESTAMP);
   const last = load<u64>(f + 8);
   if (now < last + FUNDING_INTERVAL) return FUNDING_TOO_EARLY;
-  const index = markPrice(market);
+  const intervals = (now - last) / FUNDING_INTERVAL;
+  const index = indexPrice(marketUnderlying(market));
   if (index == 0) return priceError;
-  const book = bookSlot(market);
-  const bid = <u64>load<u32>(book);
-  const ask = <u64>load<u32>(book + 4);
-  let premium: i64 = 0;
-  if (bid != 0 && ask != 0) {
-    const mid = (bid + ask) * load<u64>(marketSlot(market, 0)) / 2;
-    premium = <i64>mid - <i64>index;
-  }
-  const cap = <i64>mulDiv(index, MAX_FUNDING_PPM, PPM, false);
-  if (premium > cap) premium = cap;
-  if (premium < -cap) premium = -cap;
-  store<i64>(f, load<i64>(f) + premium);
-  store<u64>(f + 8, now);
+  const s = fundingSamplesSlot(market);
+  const count = load<u64>(s + 8);
+  // The mean sample, rounded toward zero, clamped with today's index.
+  let rate = count == 0 ? 0 : load<i64>(s) / <i64>count;
+  rate = clamp(rate, <i64>mulDiv(index, MAX_FUNDING_PPM, PPM, false));
+  const delta = <i64>mulDiv(abs64(rate), intervals, 1, false);
+  const cum = load<i64>(f);
+  if (overflow || (rate > 0 ? cum > i64.MAX_VALUE - delta : cum < i64.MIN_VALUE + delta)) return BAD_AMOUNT;
+  store<i64>(f, rate > 0 ? cum + delta : cum - delta);
+  store<u64>(f + 8, last + intervals * FUNDING_INTERVAL);
   dirty(f);
+  if (count != 0) {
+    store<i64>(s, 0);
+    store<u64>(s + 8, 0);
+    dirty(s);
+  }
   return OK;
 }

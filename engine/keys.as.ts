@@ -16,3 +16,6 @@ export const K_UNDERLYING: u8 = 0x0b; // x = underlying
 export const K_OUTBOX: u8 = 0x0c; // a = withdrawal index
 export const K_FUNDING: u8 = 0x0d; // x = market
 export const K_POSITION_FUNDING: u8 = 0x0e; // x = account id, a = market
+export const K_REPORTER: u8 = 0x20; // x = underlying, a = reporter index
+export const K_FUNDING_SAMPLES: u8 = 0x21; // x = market
+export const K_SETTLEMENT_WINDOW: u8 = 0x22; // x = market

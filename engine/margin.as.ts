@@ -6,6 +6,7 @@
 import { context, CTX_TIMESTAMP } from "./host.as";
 import { OK, PRICE_MISSING, PRICE_STALE, BAD_AMOUNT, INSUFFICIENT_MARGIN } from "./outcome.as";
 import { settleFunding } from "./funding.as";
+import { markPrice, priceError } from "./price.as";
 import { isOption, optionError, optionMark, payoff, settlementPrice } from "./option.as";
 import { PPM, QTY_SCALE } from "./params.as";
 import { accountSlot, marketSlot, positionSlot, underlyingSlot } from "./state.as";
@@ -14,27 +15,8 @@ import { abs64, mulDiv, overflow } from "./wide.as";
 export let equity: i64 = 0;
 export let requirement: i64 = 0;
 
-/** Set by markPrice when it cannot give a price: PRICE_MISSING or PRICE_STALE. */
-export let priceError: i32 = OK;
-
-/** The mark price of a market (quote units per whole base unit), or 0 with priceError set. */
-export function markPrice(market: u32): u64 {
-  const u = <u32>load<u16>(marketSlot(market, 0) + 24);
-  const p = underlyingSlot(u, 1);
-  const price = load<u64>(p);
-  const ts = load<u64>(p + 8);
-  if (price == 0) {
-    priceError = PRICE_MISSING;
-    return 0;
-  }
-  const maxAge = <u64>load<u32>(p + 16); // a copy of part 0's, so a mark needs one slot
-  const now = <u64>context(CTX_TIMESTAMP);
-  if (now > ts && now - ts > maxAge) {
-    priceError = PRICE_STALE;
-    return 0;
-  }
-  return price;
-}
+// The index and mark prices live in the price layer (price.as.ts); margin reads them.
+export { markPrice, priceError };
 
 /** Value of a position of `base` at `mark`: floor for longs, -ceil(|base| * mark) for shorts. */
 export function positionValue(base: i64, mark: u64): i64 {

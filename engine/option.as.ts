@@ -3,7 +3,7 @@
 // quantity = contracts of one base unit in qtyE8). Before expiry a position is marked with
 // Black-Scholes (engine/math) at the index price, the series' volatility and zero rate,
 // rounded down for longs and up for shorts; after expiry at its payoff at the settlement
-// price, the first index report at or after expiry.
+// price, which the index updates fix (settlement.as.ts).
 import { openOrderAt, removeOrder } from "./book.as";
 import { context, CTX_TIMESTAMP } from "./host.as";
 import { blackScholesCall, blackScholesPut } from "./math/blackScholes.as";
@@ -65,7 +65,7 @@ export function optionMark(market: u32, spot: u64, short: bool): u64 {
 
 /**
  * SETTLE: closes account `id`'s position in an expired option market at the payoff of the
- * settlement price (fixing that price first from an index report at or after expiry) and
+ * settlement price (SETTLEMENT_PENDING until the index updates have fixed it) and
  * cancels its resting orders there. The long receives floor(base * payoff / 1e8) from the
  * market's settlement pool, the short pays ceil(|base| * payoff / 1e8) into it.
  */
@@ -74,16 +74,10 @@ export function settleOption(market: u32, id: u32): i32 {
   if (!isOption(market)) return WRONG_MARKET_KIND;
   if (!isExpired(market)) return SETTLEMENT_PENDING;
   if (id == 0 || id > load<u32>(countersSlot())) return UNKNOWN_ACCOUNT;
-  const f = fundingSlot(market);
-  let s = load<u64>(f);
-  if (s == 0) {
-    const u = <u32>load<u16>(marketSlot(market, 0) + 24);
-    const px = underlyingSlot(u, 1);
-    if (load<u64>(px + 8) < load<u64>(marketSlot(market, 2) + 8)) return SETTLEMENT_PENDING;
-    s = load<u64>(px);
-    store<u64>(f, s);
-    dirty(f);
-  }
+  // The settlement price is fixed by the index updates alone (settlement.as.ts): a TWAP of the
+  // index over the series' window before expiry, or the first index at or after expiry.
+  const s = settlementPrice(market);
+  if (s == 0) return SETTLEMENT_PENDING;
   const pos = positionSlot(id, market);
   let any = load<u64>(pos + 16) != 0 || load<u64>(pos + 24) != 0;
   for (let i: u32 = 0; i < <u32>MAX_OPEN_ORDERS; i++) {

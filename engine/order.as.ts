@@ -3,6 +3,7 @@
 // MAX_FILLS_PER_TX maker orders are touched per order (fills and self-trade cancels).
 import { hasOpenRoom, openOrderAt, reduceOrder, removeOrder, restOrder } from "./book.as";
 import { checkInitial } from "./margin.as";
+import { marketExists } from "./market.as";
 import { isExpired, isOption } from "./option.as";
 import {
   FOK_NOT_FILLED, MARKET_EXPIRED, OK, ORDER_NOT_FOUND, POST_ONLY_WOULD_CROSS, PRICE_OFF_TICK, QUANTITY_OFF_LOT,
@@ -21,9 +22,8 @@ export const TIF_POST_ONLY: u8 = 3;
 export let filled: u64 = 0;
 export let restedId: u64 = 0;
 
-export function marketExists(market: u32): bool {
-  return market < 32 && load<u8>(marketSlot(market, 0) + 26) != 0;
-}
+// Market lookups live in the market layer (market.as.ts).
+export { marketExists };
 
 /**
  * Places an order of account `owner`. Returns OK or a rejection code; on a rejection the

@@ -22,3 +22,13 @@ export const MAX_FUNDING_PPM: u64 = 5_000;
 /** Market kinds (market slot byte 26). */
 export const KIND_PERP: u8 = 1;
 export const KIND_OPTION: u8 = 2;
+/** Most oracle reporters per underlying (SET_UNDERLYING lists this many addresses; 0 = none). */
+export const MAX_REPORTERS: u32 = 5;
+/** Longest settlement TWAP window an underlying may set (seconds; one day). */
+export const MAX_SETTLEMENT_WINDOW: u64 = 86_400;
+/** A perpetual's mark is the index plus its smoothed basis, bounded by this fraction of the index (ppm). */
+export const MARK_BASIS_MAX_PPM: u64 = 10_000;
+/** The basis average moves 1/MARK_BASIS_SMOOTHING of the way to each new sample (an EMA over about that many samples). */
+export const MARK_BASIS_SMOOTHING: i64 = 16;
+/** Largest accepted report price: index + its largest move (2x) and a mark stay below 2^63. */
+export const MAX_INDEX_PRICE: u64 = 1_000_000_000_000_000_000;

@@ -14,9 +14,9 @@ export const FIELDS_SET_MARKET: StaticArray<u8> = [2, 2, 8, 8, 8, 4, 4, 4, 4, 4]
 export const TYPEHASH_SET_OPTION: StaticArray<u8> = [156, 73, 99, 28, 44, 128, 17, 147, 110, 43, 53, 75, 217, 235, 215, 108, 66, 167, 148, 179, 241, 143, 238, 13, 74, 114, 242, 67, 232, 230, 116, 209];
 export const FIELDS_SET_OPTION: StaticArray<u8> = [2, 2, 1, 8, 8, 8, 8, 8, 8, 4, 4, 4, 4, 4];
 
-// SetUnderlying(uint64 nonce,uint16 underlying,address oracleSigner,uint32 maxPriceAgeSeconds)
-export const TYPEHASH_SET_UNDERLYING: StaticArray<u8> = [85, 214, 227, 43, 19, 125, 50, 245, 154, 84, 42, 136, 46, 184, 61, 122, 124, 140, 5, 135, 147, 237, 40, 140, 123, 170, 102, 243, 15, 198, 130, 143];
-export const FIELDS_SET_UNDERLYING: StaticArray<u8> = [2, 20, 4];
+// SetUnderlying(uint64 nonce,uint16 underlying,address reporter0,address reporter1,address reporter2,address reporter3,address reporter4,uint8 quorum,uint32 maxPriceAgeSeconds,uint32 maxMovePpm,uint32 settlementWindowSeconds,uint64 impactQuantity)
+export const TYPEHASH_SET_UNDERLYING: StaticArray<u8> = [52, 109, 151, 25, 41, 101, 225, 216, 10, 105, 65, 207, 13, 162, 52, 1, 157, 223, 67, 87, 120, 117, 92, 253, 88, 189, 235, 210, 164, 140, 8, 142];
+export const FIELDS_SET_UNDERLYING: StaticArray<u8> = [2, 20, 20, 20, 20, 20, 1, 4, 4, 4, 8];
 
 // PriceReport(uint64 nonce,uint16 underlying,uint64 price,uint64 timestamp)
 export const TYPEHASH_PRICE: StaticArray<u8> = [28, 156, 194, 140, 115, 110, 228, 119, 101, 178, 4, 143, 167, 8, 10, 151, 229, 223, 189, 206, 175, 68, 205, 12, 159, 37, 36, 201, 108, 28, 159, 153];

@@ -10,7 +10,7 @@ import {
   Outcome,
   signTx,
 } from "../protocol/engine/index.ts";
-import { EngineHarness, TestExchange, testAccount } from "./engineHarness.ts";
+import { EngineHarness, TestExchange, testAccount, underlyingBody } from "./engineHarness.ts";
 
 const alice = testAccount(10);
 const bob = testAccount(11);
@@ -28,7 +28,7 @@ describe("engine envelope", () => {
     const tx = await signTx(x.admin, x.chainId, {
       type: "SET_UNDERLYING",
       nonce: 0n,
-      body: { underlying: 0n, oracleSigner: x.oracle.address, maxPriceAgeSeconds: 60n },
+      body: underlyingBody(0n, x.oracle.address, 60n),
     });
     const tampered = tx.slice();
     tampered[30] ^= 1; // a body byte: the digest changes, the recovered signer differs
@@ -41,7 +41,7 @@ describe("engine envelope", () => {
     const forged = await signTx(alice, x.chainId, {
       type: "SET_UNDERLYING",
       nonce: 1n,
-      body: { underlying: 1n, oracleSigner: x.oracle.address, maxPriceAgeSeconds: 60n },
+      body: underlyingBody(1n, x.oracle.address, 60n),
     });
     forged.set(Buffer.from(x.admin.address.slice(2), "hex"), 1);
     expect(x.h.run(forged).code).toBe(Outcome.BAD_SIGNATURE);
@@ -49,7 +49,7 @@ describe("engine envelope", () => {
     const other = await signTx(x.admin, 1n, {
       type: "SET_UNDERLYING",
       nonce: 1n,
-      body: { underlying: 1n, oracleSigner: x.oracle.address, maxPriceAgeSeconds: 60n },
+      body: underlyingBody(1n, x.oracle.address, 60n),
     });
     expect(x.h.run(other).code).toBe(Outcome.BAD_SIGNATURE);
   });
@@ -123,6 +123,7 @@ describe("engine oracle", () => {
       price: 7n,
       timestamp: now + 9_000n,
       maxPriceAgeSeconds: 3600,
+      nextSettlementBoundary: 0n,
     });
     expect(x.setPrice(5n, 7n, now + 9_001n).code).toBe(Outcome.UNKNOWN_UNDERLYING);
   });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import {
   decodeFunding,
+  decodeFundingSamples,
   encodeFunding,
   engineKeys,
   FUNDING_INTERVAL,
@@ -77,5 +78,34 @@ describe("engine funding", () => {
     y.deposit(dan.address, 1_000_000_000n);
     y.order(dan.address, Side.BUY, 103_000_000n, ONE / 10n, { tif: TimeInForce.IOC }); // opens after funding
     expect(y.position(dan.address).quote).toBe(-10_300_000n);
+  });
+});
+
+describe("engine funding: every interval, no drift", () => {
+  it("applies every whole interval elapsed at the mean sampled rate and keeps the clock on the interval grid", () => {
+    const x = withPositions(101_000_000n, 103_000_000n); // mid 102: every sample is capped at +0.5
+    const start = decodeFunding(x.h.get(engineKeys.funding(0))).lastTime;
+    later(x, 3n * FUNDING_INTERVAL + 1_200n); // one sample, 3 intervals and 20 minutes later
+    expect(x.h.run(encodeFunding(0)).code).toBe(Outcome.OK);
+    const f = decodeFunding(x.h.get(engineKeys.funding(0)));
+    expect(f.cumulative).toBe(3n * 500_000n); // no lost interval
+    expect(f.lastTime).toBe(start + 3n * FUNDING_INTERVAL); // not `now`: no drift
+    x.h.context = { ...x.h.context, timestamp: start + 4n * FUNDING_INTERVAL - 1n };
+    expect(x.h.run(encodeFunding(0)).code).toBe(Outcome.FUNDING_TOO_EARLY);
+    later(x, 1n);
+    expect(x.h.run(encodeFunding(0)).code).toBe(Outcome.OK);
+    expect(decodeFunding(x.h.get(engineKeys.funding(0))).cumulative).toBe(4n * 500_000n);
+  });
+
+  it("with no sample since the last funding the rate is 0, and samples restart after each funding", () => {
+    const x = withPositions(101_000_000n, 103_000_000n);
+    x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + FUNDING_INTERVAL };
+    expect(x.h.run(encodeFunding(0)).code).toBe(Outcome.OK); // the index is still fresh; no report since
+    expect(decodeFunding(x.h.get(engineKeys.funding(0))).cumulative).toBe(0n);
+    expect(decodeFundingSamples(x.h.get(engineKeys.fundingSamples(0))).count).toBe(0n);
+    later(x, FUNDING_INTERVAL);
+    expect(decodeFundingSamples(x.h.get(engineKeys.fundingSamples(0))).count).toBe(1n);
+    expect(x.h.run(encodeFunding(0)).code).toBe(Outcome.OK);
+    expect(decodeFundingSamples(x.h.get(engineKeys.fundingSamples(0)))).toMatchObject({ sum: 0n, count: 0n });
   });
 });

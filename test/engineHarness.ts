@@ -255,6 +255,34 @@ export function testAccount(i: number): LocalAccount {
 
 export { encodeDeposit, encodeGenesis, signTx };
 
+const NO_REPORTER: Hex = "0x0000000000000000000000000000000000000000";
+
+/**
+ * A SET_UNDERLYING body with `oracle` as the only reporter (quorum 1), a 100% move bound, a
+ * 30-minute settlement window and no impact quantity, overridden by `p`.
+ */
+export function underlyingBody(
+  underlying: bigint,
+  oracle: Hex,
+  maxAge = 3600n,
+  p: Partial<UnsignedTx<"SET_UNDERLYING">["body"]> = {},
+): UnsignedTx<"SET_UNDERLYING">["body"] {
+  return {
+    underlying,
+    reporter0: oracle,
+    reporter1: NO_REPORTER,
+    reporter2: NO_REPORTER,
+    reporter3: NO_REPORTER,
+    reporter4: NO_REPORTER,
+    quorum: 1n,
+    maxPriceAgeSeconds: maxAge,
+    maxMovePpm: 1_000_000n,
+    settlementWindowSeconds: 1_800n,
+    impactQuantity: 0n,
+    ...p,
+  };
+}
+
 /** A configured exchange in a harness: admin, one oracle, markets and funded traders, with nonce tracking. */
 export class TestExchange {
   readonly chainId = 31337n;
@@ -284,12 +312,17 @@ export class TestExchange {
     return this.h.run(encodeDeposit(to, subaccount, amount), 1n);
   }
 
-  setUnderlying(underlying: bigint, maxAge = 3600n): TxRun {
-    return this.send(this.admin.address, "SET_UNDERLYING", {
-      underlying,
-      oracleSigner: this.oracle.address,
-      maxPriceAgeSeconds: maxAge,
-    });
+  /** Underlying `underlying` with this exchange's oracle as its only reporter (quorum 1), unless `p` says otherwise. */
+  setUnderlying(
+    underlying: bigint,
+    maxAge = 3600n,
+    p: Partial<UnsignedTx<"SET_UNDERLYING">["body"]> = {},
+  ): TxRun {
+    return this.send(
+      this.admin.address,
+      "SET_UNDERLYING",
+      underlyingBody(underlying, this.oracle.address, maxAge, p),
+    );
   }
 
   setPrice(underlying: bigint, price: bigint, timestamp = this.h.context.timestamp): TxRun {

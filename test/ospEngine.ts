@@ -8,7 +8,14 @@
  */
 import { loadModule } from "../vm/index.ts";
 import { TX_GAS_LIMIT } from "../vm/params.ts";
-import { ENGINE_WASM, EngineHarness, encodeDeposit, encodeGenesis, TestExchange } from "./engineHarness.ts";
+import {
+  ENGINE_WASM,
+  EngineHarness,
+  encodeDeposit,
+  encodeGenesis,
+  TestExchange,
+  underlyingBody,
+} from "./engineHarness.ts";
 import type { OspVector } from "./ospCorpus.ts";
 import { transactionVectors } from "./ospHostPrograms.ts";
 
@@ -26,7 +33,7 @@ export function* engineVectors(maxStepsPerTx: number): Generator<OspVector> {
         type: "SET_UNDERLYING",
         signer: x.admin.address,
         nonce: 0n,
-        body: { underlying: 0n, oracleSigner: x.oracle.address, maxPriceAgeSeconds: 3600n },
+        body: underlyingBody(0n, x.oracle.address, 3600n),
       }),
       origin: 0n,
     },

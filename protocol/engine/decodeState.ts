@@ -181,25 +181,46 @@ export function decodeOrder(v: Uint8Array): RestingOrder {
   };
 }
 
+/** An underlying's configuration and masks (underlying slot part 0). */
 export interface Underlying {
-  readonly oracleSigner: Hex;
-  readonly maxPriceAgeSeconds: number;
   readonly registered: boolean;
+  readonly quorum: number;
+  /** Bit i: reporter slot i holds a reporter. */
+  readonly reporterMask: number;
+  readonly maxMovePpm: number;
+  readonly maxPriceAgeSeconds: number;
+  readonly settlementWindowSeconds: number;
+  /** Least quantity (qtyE8) a best level needs for the book's premium to count. */
+  readonly impactQuantity: bigint;
+  /** Bit m: perpetual market m is priced on this underlying (its book is sampled). */
+  readonly perpetualMask: number;
+  /** Bit m: option series m waits for its settlement price. */
+  readonly pendingSeriesMask: number;
 }
 export function decodeUnderlying(v: Uint8Array): Underlying {
   const d = check(v);
   return {
-    oracleSigner: toHex(v.subarray(0, 20)),
-    maxPriceAgeSeconds: d.getUint32(20, true),
-    registered: v[24] !== 0,
+    registered: v[0] !== 0,
+    quorum: v[1],
+    reporterMask: v[2],
+    maxMovePpm: d.getUint32(4, true),
+    maxPriceAgeSeconds: d.getUint32(8, true),
+    settlementWindowSeconds: d.getUint32(12, true),
+    impactQuantity: d.getBigUint64(16, true),
+    perpetualMask: d.getUint32(24, true),
+    pendingSeriesMask: d.getUint32(28, true),
   };
 }
 
+/** The index (underlying slot part 1). */
 export interface OraclePrice {
   readonly price: bigint;
+  /** The k-th newest timestamp of the fresh reports behind the price. */
   readonly timestamp: bigint;
   /** The underlying's max price age (s), copied here so a mark reads one slot. */
   readonly maxPriceAgeSeconds: number;
+  /** The next settlement boundary (a window start or an expiry) an index update must record; 0 if none. */
+  readonly nextSettlementBoundary: bigint;
 }
 export function decodeOraclePrice(v: Uint8Array): OraclePrice {
   const d = check(v);
@@ -207,6 +228,67 @@ export function decodeOraclePrice(v: Uint8Array): OraclePrice {
     price: d.getBigUint64(0, true),
     timestamp: d.getBigUint64(8, true),
     maxPriceAgeSeconds: d.getUint32(16, true),
+    nextSettlementBoundary: d.getBigUint64(24, true),
+  };
+}
+
+/** The index's time integral (underlying slot part 2): price-seconds (128-bit), fresh seconds, last update. */
+export interface PriceAccumulator {
+  readonly priceSeconds: bigint;
+  readonly freshSeconds: bigint;
+  readonly lastUpdate: bigint;
+}
+export function decodePriceAccumulator(v: Uint8Array): PriceAccumulator {
+  const d = check(v);
+  return {
+    priceSeconds: d.getBigUint64(0, true) | (d.getBigUint64(8, true) << 64n),
+    freshSeconds: d.getBigUint64(16, true),
+    lastUpdate: d.getBigUint64(24, true),
+  };
+}
+
+/** A reporter slot: its address and last (possibly clamped) report. */
+export interface Reporter {
+  readonly address: Hex;
+  readonly price: bigint;
+  readonly timestamp: number;
+}
+export function decodeReporter(v: Uint8Array): Reporter {
+  const d = check(v);
+  return {
+    address: toHex(v.subarray(0, 20)),
+    price: d.getBigUint64(20, true),
+    timestamp: d.getUint32(28, true),
+  };
+}
+
+/** A perpetual's premium samples since its last funding. */
+export interface FundingSamples {
+  readonly sum: bigint;
+  readonly count: bigint;
+  readonly lastSampleTime: bigint;
+}
+export function decodeFundingSamples(v: Uint8Array): FundingSamples {
+  const d = check(v);
+  return {
+    sum: d.getBigInt64(0, true),
+    count: d.getBigUint64(8, true),
+    lastSampleTime: d.getBigUint64(16, true),
+  };
+}
+
+/** An option series' accumulator at its window start. */
+export interface SettlementWindow {
+  readonly priceSeconds: bigint;
+  readonly freshSeconds: bigint;
+  readonly captured: boolean;
+}
+export function decodeSettlementWindow(v: Uint8Array): SettlementWindow {
+  const d = check(v);
+  return {
+    priceSeconds: d.getBigUint64(0, true) | (d.getBigUint64(8, true) << 64n),
+    freshSeconds: d.getBigUint64(16, true),
+    captured: v[24] !== 0,
   };
 }
 
@@ -226,6 +308,8 @@ export interface Funding {
   readonly lastTime: bigint;
   /** Funding paid in and not yet paid out, plus rounding dust (quote units). */
   readonly pool: bigint;
+  /** The smoothed book basis the mark adds to the index (quote units per whole base unit). */
+  readonly basis: bigint;
 }
 export function decodeFunding(v: Uint8Array): Funding {
   const d = check(v);
@@ -233,6 +317,7 @@ export function decodeFunding(v: Uint8Array): Funding {
     cumulative: d.getBigInt64(0, true),
     lastTime: d.getBigUint64(8, true),
     pool: d.getBigInt64(16, true),
+    basis: d.getBigInt64(24, true),
   };
 }
 
@@ -247,6 +332,8 @@ export interface OptionSeries {
   readonly expiry: bigint;
   readonly volatilityE8: bigint;
   readonly isCall: boolean;
+  /** The TWAP window before expiry the settlement price averages over (s). */
+  readonly settlementWindowSeconds: number;
 }
 /** The option part of a market (market slot part 2). */
 export function decodeOptionSeries(v: Uint8Array): OptionSeries {
@@ -256,6 +343,7 @@ export function decodeOptionSeries(v: Uint8Array): OptionSeries {
     expiry: d.getBigUint64(8, true),
     volatilityE8: d.getBigUint64(16, true),
     isCall: v[24] !== 0,
+    settlementWindowSeconds: d.getUint32(28, true),
   };
 }
 

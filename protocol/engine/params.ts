@@ -24,6 +24,17 @@ export const FUNDING_INTERVAL = 3600n;
 /** The funding payment per interval is clamped to this fraction of the index price (ppm). */
 export const MAX_FUNDING_PPM = 5_000n;
 
+/** Most oracle reporters per underlying (SET_UNDERLYING's reporter0..reporter4). */
+export const MAX_REPORTERS = 5;
+/** Longest settlement TWAP window an underlying may set (seconds). */
+export const MAX_SETTLEMENT_WINDOW = 86_400n;
+/** A perpetual's mark is the index plus its basis average, bounded by this fraction of the index (ppm). */
+export const MARK_BASIS_MAX_PPM = 10_000n;
+/** The basis average moves 1/MARK_BASIS_SMOOTHING of the way to each new sample. */
+export const MARK_BASIS_SMOOTHING = 16n;
+/** Largest accepted report price (quote units per whole base unit). */
+export const MAX_INDEX_PRICE = 1_000_000_000_000_000_000n;
+
 /** Outcome codes: `main`'s result. 0 is success, every other code a business rejection. */
 export const Outcome = {
   OK: 0,

@@ -23,6 +23,9 @@ export const KeyTag = {
   OUTBOX: 0x0c,
   FUNDING: 0x0d,
   POSITION_FUNDING: 0x0e,
+  REPORTER: 0x20,
+  FUNDING_SAMPLES: 0x21,
+  SETTLEMENT_WINDOW: 0x22,
 } as const;
 
 function putLe(out: Uint8Array, at: number, width: number, v: bigint): void {
@@ -75,6 +78,9 @@ export const engineKeys = {
   funding: (market: number) => stateKey(logicalKey(KeyTag.FUNDING, market)),
   positionFunding: (id: number, market: number) =>
     stateKey(logicalKey(KeyTag.POSITION_FUNDING, id, BigInt(market))),
+  reporter: (u: number, i: number) => stateKey(logicalKey(KeyTag.REPORTER, u, BigInt(i))),
+  fundingSamples: (market: number) => stateKey(logicalKey(KeyTag.FUNDING_SAMPLES, market)),
+  settlementWindow: (market: number) => stateKey(logicalKey(KeyTag.SETTLEMENT_WINDOW, market)),
   /** The outbox entry `index`: its index sits big-endian in field a, so L1 builds the key with abi.encodePacked. */
   outbox: (index: bigint) => {
     const k = logicalKey(KeyTag.OUTBOX, 0);

@@ -82,8 +82,16 @@ export const SIGNED_TYPES = {
     primaryType: "SetUnderlying",
     fields: [
       { name: "underlying", type: "uint16" },
-      { name: "oracleSigner", type: "address" },
+      { name: "reporter0", type: "address" },
+      { name: "reporter1", type: "address" },
+      { name: "reporter2", type: "address" },
+      { name: "reporter3", type: "address" },
+      { name: "reporter4", type: "address" },
+      { name: "quorum", type: "uint8" },
       { name: "maxPriceAgeSeconds", type: "uint32" },
+      { name: "maxMovePpm", type: "uint32" },
+      { name: "settlementWindowSeconds", type: "uint32" },
+      { name: "impactQuantity", type: "uint64" },
     ],
   },
   PRICE: {

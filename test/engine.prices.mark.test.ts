@@ -1,0 +1,78 @@
+// A perpetual's mark (docs/engine.md, "Mark price"): the index plus a smoothed basis of the
+// book's mid, bounded to MARK_BASIS_MAX_PPM of the index, and what margin values positions at.
+import { describe, expect, it } from "vitest";
+import {
+  decodeFunding,
+  engineKeys,
+  MARK_BASIS_MAX_PPM,
+  MARK_BASIS_SMOOTHING,
+  Outcome,
+  PPM,
+  Side,
+  TimeInForce,
+} from "../protocol/engine/index.ts";
+import { EngineHarness, TestExchange, testAccount } from "./engineHarness.ts";
+
+const [alice, bob, carol] = [testAccount(10), testAccount(11), testAccount(12)];
+const ONE = 100_000_000n;
+const P100 = 100_000_000n;
+
+/** bob long 1 at 100 with 12 quote of collateral; carol quotes bid/ask around `mid`. */
+function market(bid: bigint, ask: bigint, quantity = ONE / 10n): TestExchange {
+  const x = new TestExchange(new EngineHarness());
+  x.setup();
+  x.deposit(alice.address, 1_000_000_000n);
+  x.deposit(carol.address, 100_000_000_000n);
+  x.deposit(bob.address, 12_000_000n);
+  x.order(alice.address, Side.SELL, P100, ONE);
+  expect(x.order(bob.address, Side.BUY, P100, ONE, { tif: TimeInForce.IOC }).code).toBe(Outcome.OK);
+  expect(x.order(carol.address, Side.BUY, bid, quantity).code).toBe(Outcome.OK);
+  expect(x.order(carol.address, Side.SELL, ask, quantity).code).toBe(Outcome.OK);
+  return x;
+}
+
+/** `n` index reports at 100, one second apart: one basis sample each. */
+function samples(x: TestExchange, n: number): void {
+  for (let i = 0; i < n; i++) {
+    x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + 1n };
+    expect(x.setPrice(0n, P100).code).toBe(Outcome.OK);
+  }
+}
+
+const basis = (x: TestExchange) => decodeFunding(x.h.get(engineKeys.funding(0))).basis;
+
+describe("perpetual mark price", () => {
+  it("the basis average moves 1/16 of the way to each sample of mid - index", () => {
+    const x = market(100_400_000n, 100_600_000n); // mid 100.5: basis 0.5
+    samples(x, 1);
+    expect(basis(x)).toBe(500_000n / MARK_BASIS_SMOOTHING);
+    samples(x, 1);
+    const b1 = 500_000n / MARK_BASIS_SMOOTHING;
+    expect(basis(x)).toBe(b1 + (500_000n - b1) / MARK_BASIS_SMOOTHING);
+    samples(x, 200);
+    expect(basis(x)).toBeGreaterThan(490_000n);
+    expect(basis(x)).toBeLessThanOrEqual(500_000n);
+  });
+
+  it("is bounded to 1% of the index however far the book's mid goes (x100 quotes)", () => {
+    const x = market(9_000_000_000n, 11_000_000_000n, ONE / 1000n); // mid 100x the index
+    samples(x, 300);
+    expect(basis(x)).toBeLessThanOrEqual((P100 * MARK_BASIS_MAX_PPM) / PPM);
+    expect(basis(x)).toBeGreaterThan(990_000n);
+  });
+
+  it("margin values positions at index + basis: a positive basis lets the long withdraw more", () => {
+    const x = market(100_400_000n, 100_600_000n);
+    samples(x, 200);
+    const mark = P100 + basis(x);
+    const collateral = x.account(bob.address).collateral;
+    const quote = x.position(bob.address).quote;
+    const im = (mark * 100_000n + PPM - 1n) / PPM; // ceil(mark * 10%)
+    const free = collateral + quote + mark - im;
+    expect(free).toBeGreaterThan(collateral + quote + P100 - P100 / 10n); // more than at the index
+    expect(x.send(bob.address, "WITHDRAW", { subaccount: 0n, amount: free + 1n }).code).toBe(
+      Outcome.INSUFFICIENT_MARGIN,
+    );
+    expect(x.send(bob.address, "WITHDRAW", { subaccount: 0n, amount: free }).code).toBe(Outcome.OK);
+  });
+});
