@@ -3,19 +3,20 @@
 // is closed against the most profitable opposite positions, ranked by profit times leverage, at
 // the bankruptcy price: the price at which closing the whole position leaves the account with
 // the part of the deficit the fund can pay. Each counterparty gives up at most its profit in
-// that market (the difference between the bankruptcy price and the mark).
+// that market (the difference between the bankruptcy price and the mark), and at most its
+// collateral plus that profit (so a counterparty left without positions is never negative).
 //
 // Gas bound: one walk over at most ADL_MAX_SCAN holders of the market (three slots each: the
 // holder node, the position, the account), then at most ADL_MAX_COUNTERPARTIES closes.
+import { settleFunding } from "./funding.as";
 import { firstHolder, nextHolder } from "./holders.as";
 import { ADL_MAX_COUNTERPARTIES, ADL_MAX_SCAN, QTY_SCALE } from "./params.as";
 import { accountSlot, marketSlot, positionSlot } from "./state.as";
 import { move, settle } from "./trade.as";
 import { abs64, mulDiv } from "./wide.as";
 
-// The best candidates so far, best first: account id, profit, score (128 bits, hi:lo).
+// The best candidates so far, best first: account id, score (128 bits, hi:lo).
 const TOP_ID: StaticArray<u32> = [0, 0, 0, 0];
-const TOP_PNL: StaticArray<u64> = [0, 0, 0, 0];
 const TOP_HI: StaticArray<u64> = [0, 0, 0, 0];
 const TOP_LO: StaticArray<u64> = [0, 0, 0, 0];
 
@@ -38,6 +39,25 @@ function leverageE4(notional: u64, eq: i64): u64 {
   return l > 0xffffffff ? 0xffffffff : l;
 }
 
+/**
+ * What an opposite holder of `market` may give up (0: not a candidate): its profit there at
+ * `mark`, at most its collateral plus that profit, less 2 units for the close's rounding.
+ * Sets `value` to its position's value and `marketEquity` to its collateral plus that profit.
+ */
+let value: u64 = 0;
+let marketEquity: i64 = 0;
+function budget(id: u32, market: u32, mark: u64): i64 {
+  const pos = positionSlot(id, market);
+  const b = load<i64>(pos);
+  // Profit in the market at the mark (a long's value rounded down, a short's liability up).
+  value = mulDiv(abs64(b), mark, QTY_SCALE, b < 0);
+  const pnl = load<i64>(pos + 8) + (b > 0 ? <i64>value : -<i64>value);
+  const eq = load<i64>(accountSlot(id)) + pnl;
+  marketEquity = eq;
+  const most = (pnl < eq ? pnl : eq) - 2;
+  return most > 0 ? most : 0;
+}
+
 /** Ranks the opposite holders of `market`; returns how many candidates TOP_* holds. */
 function rank(market: u32, victim: u32, victimLong: bool, mark: u64): i32 {
   let count = 0;
@@ -47,18 +67,14 @@ function rank(market: u32, victim: u32, victimLong: bool, mark: u64): i32 {
     const pos = positionSlot(id, market);
     const b = load<i64>(pos);
     if (id != victim && b != 0 && (b > 0) != victimLong) {
-      // Profit in the market at the mark (a long's value rounded down, a short's liability up).
-      const value = mulDiv(abs64(b), mark, QTY_SCALE, b < 0);
-      const pnl = load<i64>(pos + 8) + (b > 0 ? <i64>value : -<i64>value);
+      const pnl = budget(id, market, mark);
       if (pnl > 0) {
-        const col = load<i64>(accountSlot(id));
-        mul128(<u64>pnl, leverageE4(value, col + pnl));
+        mul128(<u64>pnl, leverageE4(value, marketEquity));
         // Insertion into the sorted top list (ties: the earlier holder stays first).
         let k = count < ADL_MAX_COUNTERPARTIES ? count : ADL_MAX_COUNTERPARTIES;
         while (k > 0 && (hi > unchecked(TOP_HI[k - 1]) || (hi == unchecked(TOP_HI[k - 1]) && lo > unchecked(TOP_LO[k - 1])))) {
           if (k < ADL_MAX_COUNTERPARTIES) {
             unchecked((TOP_ID[k] = TOP_ID[k - 1]));
-            unchecked((TOP_PNL[k] = TOP_PNL[k - 1]));
             unchecked((TOP_HI[k] = TOP_HI[k - 1]));
             unchecked((TOP_LO[k] = TOP_LO[k - 1]));
           }
@@ -66,7 +82,6 @@ function rank(market: u32, victim: u32, victimLong: bool, mark: u64): i32 {
         }
         if (k < ADL_MAX_COUNTERPARTIES) {
           unchecked((TOP_ID[k] = id));
-          unchecked((TOP_PNL[k] = <u64>pnl));
           unchecked((TOP_HI[k] = hi));
           unchecked((TOP_LO[k] = lo));
           if (count < ADL_MAX_COUNTERPARTIES) count++;
@@ -100,10 +115,13 @@ export function deleverage(victim: u32, market: u32, mark: u64, deficit: u64): u
   let remaining = size;
   for (let k = 0; k < count && remaining > 0; k++) {
     const c = unchecked(TOP_ID[k]);
+    settleFunding(c, market); // the budget from settled figures
+    const limit = budget(c, market, mark);
+    if (limit <= 0) continue;
     let q = abs64(load<i64>(positionSlot(c, market)));
     if (q > remaining) q = remaining;
     if (haircut != 0) {
-      const most = mulDiv(unchecked(TOP_PNL[k]), QTY_SCALE, haircut, false); // its profit bounds its loss
+      const most = mulDiv(<u64>limit, QTY_SCALE, haircut, false); // its budget bounds its loss
       if (q > most) q = most;
     }
     q = q / lot * lot;
