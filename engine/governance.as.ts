@@ -34,7 +34,7 @@ export function isAdmin(signer: usize): bool {
 
 /**
  * Creates or updates a market of `kind` from the risk fields at `r`: tick, lot, maxQty u64,
- * imf, mmf, maker, taker, penalty u32. A live market keeps its kind, tick and lot.
+ * imf, mmf, maker, taker, penalty, price band u32. A live market keeps its kind, tick and lot.
  */
 function configureMarket(market: u32, u: u32, kind: u8, r: i32): i32 {
   const tick = be64(r);
@@ -45,9 +45,11 @@ function configureMarket(market: u32, u: u32, kind: u8, r: i32): i32 {
   const makerFee = be32(r + 32);
   const takerFee = be32(r + 36);
   const penalty = be32(r + 40);
+  const band = be32(r + 44);
   if (market >= MAX_MARKETS || tick == 0 || lot == 0 || maxQty == 0 || maxQty % lot != 0) return BAD_MARKET_PARAMS;
   if (mmf == 0 || imf < mmf || <u64>imf > PPM) return BAD_MARKET_PARAMS;
   if (makerFee > 100_000 || takerFee > 100_000 || penalty >= mmf) return BAD_MARKET_PARAMS;
+  if (band == 0 || <u64>band > PPM) return BAD_MARKET_PARAMS; // orders trade within index +- band
   // Every product stays below 2^63: qty * price / 1e8 with price < 2^31 ticks.
   if (maxQty > 0x7fffffffffffffff / tick / 0x80000000 * 100_000_000) return BAD_MARKET_PARAMS;
   if (load<u8>(underlyingSlot(u, 0)) == 0) return UNKNOWN_UNDERLYING;
@@ -68,6 +70,7 @@ function configureMarket(market: u32, u: u32, kind: u8, r: i32): i32 {
   store<u32>(m1 + 8, makerFee);
   store<u32>(m1 + 12, takerFee);
   store<u32>(m1 + 16, penalty);
+  store<u32>(m1 + 20, band);
   dirty(m1);
   return OK;
 }

@@ -1,17 +1,23 @@
 // Order placement, matching and cancels (docs/engine.md, "Orders"). Price-time priority:
 // the best opposite level first, within a level the oldest order first. At most
 // MAX_FILLS_PER_TX maker orders are touched per order (fills and self-trade cancels).
+// Risk rules (docs/engine.md, "Orders"): a limit price must lie in the market's price band
+// around the index (an option's: around its mark, the band a fraction of the underlying's
+// index); a maker order is cancelled instead of filled when its price has left the band or
+// when the fill would leave the maker short of margin (initial if the fill grows its position,
+// maintenance if it reduces it); a reduce-only order must leave its account above maintenance.
 import { hasOpenRoom, openOrderAt, reduceOrder, removeOrder, restOrder } from "./book.as";
-import { checkInitial } from "./margin.as";
+import { checkInitial, checkMaintenance, markPrice, priceError } from "./margin.as";
 import { marketExists } from "./market.as";
-import { isExpired, isOption } from "./option.as";
+import { isExpired, isOption, optionError, optionMark } from "./option.as";
 import {
   FOK_NOT_FILLED, MARKET_EXPIRED, OK, ORDER_NOT_FOUND, POST_ONLY_WOULD_CROSS, PRICE_OFF_TICK, QUANTITY_OFF_LOT,
-  QUANTITY_TOO_LARGE, REDUCE_ONLY_REJECTED, TOO_MANY_OPEN_ORDERS, UNKNOWN_MARKET, BAD_ENCODING,
+  QUANTITY_TOO_LARGE, REDUCE_ONLY_REJECTED, TOO_MANY_OPEN_ORDERS, UNKNOWN_MARKET, BAD_ENCODING, PRICE_OUT_OF_BAND,
 } from "./outcome.as";
-import { MAX_FILLS_PER_TX, MAX_OPEN_ORDERS, MAX_TICK } from "./params.as";
+import { MAX_FILLS_PER_TX, MAX_OPEN_ORDERS, MAX_TICK, PPM } from "./params.as";
 import { bookSlot, levelSlot, marketSlot, orderSlot, positionSlot } from "./state.as";
-import { settle, fill } from "./trade.as";
+import { settle, fill, unfill } from "./trade.as";
+import { abs64, mulDiv } from "./wide.as";
 
 export const TIF_GTC: u8 = 0;
 export const TIF_IOC: u8 = 1;
@@ -24,6 +30,29 @@ export let restedId: u64 = 0;
 
 // Market lookups live in the market layer (market.as.ts).
 export { marketExists };
+
+/** The price band set by priceBand: prices in [bandLow, bandHigh] may trade. */
+let bandLow: u64 = 0;
+let bandHigh: u64 = 0;
+
+/**
+ * Sets the market's band: a perpetual's index +- floor(index * band / 1e6); an option's mark
+ * (Black-Scholes, rounded down) +- floor(underlying index * band / 1e6), at least 0. Returns
+ * OK or the price error.
+ */
+function priceBand(market: u32): i32 {
+  const index = markPrice(market);
+  if (index == 0) return priceError;
+  const width = mulDiv(index, <u64>load<u32>(marketSlot(market, 1) + 20), PPM, false);
+  let center = index;
+  if (isOption(market)) {
+    center = optionMark(market, index, false);
+    if (optionError != OK) return optionError;
+  }
+  bandLow = center > width ? center - width : 0;
+  bandHigh = center + width; // both below 2^63 + 2^63: no wrap in u64
+  return OK;
+}
 
 /**
  * Places an order of account `owner`. Returns OK or a rejection code; on a rejection the
@@ -44,6 +73,9 @@ export function placeOrder(
   if (qtyIn == 0 || qtyIn % lot != 0) return QUANTITY_OFF_LOT;
   if (qtyIn > load<u64>(mk + 16)) return QUANTITY_TOO_LARGE;
   const tick = <u32>(price / tickSize);
+  const rb = priceBand(market);
+  if (rb != OK) return rb;
+  if (price < bandLow || price > bandHigh) return PRICE_OUT_OF_BAND;
   const fees = marketSlot(market, 1);
   const makerFee = <u64>load<u32>(fees + 8);
   const takerFee = <u64>load<u32>(fees + 12);
@@ -80,10 +112,27 @@ export function placeOrder(
       settle(owner, market);
       continue;
     }
+    const makerPrice = <u64>best * tickSize;
+    if (makerPrice < bandLow || makerPrice > bandHigh) {
+      // The index moved away from a resting order: it is cancelled, not filled.
+      removeOrder(market, mid, o);
+      settle(maker, market);
+      continue;
+    }
     const avail = load<u64>(o + 8);
     const f = remaining < avail ? remaining : avail;
+    const makerBase = load<i64>(positionSlot(maker, market));
     reduceOrder(market, mid, o, f);
-    fill(market, owner, maker, buy, f, <u64>best * tickSize, makerFee, takerFee);
+    fill(market, owner, maker, buy, f, makerPrice, makerFee, takerFee);
+    // The maker is checked at fill: a fill that would leave it short of margin is undone and
+    // the rest of its order cancelled (its orders were checked at older prices).
+    const grows = abs64(load<i64>(positionSlot(maker, market))) > abs64(makerBase);
+    if ((grows ? checkInitial(maker) : checkMaintenance(maker)) != OK) {
+      unfill(market, owner, maker, buy, f);
+      if (avail > f) removeOrder(market, mid, o);
+      settle(maker, market);
+      continue;
+    }
     remaining -= f;
     filled += f;
   }
@@ -94,7 +143,9 @@ export function placeOrder(
     // A remainder rests only if it would not cross (the fill bound may stop matching early).
     if (mayRest && !stillCrosses) restedId = restOrder(market, owner, buy ? 0 : 1, tick, remaining);
   }
-  if (reduceOnly) return OK;
+  // A reduce-only order only lowers the requirement, but its price may realize a loss: it must
+  // leave the account above maintenance (so it can neither go negative nor escape liquidation).
+  if (reduceOnly) return checkMaintenance(owner);
   return checkInitial(owner);
 }
 

@@ -35,3 +35,5 @@ export const MARKET_EXPIRED: i32 = 30;
 export const SETTLEMENT_PENDING: i32 = 31;
 export const NOTHING_TO_SETTLE: i32 = 32;
 export const WRONG_MARKET_KIND: i32 = 33;
+export const PRICE_OUT_OF_BAND: i32 = 34;
+export const NO_DELEVERAGE_COUNTERPARTY: i32 = 35;

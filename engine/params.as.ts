@@ -19,6 +19,10 @@ export const MAX_TICK: u64 = 0x7fffffff;
 export const FUNDING_INTERVAL: u64 = 3600;
 /** The funding payment per interval is clamped to this fraction of the index price (ppm). */
 export const MAX_FUNDING_PPM: u64 = 5_000;
+/** Auto-deleveraging scans at most this many holders of a market per transaction (gas bound). */
+export const ADL_MAX_SCAN: i32 = 64;
+/** ... and deleverages at most this many of them, the best ranked first. */
+export const ADL_MAX_COUNTERPARTIES: i32 = 4;
 /** Market kinds (market slot byte 26). */
 export const KIND_PERP: u8 = 1;
 export const KIND_OPTION: u8 = 2;

@@ -4,7 +4,8 @@
 import { addrKey, key } from "./store.as";
 import {
   K_ACCOUNT, K_ACCOUNT_ID, K_BITMAP, K_BOOK, K_CONFIG, K_LEVEL, K_MARKET, K_NONCE, K_OPEN_ORDERS,
-  K_ORDER, K_OUTBOX, K_POSITION, K_UNDERLYING, K_FUNDING, K_POSITION_FUNDING,
+  K_ORDER, K_OUTBOX, K_POSITION, K_UNDERLYING, K_FUNDING, K_POSITION_FUNDING, K_ORDER_RANGE, K_HOLDER,
+  K_HOLDERS,
 } from "./keys.as";
 
 /** admin address @0 | initialized u8 @20 | chainId u64 @24. */
@@ -25,7 +26,7 @@ export function positionSlot(id: u32, market: u32): usize { return key(K_POSITIO
 export function openOrdersSlot(id: u32, market: u32, part: u32): usize { return key(K_OPEN_ORDERS, id, market, part, 0); }
 /**
  * part 0: tick u64 @0 | lot u64 @8 | maxQty u64 @16 | underlying u16 @24 | kind u8 @26 (1 perp);
- * part 1: imf u32 @0 | mmf u32 @4 | makerFee u32 @8 | takerFee u32 @12 | liqPenalty u32 @16 (ppm);
+ * part 1: imf u32 @0 | mmf u32 @4 | makerFee u32 @8 | takerFee u32 @12 | liqPenalty u32 @16 | price band u32 @20 (ppm);
  * part 2 (options): strike u64 @0 | expiry u64 @8 (s) | volatility E8 u64 @16 | isCall u8 @24.
  */
 export function marketSlot(market: u32, part: u32): usize { return key(K_MARKET, market, part, 0, 0); }
@@ -50,3 +51,13 @@ export function outboxSlot(index: u64): usize { return key(K_OUTBOX, 0, bswap<u6
 export function fundingSlot(market: u32): usize { return key(K_FUNDING, market, 0, 0, 0); }
 /** the cumulative funding a position last settled at, i64 @0. */
 export function positionFundingSlot(id: u32, market: u32): usize { return key(K_POSITION_FUNDING, id, market, 0, 0); }
+/**
+ * The extreme prices of (account, market)'s resting orders, as ticks: highest bid u32 @0, lowest
+ * ask u32 @4. Set when an order rests; a removal leaves them (a bound: they may be stale towards
+ * the mark until the next margin walk refreshes them). Meaningless while that side is empty.
+ */
+export function orderRangeSlot(id: u32, market: u32): usize { return key(K_ORDER_RANGE, id, market, 0, 0); }
+/** An account's node in a market's list of position holders: prev id u32 @0 | next id u32 @4. */
+export function holderSlot(market: u32, id: u32): usize { return key(K_HOLDER, market, id, 0, 0); }
+/** A market's list of accounts with a position (base != 0): first id u32 @0 | count u32 @4. */
+export function holdersSlot(market: u32): usize { return key(K_HOLDERS, market, 0, 0, 0); }

@@ -3,6 +3,7 @@
 // the quote balances of a market always sum to what was realized out of them; each side pays
 // its fee ceil(notional * feePpm / 1e6) from collateral into the fee pool.
 import { settleFunding } from "./funding.as";
+import { holderAdd, holderRemove } from "./holders.as";
 import { PPM, QTY_SCALE } from "./params.as";
 import { accountSlot, positionSlot, totalsSlot } from "./state.as";
 import { dirty } from "./store.as";
@@ -33,14 +34,23 @@ export function settle(owner: u32, market: u32): void {
 export function move(owner: u32, market: u32, dBase: i64, dQuote: i64, fee: i64): void {
   settleFunding(owner, market);
   const pos = positionSlot(owner, market);
-  store<i64>(pos, load<i64>(pos) + dBase);
+  const before = load<i64>(pos);
+  const after = before + dBase;
+  store<i64>(pos, after);
   store<i64>(pos + 8, load<i64>(pos + 8) + dQuote);
   dirty(pos);
+  if (before == 0 && after != 0) holderAdd(market, owner);
+  else if (before != 0 && after == 0) holderRemove(market, owner);
   const acct = accountSlot(owner);
   store<i64>(acct, load<i64>(acct) - fee);
   store<u32>(acct + 8, load<u32>(acct + 8) | (<u32>1 << market));
   dirty(acct);
 }
+
+/** The last fill's notional and fees (unfill reverses exactly these). */
+let lastNotional: i64 = 0;
+let lastTakerFee: i64 = 0;
+let lastMakerFee: i64 = 0;
 
 /** Executes a fill of `qty` at `price`; `takerBuys` says which side the taker is on. */
 export function fill(
@@ -51,6 +61,9 @@ export function fill(
   const makerFee = <i64>mulDiv(notional, makerFeePpm, PPM, true);
   const q = <i64>qty;
   const n = <i64>notional;
+  lastNotional = n;
+  lastTakerFee = takerFee;
+  lastMakerFee = makerFee;
   if (takerBuys) {
     move(taker, market, q, -n, takerFee);
     move(maker, market, -q, n, makerFee);
@@ -60,6 +73,28 @@ export function fill(
   }
   const totals = totalsSlot();
   store<i64>(totals, load<i64>(totals) + takerFee + makerFee);
+  dirty(totals);
+  settle(taker, market);
+  settle(maker, market);
+}
+
+/**
+ * Reverses the last fill (the maker failed its check at fill, docs/engine.md "Orders"): the
+ * same base, quote and fees move back. A side that the fill had made flat was realized into
+ * collateral; moving its base back leaves that part in collateral, which equity counts the same.
+ */
+export function unfill(market: u32, taker: u32, maker: u32, takerBuys: bool, qty: u64): void {
+  const q = <i64>qty;
+  const n = lastNotional;
+  if (takerBuys) {
+    move(taker, market, -q, n, -lastTakerFee);
+    move(maker, market, q, -n, -lastMakerFee);
+  } else {
+    move(taker, market, q, -n, -lastTakerFee);
+    move(maker, market, -q, n, -lastMakerFee);
+  }
+  const totals = totalsSlot();
+  store<i64>(totals, load<i64>(totals) - lastTakerFee - lastMakerFee);
   dirty(totals);
   settle(taker, market);
   settle(maker, market);

@@ -6,13 +6,13 @@ export const DOMAIN_TYPEHASH: StaticArray<u8> = [194, 248, 120, 113, 118, 184, 1
 export const NAME_HASH: StaticArray<u8> = [186, 90, 141, 110, 241, 170, 74, 114, 228, 200, 41, 161, 116, 10, 243, 139, 94, 94, 75, 73, 75, 116, 6, 48, 218, 77, 154, 1, 201, 255, 158, 151];
 export const VERSION_HASH: StaticArray<u8> = [200, 158, 253, 170, 84, 192, 242, 12, 122, 223, 97, 40, 130, 223, 9, 80, 245, 169, 81, 99, 126, 3, 7, 205, 203, 76, 103, 47, 41, 139, 139, 198];
 
-// SetMarket(uint64 nonce,uint16 market,uint16 underlying,uint64 tickSize,uint64 lotSize,uint64 maxQuantity,uint32 initialMarginPpm,uint32 maintenanceMarginPpm,uint32 makerFeePpm,uint32 takerFeePpm,uint32 liquidationPenaltyPpm)
-export const TYPEHASH_SET_MARKET: StaticArray<u8> = [95, 141, 227, 222, 228, 68, 122, 61, 182, 170, 13, 81, 129, 62, 54, 218, 53, 9, 215, 255, 66, 183, 222, 88, 214, 189, 215, 177, 195, 157, 17, 67];
-export const FIELDS_SET_MARKET: StaticArray<u8> = [2, 2, 8, 8, 8, 4, 4, 4, 4, 4];
+// SetMarket(uint64 nonce,uint16 market,uint16 underlying,uint64 tickSize,uint64 lotSize,uint64 maxQuantity,uint32 initialMarginPpm,uint32 maintenanceMarginPpm,uint32 makerFeePpm,uint32 takerFeePpm,uint32 liquidationPenaltyPpm,uint32 priceBandPpm)
+export const TYPEHASH_SET_MARKET: StaticArray<u8> = [177, 67, 234, 190, 232, 179, 53, 172, 124, 110, 179, 83, 65, 230, 68, 112, 251, 160, 222, 93, 238, 104, 14, 153, 166, 208, 64, 221, 14, 46, 6, 99];
+export const FIELDS_SET_MARKET: StaticArray<u8> = [2, 2, 8, 8, 8, 4, 4, 4, 4, 4, 4];
 
-// SetOption(uint64 nonce,uint16 market,uint16 underlying,bool isCall,uint64 strike,uint64 expiry,uint64 volatilityE8,uint64 tickSize,uint64 lotSize,uint64 maxQuantity,uint32 initialMarginPpm,uint32 maintenanceMarginPpm,uint32 makerFeePpm,uint32 takerFeePpm,uint32 liquidationPenaltyPpm)
-export const TYPEHASH_SET_OPTION: StaticArray<u8> = [156, 73, 99, 28, 44, 128, 17, 147, 110, 43, 53, 75, 217, 235, 215, 108, 66, 167, 148, 179, 241, 143, 238, 13, 74, 114, 242, 67, 232, 230, 116, 209];
-export const FIELDS_SET_OPTION: StaticArray<u8> = [2, 2, 1, 8, 8, 8, 8, 8, 8, 4, 4, 4, 4, 4];
+// SetOption(uint64 nonce,uint16 market,uint16 underlying,bool isCall,uint64 strike,uint64 expiry,uint64 volatilityE8,uint64 tickSize,uint64 lotSize,uint64 maxQuantity,uint32 initialMarginPpm,uint32 maintenanceMarginPpm,uint32 makerFeePpm,uint32 takerFeePpm,uint32 liquidationPenaltyPpm,uint32 priceBandPpm)
+export const TYPEHASH_SET_OPTION: StaticArray<u8> = [201, 249, 207, 184, 120, 92, 75, 91, 103, 51, 117, 139, 184, 129, 93, 171, 67, 18, 26, 226, 189, 131, 160, 192, 208, 133, 206, 52, 155, 200, 157, 38];
+export const FIELDS_SET_OPTION: StaticArray<u8> = [2, 2, 1, 8, 8, 8, 8, 8, 8, 4, 4, 4, 4, 4, 4];
 
 // SetUnderlying(uint64 nonce,uint16 underlying,address reporter0,address reporter1,address reporter2,address reporter3,address reporter4,uint8 quorum,uint32 maxPriceAgeSeconds,uint32 maxMovePpm,uint32 settlementWindowSeconds,uint64 impactQuantity)
 export const TYPEHASH_SET_UNDERLYING: StaticArray<u8> = [52, 109, 151, 25, 41, 101, 225, 216, 10, 105, 65, 207, 13, 162, 52, 1, 157, 223, 67, 87, 120, 117, 92, 253, 88, 189, 235, 210, 164, 140, 8, 142];

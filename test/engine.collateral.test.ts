@@ -79,6 +79,7 @@ describe("engine envelope", () => {
       makerFeePpm: 0n,
       takerFeePpm: 0n,
       liquidationPenaltyPpm: 0n,
+      priceBandPpm: 1n,
     });
     expect(r.code).toBe(Outcome.NOT_ADMIN);
     expect(r.writes.length).toBe(1);

@@ -66,15 +66,31 @@ describe("engine liquidation", () => {
     expect(liquidate(x, bob, victim, ONE).code).toBe(Outcome.NOT_LIQUIDATABLE);
   });
 
-  it("takes the whole position of a bankrupt account and moves its bad debt to the fund", () => {
+  it("takes the whole position of a bankrupt account; the fund pays its bad debt when it can", () => {
     const { x, victim } = leveredLong();
     nextPrice(x, 92_000_000n);
     liquidate(x, bob, victim, ONE);
-    nextPrice(x, 80_000_000n); // equity 11.49 - 54 + 40 = -2.51e6
+    nextPrice(x, 89_000_000n); // equity 11.49 - 54 + 44.5 = 1.99e6 < maintenance 2.225e6, not bankrupt
+    expect(liquidate(x, bob, victim, ONE).code).toBe(Outcome.OK);
+    // not bankrupt: half at most, penalty 1% of 22.25 = 222,500 (at most the equity)
+    expect(x.position(dan.address).base).toBe(ONE / 4n);
+  });
+
+  it("a bankrupt account's deficit beyond the fund is auto-deleveraged against the most profitable short", () => {
+    const { x, victim } = leveredLong();
+    nextPrice(x, 92_000_000n);
+    liquidate(x, bob, victim, ONE); // bob takes 0.5 long at 92; the fund gets 230,000
+    nextPrice(x, 80_000_000n); // dan: equity 11.49 - 54 + 40 = -2.51e6, more than the fund holds
+    const alicePos = x.position(alice.address); // alice: short 1 at 100, 20 quote of profit
+    expect(alicePos.base).toBe(-ONE);
     expect(liquidate(x, bob, victim, ONE).code).toBe(Outcome.OK);
     expect(x.position(dan.address)).toEqual({ base: 0n, quote: 0n, openBid: 0n, openAsk: 0n });
     expect(x.account(dan.address).collateral).toBe(0n);
-    // fund: 230,000 + 200,000 of penalties, minus the bad debt of 2,910,000
-    expect(x.totals().insuranceFund).toBe(230_000n + 200_000n - 2_910_000n);
+    // bob (a long, like dan) took nothing more: the close went to alice, the opposite side
+    expect(x.position(bob.address).base).toBe(ONE / 2n);
+    // alice bought 0.5 back at the bankruptcy price 80 + (2.51e6 - 230,000 + 4 slack) / 0.5 = 84.560008
+    expect(x.position(alice.address)).toMatchObject({ base: -ONE / 2n });
+    // the fund paid all it had (the slack's 4 units stay in it); no one is left negative
+    expect(x.totals().insuranceFund).toBe(4n);
   });
 });

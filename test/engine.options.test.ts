@@ -89,18 +89,20 @@ describe("engine options", () => {
     later(x, 10n, 112_500_000n); // index 112.5: the call pays 12.5 per contract
     const bobCol = x.account(bob.address).collateral;
     const aliceCol = x.account(alice.address).collateral;
-    expect(x.h.run(encodeSettle(1, bobsId)).code).toBe(Outcome.OK);
-    expect(x.position(bob.address, 1)).toEqual({ base: 0n, quote: 0n, openBid: 0n, openAsk: 0n });
-    expect(x.account(bob.address).collateral).toBe(bobCol - 6_800_000n + 25_000_000n);
-    expect(decodeSettlement(x.h.get(engineKeys.funding(1)))).toEqual({
-      price: 112_500_000n,
-      pool: -25_000_000n,
-    });
-    // Later index moves do not change the settlement price.
-    later(x, 10n, 50_000_000n);
+    // A long is paid from what shorts paid in: bob waits for alice.
+    expect(x.h.run(encodeSettle(1, bobsId)).code).toBe(Outcome.SETTLEMENT_PENDING);
     expect(x.h.run(encodeSettle(1, alicesId)).code).toBe(Outcome.OK);
     expect(x.account(alice.address).collateral).toBe(aliceCol + 6_800_000n - 25_000_000n);
     expect(x.position(alice.address, 1)).toEqual({ base: 0n, quote: 0n, openBid: 0n, openAsk: 0n });
+    expect(decodeSettlement(x.h.get(engineKeys.funding(1)))).toEqual({
+      price: 112_500_000n,
+      pool: 25_000_000n,
+    });
+    // Later index moves do not change the settlement price.
+    later(x, 10n, 50_000_000n);
+    expect(x.h.run(encodeSettle(1, bobsId)).code).toBe(Outcome.OK);
+    expect(x.position(bob.address, 1)).toEqual({ base: 0n, quote: 0n, openBid: 0n, openAsk: 0n });
+    expect(x.account(bob.address).collateral).toBe(bobCol - 6_800_000n + 25_000_000n);
     expect(decodeSettlement(x.h.get(engineKeys.funding(1))).pool).toBe(0n);
     expect(x.h.run(encodeSettle(1, alicesId)).code).toBe(Outcome.NOTHING_TO_SETTLE);
   });
@@ -118,6 +120,7 @@ describe("engine options", () => {
     x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + 86_400n };
     later(x, 1n, 90_000_000n); // put pays 30
     const before = x.account(bob.address).collateral;
+    expect(x.h.run(encodeSettle(3, x.accountId(alice.address))).code).toBe(Outcome.OK); // the short pays in first
     expect(x.h.run(encodeSettle(3, x.accountId(bob.address))).code).toBe(Outcome.OK);
     expect(x.account(bob.address).collateral).toBe(before - 20_000_000n + 30_000_000n);
   });

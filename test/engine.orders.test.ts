@@ -18,9 +18,9 @@ const ONE = 100_000_000n; // 1 base unit (qtyE8)
 const P100 = 100_000_000n; // 100 quote (6 decimals)
 const TICK = 10_000n;
 
-function fresh(): TestExchange {
+function fresh(index = P100): TestExchange {
   const x = new TestExchange(new EngineHarness());
-  x.setup();
+  x.setup(index);
   for (const a of [alice, bob, carol]) x.deposit(a.address, 1_000_000_000_000n);
   return x;
 }
@@ -132,9 +132,9 @@ describe("engine order book", () => {
   });
 
   it("services read the book's levels and orders from state (protocol/engine readBook)", () => {
-    const x = fresh();
-    const get = (k: Uint8Array) => x.h.get(k);
     const B = 10n * P100; // 1,000 quote
+    const x = fresh(B); // the index there: every order inside the price band
+    const get = (k: Uint8Array) => x.h.get(k);
     const prices = [B - TICK, B - 300n * TICK, B - 300n * TICK, B - 70_000n * TICK + 3n * TICK];
     for (const p of prices) expect(x.order(alice.address, Side.BUY, p, ONE).code).toBe(Outcome.OK);
     x.order(bob.address, Side.BUY, B - 300n * TICK, ONE / 2n);
@@ -156,8 +156,8 @@ describe("engine order book", () => {
   });
 
   it("cancels one order of its owner only, and all of them", () => {
-    const x = fresh();
     const P1000 = 10n * P100;
+    const x = fresh(P1000);
     x.order(alice.address, Side.BUY, P1000 - TICK, ONE); // 1
     x.order(alice.address, Side.BUY, P1000 - 300n * TICK, ONE); // 2: another bitmap word
     x.order(alice.address, Side.BUY, P1000 - 70_000n * TICK, ONE); // 3: another level-1 word
@@ -176,7 +176,7 @@ describe("engine order book", () => {
       Outcome.OK,
     );
     expect(x.book().bestBidTick).toBe(Number((P1000 - 70_000n * TICK) / TICK));
-    x.order(alice.address, Side.SELL, 2n * P100, ONE);
+    x.order(alice.address, Side.SELL, P1000 + TICK, ONE);
     expect(x.send(alice.address, "CANCEL_ALL", { market: 0n, subaccount: 0n }).code).toBe(Outcome.OK);
     expect(x.book()).toMatchObject({ bestBidTick: 0, bestAskTick: 0 });
     expect(x.position(alice.address)).toEqual({ base: 0n, quote: 0n, openBid: 0n, openAsk: 0n });
@@ -210,7 +210,8 @@ describe("engine order book", () => {
   });
 
   it("a worst-case sweep (the fill bound over levels far apart in the tick bitmap) stays far under the gas limit", () => {
-    const x = fresh();
+    // The index at 15,000 quote: the band (0 to 2x the index) holds asks from 100 to 28,100.
+    const x = fresh(15_000n * 1_000_000n);
     const makers = Array.from({ length: 8 }, (_, i) => testAccount(40 + i));
     for (const m of makers) x.deposit(m.address, 1_000_000_000_000n);
     // 40 asks, each on its own level, 70,000 ticks apart: every removal walks the bitmap's upper words.

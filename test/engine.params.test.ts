@@ -31,6 +31,8 @@ describe("engine parameters", () => {
     expect(as.get("MAX_TICK")).toBe(P.MAX_TICK);
     expect(as.get("FUNDING_INTERVAL")).toBe(P.FUNDING_INTERVAL);
     expect(as.get("MAX_FUNDING_PPM")).toBe(P.MAX_FUNDING_PPM);
+    expect(Number(as.get("ADL_MAX_SCAN"))).toBe(P.ADL_MAX_SCAN);
+    expect(Number(as.get("ADL_MAX_COUNTERPARTIES"))).toBe(P.ADL_MAX_COUNTERPARTIES);
     expect(Number(as.get("KIND_PERP"))).toBe(P.MarketKind.PERPETUAL);
     expect(Number(as.get("KIND_OPTION"))).toBe(P.MarketKind.OPTION);
   });

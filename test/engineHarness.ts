@@ -341,6 +341,7 @@ export class TestExchange {
       makerFeePpm: 200n,
       takerFeePpm: 500n,
       liquidationPenaltyPpm: 10_000n,
+      priceBandPpm: 1_000_000n, // orders within 0..2x the index
       ...p,
     });
   }
@@ -362,6 +363,7 @@ export class TestExchange {
       makerFeePpm: 0n,
       takerFeePpm: 0n,
       liquidationPenaltyPpm: 10_000n,
+      priceBandPpm: 1_000_000n, // premiums within the mark +- the underlying's index
       ...p,
     });
   }

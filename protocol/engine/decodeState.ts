@@ -112,6 +112,8 @@ export interface Market {
   readonly makerFeePpm: number;
   readonly takerFeePpm: number;
   readonly liquidationPenaltyPpm: number;
+  /** Orders trade within the index (an option: its mark) +- this fraction of the index. */
+  readonly priceBandPpm: number;
 }
 export function decodeMarket(part0: Uint8Array, part1: Uint8Array): Market {
   const a = check(part0);
@@ -128,6 +130,7 @@ export function decodeMarket(part0: Uint8Array, part1: Uint8Array): Market {
     makerFeePpm: b.getUint32(8, true),
     takerFeePpm: b.getUint32(12, true),
     liquidationPenaltyPpm: b.getUint32(16, true),
+    priceBandPpm: b.getUint32(20, true),
   };
 }
 
@@ -351,4 +354,25 @@ export function decodeOptionSeries(v: Uint8Array): OptionSeries {
 export function decodeSettlement(v: Uint8Array): { readonly price: bigint; readonly pool: bigint } {
   const d = check(v);
   return { price: d.getBigUint64(0, true), pool: d.getBigInt64(16, true) };
+}
+
+/** The extreme resting-order prices of (account, market), as ticks (a bound; see docs/engine.md). */
+export function decodeOrderRange(v: Uint8Array): {
+  readonly maxBidTick: number;
+  readonly minAskTick: number;
+} {
+  const d = check(v);
+  return { maxBidTick: d.getUint32(0, true), minAskTick: d.getUint32(4, true) };
+}
+
+/** An account's node in a market's holder list: previous and next account ids (0: none). */
+export function decodeHolder(v: Uint8Array): { readonly prev: number; readonly next: number } {
+  const d = check(v);
+  return { prev: d.getUint32(0, true), next: d.getUint32(4, true) };
+}
+
+/** A market's holder list: its first account id (0: empty) and how many accounts it holds. */
+export function decodeHolders(v: Uint8Array): { readonly first: number; readonly count: number } {
+  const d = check(v);
+  return { first: d.getUint32(0, true), count: d.getUint32(4, true) };
 }

@@ -19,6 +19,11 @@ export const MAX_TX_BYTES = 512;
 /** Largest price tick index (the top bit of a stored tick is the order's side). */
 export const MAX_TICK = 0x7fffffffn;
 
+/** Auto-deleveraging scans at most this many holders of a market per transaction. */
+export const ADL_MAX_SCAN = 64;
+/** ... and closes against at most this many of them. */
+export const ADL_MAX_COUNTERPARTIES = 4;
+
 /** Funding is applied at most once per interval (seconds). */
 export const FUNDING_INTERVAL = 3600n;
 /** The funding payment per interval is clamped to this fraction of the index price (ppm). */
@@ -71,6 +76,8 @@ export const Outcome = {
   SETTLEMENT_PENDING: 31,
   NOTHING_TO_SETTLE: 32,
   WRONG_MARKET_KIND: 33,
+  PRICE_OUT_OF_BAND: 34,
+  NO_DELEVERAGE_COUNTERPARTY: 35,
 } as const;
 export type OutcomeName = keyof typeof Outcome;
 

@@ -57,6 +57,7 @@ export const SIGNED_TYPES = {
       { name: "makerFeePpm", type: "uint32" },
       { name: "takerFeePpm", type: "uint32" },
       { name: "liquidationPenaltyPpm", type: "uint32" },
+      { name: "priceBandPpm", type: "uint32" },
     ],
   },
   SET_OPTION: {
@@ -76,6 +77,7 @@ export const SIGNED_TYPES = {
       { name: "makerFeePpm", type: "uint32" },
       { name: "takerFeePpm", type: "uint32" },
       { name: "liquidationPenaltyPpm", type: "uint32" },
+      { name: "priceBandPpm", type: "uint32" },
     ],
   },
   SET_UNDERLYING: {
