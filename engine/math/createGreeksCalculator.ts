@@ -93,7 +93,7 @@ export async function createGreeksCalculator(): Promise<GreeksCalculator> {
     return BigInt(x.values[0]);
   };
   const out = Number(call("greeksOut", []));
-  let view = new DataView(new ArrayBuffer(0));
+  let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   return {
     greeks(p) {
       const values = [p.spot, p.strike, p.volE8, p.timeSeconds, p.rateE8 ?? 0n];
