@@ -1,12 +1,13 @@
+import type { Address, Hex } from "viem";
 // Issue 12's problems 1, 2, 3, 5 and 6: each test says how the attack worked against the old contracts and shows
 // it is gone. Honest watchers are paid from a forfeited bond, a rejected or dead assertion's games refund their
 // challengers by any path, dead assertions' games end at once, a permissioned rollup opens after inactivity, and
 // an unplayed challenge ends after the first-move deadline.
 import { describe, expect, test } from "vitest";
 import { assertionHash, DEVNET_PARAMS, type RollupParams } from "../../protocol/index.ts";
-import { as, move, openGame } from "./driver.ts";
+import { as, move, openGame, proposeChild } from "./driver.ts";
 import { assertionArg, bytes, createChain, eventsOf, headerArg, hex, reverts, stateWith } from "./fixture.ts";
-import { setupDispute } from "./game.ts";
+import { type DisputeSetup, setupDispute } from "./game.ts";
 
 const chain = await createChain();
 const { accounts } = chain;
@@ -106,33 +107,8 @@ describe("problem 2: a rejected assertion's games refund their challengers by an
 });
 
 /** Posts another batch and a child assertion of `parent` by `from` over it; returns its id. */
-async function child(
-  setup: Awaited<ReturnType<typeof lyingProposer>>,
-  parent: `0x${string}`,
-  from = accounts.proposer,
-  at?: number,
-) {
-  const { r } = setup;
-  const { header, number } = await r.postBatch([Uint8Array.of(9, 9, 9)]);
-  const state = stateWith(new Uint8Array(32), `child of ${parent}`);
-  const data = {
-    parent: bytes(parent),
-    stateRoot: state.root,
-    outboxRoot: new Uint8Array(32),
-    batchEnd: number + 1,
-    txEnd: header.txsBefore + header.seqCount + header.delayedAfter - header.delayedBefore,
-    delayedEnd: header.delayedAfter,
-  };
-  if (at !== undefined) await r.nextAt(at);
-  await r.send(
-    r.rollup,
-    "createAssertion",
-    [assertionArg(data), headerArg(header), state.outboxProof],
-    from,
-    params.assertionBond,
-  );
-  return hex(assertionHash(data, from));
-}
+const child = (setup: DisputeSetup, parent: Hex, from: Address = accounts.proposer, at?: number) =>
+  proposeChild(setup.r, parent, params, from, at);
 
 describe("problem 3: a dead assertion's games end at once, both bonds refunded", () => {
   test("test_dismiss_parentRejected_refundsBothBonds_succeeds", async () => {
