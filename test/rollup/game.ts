@@ -77,7 +77,14 @@ export interface DisputeSetup {
 export async function setupDispute(
   chain: Chain,
   params: RollupParams,
-  opts: { disputedTx: number; honestDefender: boolean; divergeStep?: number; batches?: number[] },
+  opts: {
+    disputedTx: number;
+    honestDefender: boolean;
+    divergeStep?: number;
+    batches?: number[];
+    /** Bytes of sequencer transaction i of batch b instead of the default short order (gas tests). */
+    txBytes?: (b: number, i: number) => Uint8Array | undefined;
+  },
 ): Promise<DisputeSetup> {
   const r = await deployRollup(chain, { params });
   const { accounts } = chain;
@@ -88,7 +95,10 @@ export async function setupDispute(
       txs.push({ bytes: tx, batchNumber: number, header, origin: Origin.SEQUENCER, seqIndex: i, batchTxs });
     });
   const orders = (b: number) =>
-    Array.from({ length: sizes[b] }, (_, i) => word(`order ${b}.${i}`).subarray(0, 20 + i));
+    Array.from(
+      { length: sizes[b] },
+      (_, i) => opts.txBytes?.(b, i) ?? word(`order ${b}.${i}`).subarray(0, 20 + i),
+    );
   // Batch 0 consumes no delayed message (deposits open once it exists).
   const first = orders(0);
   const b0 = await r.postBatch(first);
