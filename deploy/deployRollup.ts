@@ -104,6 +104,8 @@ export function resolveParams(options: Pick<DeployRollupOptions, "params" | "ove
   for (const key of [
     "challengePeriod",
     "clock",
+    "firstMoveDeadline",
+    "proposerInactivity",
     "degree",
     "forceInclusionDelay",
     "maxTimestampDrift",
@@ -190,7 +192,7 @@ const hexWords = (m: InitialMachine) => ({
 /**
  * Deploys the rollup's L1 contracts and wires them: the collateral token (unless given), Bridge (with the delayed
  * inbox), SequencerInbox, Rollup (genesis confirmed), the one-step prover, ChallengeManager (with the engine's
- * initial machine), Outbox; then Rollup.connect(challengeManager) and Bridge.connect(outbox). Each transaction is
+ * initial machine), Outbox; then Rollup.connect(challengeManager) and Bridge.connect(sequencerInbox, outbox). Each transaction is
  * awaited to its receipt, the result is read back (verifyDeployment) and returned as a deployment record, written
  * as JSON to `out` when given. Throws a DeployError subclass (with a `fix`) on failure.
  */
@@ -332,6 +334,7 @@ export async function deployRollup(options: DeployRollupOptions): Promise<Rollup
       assertionBond: params.assertionBond,
       burnShareBps: params.burnShareBps,
       permissionless: params.permissionless,
+      proposerInactivity: BigInt(params.proposerInactivity),
     },
     bytesToHex(genesisRoot),
     proposers,
@@ -355,6 +358,7 @@ export async function deployRollup(options: DeployRollupOptions): Promise<Rollup
     {
       challengeBond: params.challengeBond,
       clock: BigInt(params.clock),
+      firstMoveDeadline: BigInt(params.firstMoveDeadline),
       degree: BigInt(params.degree),
       txGasLimit: BigInt(params.txGasLimit),
       burnShareBps: params.burnShareBps,
@@ -363,7 +367,7 @@ export async function deployRollup(options: DeployRollupOptions): Promise<Rollup
   ]);
   const outbox = await deploy("Outbox", [rollup.address, bridge.address]);
   await call("Rollup", rollup.address, "connect", [challengeManager.address]);
-  await call("Bridge", bridge.address, "connect", [outbox.address]);
+  await call("Bridge", bridge.address, "connect", [sequencerInbox.address, outbox.address]);
 
   const { tokenInfo, genesisAssertion } = await step("read back", async () => {
     const erc20 = loadArtifact("TestToken").abi as Abi;

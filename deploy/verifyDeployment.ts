@@ -38,6 +38,7 @@ export async function verifyDeployment(client: ReadClient, d: RollupDeployment):
   const bridge = read("Bridge");
   expect("Bridge.token", await bridge(c.bridge.address, "token"), d.token.address);
   expect("Bridge.outbox", await bridge(c.bridge.address, "outbox"), c.outbox.address);
+  expect("Bridge.inbox", await bridge(c.bridge.address, "inbox"), c.sequencerInbox.address);
 
   const inbox = read("SequencerInbox");
   expect("SequencerInbox.sequencer", await inbox(c.sequencerInbox.address, "sequencer"), d.sequencer);
@@ -61,6 +62,7 @@ export async function verifyDeployment(client: ReadClient, d: RollupDeployment):
   expect("Rollup.assertionBond", await rollup(r, "assertionBond"), p.assertionBond);
   expect("Rollup.burnShareBps", await rollup(r, "burnShareBps"), p.burnShareBps);
   expect("Rollup.permissionless", await rollup(r, "permissionless"), p.permissionless);
+  expect("Rollup.proposerInactivity", await rollup(r, "proposerInactivity"), p.proposerInactivity);
   for (const proposer of d.proposers) {
     expect(`Rollup.allowedProposer(${proposer})`, await rollup(r, "allowedProposer", [proposer]), true);
   }
@@ -76,6 +78,11 @@ export async function verifyDeployment(client: ReadClient, d: RollupDeployment):
   expect("ChallengeManager.prover", await cm(m, "prover"), c.oneStepProver.address);
   expect("ChallengeManager.challengeBond", await cm(m, "challengeBond"), p.challengeBond);
   expect("ChallengeManager.clock", await cm(m, "clock"), p.clock);
+  expect(
+    "ChallengeManager.firstMoveDeadline",
+    await cm(m, "firstMoveDeadline"),
+    Math.min(p.firstMoveDeadline, p.clock),
+  );
   expect("ChallengeManager.degree", await cm(m, "degree"), p.degree);
   expect("ChallengeManager.txGasLimit", await cm(m, "txGasLimit"), p.txGasLimit);
   expect("ChallengeManager.burnShareBps", await cm(m, "burnShareBps"), p.burnShareBps);

@@ -30,7 +30,7 @@ import {
   resolveParams,
   verifyDeployment,
 } from "../deploy/index.ts";
-import { DEVNET_PARAMS, depositMessage, PUBLIC_PARAMS } from "../protocol/index.ts";
+import { DEVNET_PARAMS, depositMessage, encodeBatch, PUBLIC_PARAMS } from "../protocol/index.ts";
 import { initialMachineParts } from "../vm/index.ts";
 
 const conn = await network.create();
@@ -130,6 +130,17 @@ test("deployRollup_file_roundTripsTheRecord_succeeds", () => {
 
 test("deployRollup_depositThroughTheBridge_queuesTheDelayedMessage_succeeds", async () => {
   const amount = 2_500_000n; // 2.5 tUSD
+  // Deposits open once the sequencer's first batch (its GENESIS, no delayed message) is posted.
+  const inboxAbi = loadArtifact("SequencerInbox").abi as Abi;
+  const now = (await publicClient.getBlock()).timestamp;
+  await publicClient.waitForTransactionReceipt({
+    hash: await wallets[1].writeContract({
+      address: d.contracts.sequencerInbox.address,
+      abi: inboxAbi,
+      functionName: "postBatch",
+      args: [bytesToHex(encodeBatch([Uint8Array.of(0x01)])), now, 0n],
+    }),
+  });
   await mintTestCollateral({ walletClient: wallets[0], publicClient }, d.token.address, [user], amount);
   const token = loadArtifact("TestToken").abi as Abi;
   const bridgeAbi = loadArtifact("Bridge").abi as Abi;

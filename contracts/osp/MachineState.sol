@@ -47,8 +47,11 @@ struct GlobalState {
 /// @notice The status word, the machine-state hash and the global-state hash, exactly as docs/machine.md lays them
 ///         out (the Solidity twin of `vm/machineHash.ts`).
 library MachineState {
-    /// @dev A status word with non-zero bytes 30-31, a status above 3 or a register of a stopped machine set.
+    /// @dev A status word with non-zero bytes 30-31, a status above 3, a trap code on a running or halted machine,
+    ///      or a register of a stopped machine set.
     error MalformedStatusWord(bytes32 word);
+    /// @dev A gas word with a non-zero byte above its u64 (bytes 0-23).
+    error MalformedGasWord(bytes32 word);
 
     /// @notice The status word: status (1) || trap (1) || pc || sp || fp || used || depth || memory pages || table
     ///         size (4 each) || 2 zero bytes, big-endian. A trapped or out-of-gas machine keeps bytes 0-1 only, and
@@ -79,8 +82,9 @@ library MachineState {
             if (trap == K.TRAP_REVERT) m.revertCode = (w >> 208) & 0xffffffff;
             return;
         }
+        // A running or halted machine has no trap code: byte 1 is reserved zero.
+        if (((w >> 240) & 0xff) != 0) revert MalformedStatusWord(word);
         m.status = status;
-        m.trap = (w >> 240) & 0xff;
         m.pc = (w >> 208) & 0xffffffff;
         m.sp = (w >> 176) & 0xffffffff;
         m.fp = (w >> 144) & 0xffffffff;
@@ -88,6 +92,16 @@ library MachineState {
         m.depth = (w >> 80) & 0xffffffff;
         m.memoryPages = (w >> 48) & 0xffffffff;
         m.tableSize = (w >> 16) & 0xffffffff;
+    }
+
+    /// @notice Reverts unless the status word and the gas word are encodings the machine produces (one hash per
+    ///         state): every rule of {setStatusWord}, and a gas word that is a u64 (bytes 0-23 zero).
+    /// @return gas the gas left
+    function requireCanonical(bytes32 statusWord_, bytes32 gasWord) internal pure returns (uint256 gas) {
+        Machine memory m;
+        setStatusWord(m, statusWord_);
+        gas = uint256(gasWord);
+        if ((gas >> 64) != 0) revert MalformedGasWord(gasWord);
     }
 
     /// @notice keccak(0x10 || statusWord || valueStack || frameStack || globalsRoot || memoryRoot || codeRoot ||

@@ -57,6 +57,8 @@ contract OneStepProver is IOneStepProver {
         if (proof.length < HEADER_BYTES) revert ProofTooShort(HEADER_BYTES, proof.length);
         bytes32 computed = _headerHash(proof);
         if (computed != beforeHash) revert BeforeHashMismatch(beforeHash, computed);
+        // One encoding per state, stopped machines included (defence in depth: docs/machine.md, "One-step proof").
+        MachineState.requireCanonical(bytes32(proof[0:32]), bytes32(proof[320:352]));
         // A stopped machine stays as it is: the proof is the header alone.
         if (uint8(proof[0]) != K.STATUS_RUNNING) {
             if (proof.length != HEADER_BYTES) revert TrailingBytes(HEADER_BYTES, proof.length);

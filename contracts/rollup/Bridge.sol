@@ -10,13 +10,20 @@ interface ICollateralToken {
     function balanceOf(address owner) external view returns (uint256);
 }
 
+/// @notice What the bridge reads of the sequencer inbox.
+interface IBatchCounter {
+    function batchCount() external view returns (uint256);
+}
+
 /// @title The bridge and delayed inbox: holds the collateral and queues L1-authenticated messages.
 /// @notice Every message is an L2 transaction (docs/protocol.md, "Delayed inbox"), executed with origin 1: a
 ///         deposit (the engine's DEPOSIT, which only this contract can create), or any other engine transaction a
 ///         user queues ({sendTransaction}: a signed WITHDRAW or CANCEL_ALL is how a user withdraws or cancels
 ///         without the sequencer). Messages are chained into an accumulator, so the sequencer inbox can consume
 ///         them in order and a dispute can prove any one's bytes. A sequencer that ignores them is overridden by
-///         forced inclusion ({SequencerInbox.forceInclusion}).
+///         forced inclusion ({SequencerInbox.forceInclusion}). Deposits open once the sequencer's first batch (the
+///         chain's GENESIS, which consumes no delayed message) is posted: a deposit queued before could be held
+///         hostage by a sequencer that never starts, since nothing can be forced in before batch 0.
 /// @dev Invariant: the token balance covers every deposit not yet claimed back through the outbox. Reentrancy:
 ///      deposit and release share one transient lock, and a deposit credits the balance difference, so a token
 ///      calling back cannot be counted twice.
@@ -29,7 +36,9 @@ contract Bridge {
     error ZeroAmount();
     /// @dev Only the outbox releases collateral.
     error NotOutbox(address caller);
-    /// @dev Only the deployer connects the outbox, once.
+    /// @dev A deposit before the sequencer's first batch (or before the inbox is connected).
+    error ChainNotStarted();
+    /// @dev Only the deployer connects the inbox and the outbox, once.
     error NotDeployer(address caller);
     /// @dev The outbox is already connected.
     error AlreadyConnected();
@@ -63,8 +72,8 @@ contract Bridge {
     );
     /// @notice The outbox released `amount` of collateral to `recipient`.
     event Released(address indexed recipient, uint256 amount);
-    /// @notice The outbox was connected.
-    event OutboxConnected(address outbox);
+    /// @notice The sequencer inbox and the outbox were connected.
+    event Connected(address inbox, address outbox);
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -82,6 +91,8 @@ contract Bridge {
     address private immutable deployer;
     /// @notice The outbox, the only caller of {release}.
     address public outbox;
+    /// @notice The sequencer inbox whose first batch opens deposits.
+    address public inbox;
     /// @notice accumulators[i] is the accumulator after message i.
     bytes32[] public accumulators;
     /// @notice Token units credited by every deposit so far (the engine's `deposited`, which never decreases).
@@ -101,12 +112,13 @@ contract Bridge {
         deployer = msg.sender;
     }
 
-    /// @notice Connect the outbox (once, by the deployer: the two contracts reference each other).
-    function connect(address outbox_) external {
+    /// @notice Connect the sequencer inbox and the outbox (once, by the deployer: they reference the bridge).
+    function connect(address inbox_, address outbox_) external {
         if (msg.sender != deployer) revert NotDeployer(msg.sender);
         if (outbox != address(0)) revert AlreadyConnected();
+        inbox = inbox_;
         outbox = outbox_;
-        emit OutboxConnected(outbox_);
+        emit Connected(inbox_, outbox_);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -114,13 +126,15 @@ contract Bridge {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Deposit `amount` of collateral, credited on L2 to (`l2Recipient`, `subaccount`).
-    /// @dev Queues the engine's DEPOSIT: 0x02 || recipient (20) || subaccount (1) || amount received (u64).
+    /// @dev Queues the engine's DEPOSIT: 0x02 || recipient (20) || subaccount (1) || amount received (u64). Refused
+    ///      ({ChainNotStarted}) until the sequencer's first batch exists.
     /// @return index the message's index
     function deposit(uint256 amount, address l2Recipient, uint8 subaccount)
         external
         nonReentrant
         returns (uint256 index)
     {
+        if (inbox == address(0) || IBatchCounter(inbox).batchCount() == 0) revert ChainNotStarted();
         uint256 before = token.balanceOf(address(this));
         _call(abi.encodeCall(ICollateralToken.transferFrom, (msg.sender, address(this), amount)));
         uint256 received = token.balanceOf(address(this)) - before;

@@ -62,7 +62,11 @@ struct InitialMachine {
 ///           machine hash on-chain and bisects its steps, opening the last machine hash ({switchToStep});
 ///         - if it is one step, runs the one-step prover from the agreed hash: a result different from the
 ///           opponent's value wins the challenge ({proveStep}).
-///         Moves alternate, the challenger first. A party whose clock runs out loses ({timeout}).
+///         Moves alternate, the challenger first, whose first move must come within `firstMoveDeadline` (so an
+///         unplayed challenge ends quickly). A party whose clock runs out loses ({timeout}). A game decides
+///         something only while its assertion stands ({Rollup.isStanding}): once the assertion is rejected, or dead
+///         (its parent rejected, a sibling confirmed), the game ends by any path (a move that would win, a timeout,
+///         {dismiss} at once) refunding the challenger's bond, and nobody wins the other's.
 /// @dev Safety argument (1 vs 1): the honest party only posts true values and always picks the first part it
 ///      disagrees with, so every agreed value is true; the last machine hash of a transaction determines the root
 ///      after it, so a false root claim forces a false final hash; hence the game ends on one step from a true
@@ -110,8 +114,10 @@ contract ChallengeManager is BondLedger {
     error TransactionNotProven(uint64 globalIndex);
     /// @dev The one-step proof agrees with the opponent's value.
     error StepAgrees(bytes32 afterHash);
-    /// @dev The assertion has not been rejected: the challenge cannot be dismissed.
+    /// @dev The assertion still stands (pending, parent not rejected, no sibling confirmed): it cannot be dismissed.
     error NotDismissable(uint256 id);
+    /// @dev A proposer cannot challenge its own assertion (from its own address).
+    error OwnAssertion(bytes32 assertion);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -135,7 +141,8 @@ contract ChallengeManager is BondLedger {
     event LevelSwitched(
         uint256 indexed id, uint64 txIndex, uint64 globalIndex, bytes32 initialMachineHash, StepRoots roots
     );
-    /// @notice The challenge ended; `reason`: 0 clock ran out, 1 one-step proof, 2 dismissed (assertion rejected).
+    /// @notice The challenge ended; `reason`: 0 clock ran out, 1 one-step proof, 2 dismissed (the assertion no longer
+    ///         stood: the challenger's bond was refunded, whatever path ended the game).
     event ChallengeEnded(uint256 indexed id, bytes32 indexed assertion, bool defenderWon, uint8 reason);
 
     /*//////////////////////////////////////////////////////////////
@@ -160,6 +167,8 @@ contract ChallengeManager is BondLedger {
         uint64 challengerClock;
         uint64 lastMoveAt;
         bool challengerToMove;
+        /// @dev Whether the challenger made its first move (until then its clock is capped at firstMoveDeadline).
+        bool challengerMoved;
         uint8 level;
         uint8 status;
         /// @dev RollupHashes.bisectionCommitment of the last segment posted.
@@ -175,6 +184,9 @@ contract ChallengeManager is BondLedger {
         uint256 challengeBond;
         /// @dev Seconds on each party's chess clock.
         uint64 clock;
+        /// @dev Seconds the challenger has for its first move (capped at `clock`); its clock then goes on from
+        ///      `clock` less the time taken.
+        uint64 firstMoveDeadline;
         /// @dev Parts per bisection (>= 2).
         uint64 degree;
         /// @dev The engine's TX_GAS_LIMIT (vm/params.ts); MAX_TX_STEPS = 2 * TX_GAS_LIMIT.
@@ -197,6 +209,7 @@ contract ChallengeManager is BondLedger {
     IOneStepProver public immutable prover;
     uint256 public immutable challengeBond;
     uint64 public immutable clock;
+    uint64 public immutable firstMoveDeadline;
     uint64 public immutable degree;
     uint64 public immutable txGasLimit;
     /// @notice Steps a transaction runs at most: the step level's last position.
@@ -222,6 +235,7 @@ contract ChallengeManager is BondLedger {
         prover = prover_;
         challengeBond = config.challengeBond;
         clock = config.clock;
+        firstMoveDeadline = config.firstMoveDeadline < config.clock ? config.firstMoveDeadline : config.clock;
         degree = config.degree < 2 ? 2 : config.degree;
         txGasLimit = config.txGasLimit;
         maxTxSteps = 2 * config.txGasLimit;
@@ -244,6 +258,7 @@ contract ChallengeManager is BondLedger {
     function startChallenge(bytes32 assertion) external payable returns (uint256 id) {
         if (msg.value != challengeBond) revert WrongBond(challengeBond, msg.value);
         (Rollup.Assertion memory a, bytes32 startRoot, uint64 txStart) = rollup.openChallenge(assertion);
+        if (msg.sender == a.proposer) revert OwnAssertion(assertion);
         uint64 n = a.txEnd - txStart;
         if (n == 0) revert NothingToDispute(assertion);
         id = ++challengeCount;
@@ -333,20 +348,24 @@ contract ChallengeManager is BondLedger {
         Challenge storage c = challenges[id];
         if (c.status != OPEN) revert ChallengeNotOpen(id);
         uint64 elapsed = uint64(block.timestamp) - c.lastMoveAt;
-        uint64 left = c.challengerToMove ? c.challengerClock : c.defenderClock;
+        uint64 left = _left(c);
         if (elapsed <= left) revert ClockNotExpired(id, elapsed, left);
         _end(c, id, c.challengerToMove ? DEFENDER_WON : CHALLENGER_WON, 0);
     }
 
-    /// @notice End a challenge on an assertion another challenge already rejected; the challenger's bond is returned.
+    /// @notice End at once a challenge whose assertion no longer stands (rejected by another challenge, or dead: its
+    ///         parent rejected, a sibling confirmed). The challenger's bond is refunded (with its share of a
+    ///         forfeited assertion bond); a dead assertion's own bond comes back through {Rollup.reject}.
     function dismiss(uint256 id) external {
         Challenge storage c = challenges[id];
         if (c.status != OPEN) revert ChallengeNotOpen(id);
-        if (rollup.getAssertion(c.assertion).status != Rollup.Status.Rejected) revert NotDismissable(id);
-        c.status = DISMISSED;
-        _credit(c.challenger, challengeBond);
-        rollup.closeChallenge(c.assertion, false, c.challenger);
-        emit ChallengeEnded(id, c.assertion, false, 2);
+        if (rollup.isStanding(c.assertion)) revert NotDismissable(id);
+        _dismiss(c, id);
+    }
+
+    /// @notice Seconds the party to move has left on its clock as of its opponent's last move.
+    function clockLeft(uint256 id) external view returns (uint64) {
+        return _left(challenges[id]);
     }
 
     /// @notice The stored challenge.
@@ -387,7 +406,7 @@ contract ChallengeManager is BondLedger {
         address mover = c.challengerToMove ? c.challenger : c.defender;
         if (msg.sender != mover) revert NotYourTurn(id, mover);
         uint64 elapsed = uint64(block.timestamp) - c.lastMoveAt;
-        uint64 left = c.challengerToMove ? c.challengerClock : c.defenderClock;
+        uint64 left = _left(c);
         if (elapsed > left) revert ClockExpired(id, elapsed, left);
         bytes32 got = RollupHashes.bisectionCommitment(prev.lo, prev.hi, prev.values);
         if (got != c.commitment) revert CommitmentMismatch(id, c.commitment, got);
@@ -423,8 +442,12 @@ contract ChallengeManager is BondLedger {
         if (values[parts] == p.opponentEnd) revert NoDisagreement(p.opponentEnd);
         c.commitment = RollupHashes.bisectionCommitment(p.lo, p.hi, values);
         uint64 elapsed = uint64(block.timestamp) - c.lastMoveAt;
-        if (c.challengerToMove) c.challengerClock -= elapsed;
-        else c.defenderClock -= elapsed;
+        if (c.challengerToMove) {
+            c.challengerClock -= elapsed;
+            c.challengerMoved = true;
+        } else {
+            c.defenderClock -= elapsed;
+        }
         c.lastMoveAt = uint64(block.timestamp);
         c.challengerToMove = !c.challengerToMove;
         emit Bisected(id, msg.sender, c.level, p.lo, p.hi, values);
@@ -478,7 +501,23 @@ contract ChallengeManager is BondLedger {
         return keccak256(abi.encodePacked(RollupHashes.STEP_CLAIMS, r.rootBefore, r.defenderRoot, r.challengerRoot));
     }
 
+    /// @dev The clock of the party to move: the challenger's first move is capped at firstMoveDeadline.
+    function _left(Challenge storage c) internal view returns (uint64) {
+        if (!c.challengerToMove) return c.defenderClock;
+        if (c.challengerMoved || c.challengerClock < firstMoveDeadline) return c.challengerClock;
+        return firstMoveDeadline;
+    }
+
+    function _dismiss(Challenge storage c, uint256 id) internal {
+        c.status = DISMISSED;
+        _credit(c.challenger, challengeBond);
+        rollup.closeChallenge(c.assertion, false, c.challenger);
+        emit ChallengeEnded(id, c.assertion, false, 2);
+    }
+
+    /// @dev Ends a game by its verdict, unless its assertion no longer stands: then it is a dismissal.
     function _end(Challenge storage c, uint256 id, uint8 outcome, uint8 reason) internal {
+        if (!rollup.isStanding(c.assertion)) return _dismiss(c, id);
         c.status = outcome;
         bool defenderWon = outcome == DEFENDER_WON;
         if (defenderWon) {
@@ -488,7 +527,7 @@ contract ChallengeManager is BondLedger {
         } else {
             _credit(c.challenger, challengeBond);
         }
-        rollup.closeChallenge(c.assertion, defenderWon, c.challenger);
+        rollup.closeChallenge(c.assertion, !defenderWon, c.challenger);
         emit ChallengeEnded(id, c.assertion, defenderWon, reason);
     }
 }

@@ -11,17 +11,23 @@ import {SequencerInbox} from "./SequencerInbox.sol";
 ///         parent.batchEnd .. batchEnd - 1 (docs/protocol.md, "Assertions"). It is posted with a bond, can be
 ///         challenged (by {ChallengeManager}) until its challenge period ends, and is confirmed afterwards if its
 ///         parent is the latest confirmed assertion and no challenge on it is open. Losing a challenge rejects it
-///         and pays its bond to the winner, less a burned share; an assertion rejected for any other reason (its
-///         parent was rejected, a sibling was confirmed) was never proven wrong, so its bond is returned.
+///         and forfeits its bond: a burned share, and the rest split equally among every challenge open on it at
+///         that moment (the winning one included), each paid when its game ends, so an honest watcher whose game
+///         was still running is paid as much as the fastest winner (docs/protocol.md, "Assertions"). An assertion
+///         rejected for any other reason (its parent was rejected, a sibling was confirmed) was never proven
+///         wrong, so its bond is returned. On a permissioned rollup, proposing opens to anyone, for good, once no
+///         assertion was created or confirmed for `proposerInactivity` seconds.
 /// @dev Invariants: confirmed assertions form one chain from genesis; a bond is paid out exactly once (when its
-///      assertion leaves Pending); bonds are pulled ({withdrawBonds}), never pushed.
+///      assertion leaves Pending); a forfeited bond is paid out as one share per challenge open at rejection
+///      (dust burned); ether held = withdrawable + burned + bonds of pending assertions + unpaid shares; bonds
+///      are pulled ({withdrawBonds}), never pushed.
 contract Rollup is BondLedger {
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The proposer is not on the allowlist (when the rollup is permissioned).
-    error NotAllowedProposer(address proposer);
+    /// @dev The proposer is not on the allowlist (when the rollup is permissioned) and proposing is not open yet.
+    error NotAllowedProposer(address proposer, uint64 opensAt);
     /// @dev The value sent is not the bond.
     error WrongBond(uint256 expected, uint256 sent);
     /// @dev No such assertion, or it is in a state that forbids the call.
@@ -56,6 +62,8 @@ contract Rollup is BondLedger {
     error NotConnected();
     /// @dev The challenge manager is already connected.
     error AlreadyConnected();
+    /// @dev The assertion can no longer be confirmed (its parent was rejected or a sibling confirmed).
+    error AssertionDead(bytes32 assertion);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -73,6 +81,13 @@ contract Rollup is BondLedger {
     event ChallengeOpened(bytes32 indexed assertion, uint32 count);
     /// @notice The challenge manager was connected.
     event ChallengeManagerConnected(address challengeManager);
+    /// @notice A rejected assertion's bond, less the burn, is owed as `shares` equal parts of `perShare` wei, one to
+    ///         the challenger of each challenge open on it at rejection (paid as each ends).
+    event BondForfeited(bytes32 indexed assertion, uint32 shares, uint256 perShare, uint256 burned);
+    /// @notice A challenge on the assertion closed (count = challenges still open on it).
+    event ChallengeClosed(bytes32 indexed assertion, uint32 count);
+    /// @notice No assertion was created or confirmed for `proposerInactivity` seconds: anyone may propose from now on.
+    event ProposingOpened(uint64 at);
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -95,6 +110,8 @@ contract Rollup is BondLedger {
         uint64 createdAt;
         address proposer;
         Status status;
+        /// @dev Rejected by losing a challenge: its bond was forfeited to the challengers (see rewardPerShare).
+        bool forfeited;
         uint32 openChallenges;
         /// @dev The child that was confirmed, once one is.
         bytes32 confirmedChild;
@@ -110,6 +127,9 @@ contract Rollup is BondLedger {
         uint16 burnShareBps;
         /// @dev Whether any bonded address may propose (else only the allowlist).
         bool permissionless;
+        /// @dev Seconds without a new or confirmed assertion after which a permissioned rollup opens proposing to
+        ///      anyone, for good (the allowlisted proposers stopped: forced withdrawals must still confirm).
+        uint64 proposerInactivity;
     }
 
     /// @notice The state-tree key holding the outbox root: stateKey("optio/outbox-root") = keccak(0x03 || key).
@@ -120,6 +140,7 @@ contract Rollup is BondLedger {
     uint256 public immutable assertionBond;
     uint16 public immutable burnShareBps;
     bool public immutable permissionless;
+    uint64 public immutable proposerInactivity;
     address private immutable deployer;
     address public challengeManager;
 
@@ -131,6 +152,12 @@ contract Rollup is BondLedger {
     bytes32 public immutable genesis;
     /// @notice Wei burned (locked here forever).
     uint256 public burned;
+    /// @notice What each challenge open on a forfeited assertion at its rejection is paid when it ends.
+    mapping(bytes32 => uint256) public rewardPerShare;
+    /// @notice When an assertion was last created or confirmed (deployment to start with).
+    uint64 public lastProgressAt;
+    /// @notice Whether proposing opened to anyone after `proposerInactivity` ({ProposingOpened}).
+    bool public proposingOpened;
 
     constructor(SequencerInbox inbox_, Config memory config, bytes32 genesisStateRoot, address[] memory proposers) {
         inbox = inbox_;
@@ -138,7 +165,9 @@ contract Rollup is BondLedger {
         assertionBond = config.assertionBond;
         burnShareBps = config.burnShareBps;
         permissionless = config.permissionless;
+        proposerInactivity = config.proposerInactivity;
         deployer = msg.sender;
+        lastProgressAt = uint64(block.timestamp);
         for (uint256 i = 0; i < proposers.length; i++) {
             allowedProposer[proposers[i]] = true;
         }
@@ -177,7 +206,12 @@ contract Rollup is BondLedger {
         payable
         returns (bytes32 hash)
     {
-        if (!permissionless && !allowedProposer[msg.sender]) revert NotAllowedProposer(msg.sender);
+        if (!permissionless && !proposingOpened && !allowedProposer[msg.sender]) {
+            uint64 opensAt = lastProgressAt + proposerInactivity;
+            if (block.timestamp < opensAt) revert NotAllowedProposer(msg.sender, opensAt);
+            proposingOpened = true;
+            emit ProposingOpened(uint64(block.timestamp));
+        }
         if (msg.value != assertionBond) revert WrongBond(assertionBond, msg.value);
         if (challengeManager == address(0)) revert NotConnected();
         Assertion storage parent = assertions[data.parent];
@@ -211,6 +245,7 @@ contract Rollup is BondLedger {
         a.createdAt = uint64(block.timestamp);
         a.proposer = msg.sender;
         a.status = Status.Pending;
+        lastProgressAt = uint64(block.timestamp);
         emit AssertionCreated(hash, data.parent, msg.sender, data, uint64(block.timestamp) + challengePeriod);
     }
 
@@ -225,6 +260,7 @@ contract Rollup is BondLedger {
         a.status = Status.Confirmed;
         assertions[a.parent].confirmedChild = hash;
         latestConfirmed = hash;
+        lastProgressAt = uint64(block.timestamp);
         _credit(a.proposer, assertionBond);
         emit AssertionConfirmed(hash, a.stateRoot, a.outboxRoot);
     }
@@ -235,12 +271,23 @@ contract Rollup is BondLedger {
         Assertion storage a = assertions[hash];
         if (a.status != Status.Pending) revert BadAssertionStatus(hash, a.status);
         if (a.openChallenges != 0) revert ChallengeOpen(hash, a.openChallenges);
-        Assertion storage parent = assertions[a.parent];
-        bool dead = parent.status == Status.Rejected || (parent.confirmedChild != 0 && parent.confirmedChild != hash);
-        if (!dead) revert NotRejectable(hash);
+        if (!_dead(hash, a)) revert NotRejectable(hash);
         a.status = Status.Rejected;
         _credit(a.proposer, assertionBond);
         emit AssertionRejected(hash, false);
+    }
+
+    /// @notice Whether `hash` is pending and can still be confirmed (its parent stands, no sibling was confirmed):
+    ///         only then does a challenge on it decide anything. A game on any other assertion ends refunding its
+    ///         challenger ({ChallengeManager.dismiss}).
+    function isStanding(bytes32 hash) public view returns (bool) {
+        Assertion storage a = assertions[hash];
+        return a.status == Status.Pending && !_dead(hash, a);
+    }
+
+    /// @notice Whether a non-allowlisted address may propose now (always on a permissionless rollup).
+    function proposingOpen() external view returns (bool) {
+        return permissionless || proposingOpened || block.timestamp >= lastProgressAt + proposerInactivity;
     }
 
     /// @notice The stored assertion.
@@ -263,6 +310,7 @@ contract Rollup is BondLedger {
         if (msg.sender != challengeManager) revert NotChallengeManager(msg.sender);
         Assertion storage s = assertions[hash];
         if (s.status != Status.Pending) revert BadAssertionStatus(hash, s.status);
+        if (_dead(hash, s)) revert AssertionDead(hash);
         uint64 endsAt = s.createdAt + challengePeriod;
         if (block.timestamp >= endsAt) revert ChallengePeriodOver(endsAt);
         s.openChallenges++;
@@ -271,18 +319,34 @@ contract Rollup is BondLedger {
         return (s, parent.stateRoot, parent.txEnd);
     }
 
-    /// @notice A challenge on `hash` ended. If the defender lost and the assertion still stands, it is rejected and
-    ///         its bond, less the burned share, goes to `challenger`.
-    function closeChallenge(bytes32 hash, bool defenderWon, address challenger) external {
+    /// @notice A challenge on `hash` ended. If the challenger won and the assertion still stands, it is rejected and
+    ///         its bond forfeited: the burned share, and equal shares for every challenge open on it now (this one
+    ///         included; dust is burned). Every challenge that ends on a forfeited assertion, by whatever path,
+    ///         credits its challenger one share.
+    /// @param challengerWon whether the game's verdict is against the assertion (ignored unless it stands)
+    function closeChallenge(bytes32 hash, bool challengerWon, address challenger) external {
         if (msg.sender != challengeManager) revert NotChallengeManager(msg.sender);
         Assertion storage a = assertions[hash];
-        a.openChallenges--;
-        if (!defenderWon && a.status == Status.Pending) {
+        uint32 open = a.openChallenges;
+        if (challengerWon && a.status == Status.Pending && !_dead(hash, a)) {
             a.status = Status.Rejected;
+            a.forfeited = true;
             uint256 burn = assertionBond * burnShareBps / 10_000;
+            uint256 perShare = (assertionBond - burn) / open;
+            burn = assertionBond - perShare * open;
             burned += burn;
-            _credit(challenger, assertionBond - burn);
+            rewardPerShare[hash] = perShare;
             emit AssertionRejected(hash, true);
+            emit BondForfeited(hash, open, perShare, burn);
         }
+        a.openChallenges = open - 1;
+        emit ChallengeClosed(hash, open - 1);
+        if (a.forfeited) _credit(challenger, rewardPerShare[hash]);
+    }
+
+    /// @dev Whether a pending assertion can no longer be confirmed: its parent was rejected, or a sibling confirmed.
+    function _dead(bytes32 hash, Assertion storage a) internal view returns (bool) {
+        Assertion storage parent = assertions[a.parent];
+        return parent.status == Status.Rejected || (parent.confirmedChild != 0 && parent.confirmedChild != hash);
     }
 }

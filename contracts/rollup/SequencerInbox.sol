@@ -10,6 +10,7 @@ import {BatchHeader, RollupHashes} from "./RollupHashes.sol";
 ///         (origin 1) and then its sequencer transactions (origin 0), all with the batch's timestamp
 ///         (docs/protocol.md, "Batches"). The inbox stores one hash per batch; the transactions stay in the
 ///         calldata of the posting transaction, found through {BatchPosted}.
+///         Batch 0 is the sequencer's GENESIS and consumes no delayed message ({GenesisBatchConsumesDelayed}).
 /// @dev Invariants: batch timestamps never decrease and never run ahead of L1; delayed messages are consumed in
 ///      order and only once; a message older than `forceInclusionDelay` can be included by anyone.
 contract SequencerInbox {
@@ -29,6 +30,8 @@ contract SequencerInbox {
     error DelayedMessageMismatch(uint64 index);
     /// @dev A batch with nothing in it.
     error EmptyBatch();
+    /// @dev Batch 0 (the sequencer's GENESIS) consumes no delayed message: one run before GENESIS would be refused.
+    error GenesisBatchConsumesDelayed(uint64 delayedAfter);
     /// @dev Forced inclusion before the sequencer's first batch (the chain's GENESIS) exists.
     error NoGenesisBatch();
 
@@ -88,6 +91,7 @@ contract SequencerInbox {
         uint64 earliest = latest > maxTimestampDrift ? latest - maxTimestampDrift : 0;
         if (earliest < lastTimestamp) earliest = lastTimestamp;
         if (timestamp < earliest || timestamp > latest) revert BadTimestamp(timestamp, earliest, latest);
+        if (batchHashes.length == 0 && delayedAfter != 0) revert GenesisBatchConsumesDelayed(delayedAfter);
         _checkDelayed(delayedAfter);
         (bytes32 root, uint256 count) = BatchMerkle.batchRoot(transactions, RollupHashes.MAX_TRANSACTION_BYTES);
         if (count == 0 && delayedAfter == delayedConsumed) revert EmptyBatch();

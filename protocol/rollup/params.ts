@@ -16,6 +16,13 @@ export interface RollupParams {
   permissionless: boolean;
   /** Seconds on each party's chess clock. */
   clock: number;
+  /** Seconds the challenger has for its first move (at most `clock`): an unplayed challenge ends this soon. */
+  firstMoveDeadline: number;
+  /**
+   * Seconds with no new or confirmed assertion after which a permissioned rollup (permissionless = false) lets
+   * anyone propose, for good: users' forced withdrawals confirm even if the allowlisted proposers stop.
+   */
+  proposerInactivity: number;
   /** Parts per bisection move, at both levels (>= 2). */
   degree: number;
   /** Seconds after which anyone may force a delayed message in. */
@@ -42,6 +49,8 @@ export const PUBLIC_PARAMS: RollupParams = {
   burnShareBps: 2_000, // 20% burned: a proposer who challenges itself loses money
   permissionless: true,
   clock: 302_400, // 3.5 days per side, as Optimism's FaultDisputeGame
+  firstMoveDeadline: 3600, // an hour: a watcher that challenges has its first bisection ready (one L1 transaction)
+  proposerInactivity: 28 * 24 * 3600, // 4 weeks, as Arbitrum's validator allowlist (moot while permissionless)
   degree: 16, // 12 moves over 10,000 transactions x 20M steps (7 L1 transactions per side at most), bisections < 125k gas
   forceInclusionDelay: 24 * 3600, // a day, as Arbitrum's
   maxTimestampDrift: 3600,
@@ -56,6 +65,8 @@ export const DEVNET_PARAMS: RollupParams = {
   burnShareBps: 2_000,
   permissionless: false,
   clock: 120,
+  firstMoveDeadline: 60,
+  proposerInactivity: 3600,
   degree: 16,
   forceInclusionDelay: 60,
   maxTimestampDrift: 3600,

@@ -37,6 +37,7 @@ function queued(
 
 test("bridge_deposit_engineCreditsTheQueuedMessage_succeeds", async () => {
   const r = await deployRollup(chain, { params });
+  await r.start();
   await r.send(r.token, "mint", [accounts.user, 5_000_000n]);
   await r.send(r.token, "approve", [r.bridge.address, 5_000_000n], accounts.user);
   const receipt = await r.send(r.bridge, "deposit", [1_500_000n, accounts.other, 3], accounts.user);
@@ -56,6 +57,7 @@ test("bridge_deposit_aboveEngineRange_reverts", async () => {
   // The engine refuses a deposit that takes its total deposited past i64 (BAD_AMOUNT): the tokens would stay in
   // the bridge with nothing credited on L2, so the bridge refuses it first.
   const r = await deployRollup(chain, { params });
+  await r.start();
   await r.send(r.token, "mint", [accounts.user, I64_MAX + 10n]);
   await r.send(r.token, "approve", [r.bridge.address, I64_MAX + 10n], accounts.user);
   await reverts(

@@ -78,10 +78,10 @@ async function started(params: RollupParams, honestDefender = true) {
 
 test("challenge_timeout_eitherSideLoses_succeeds", async () => {
   const params = { ...base, degree: 4 };
-  // The challenger never moves: the defender wins once the challenger's clock is out, not before.
+  // The challenger never moves: the defender wins once the challenger's first-move deadline is out, not before.
   {
     const { setup, r, id } = await started(params);
-    await r.advance(params.clock - 5);
+    await r.advance(params.firstMoveDeadline - 5);
     await reverts(r.send(r.cm, "timeout", [id]), "ClockNotExpired");
     await r.advance(10);
     await r.send(r.cm, "timeout", [id]);

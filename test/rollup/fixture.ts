@@ -1,7 +1,7 @@
 // Deploys the rollup contracts on Hardhat's in-process chain and wraps the calls tests and the benchmark make.
 // Contracts are driven through viem with loose types (the artifacts' generated types are not checked in).
 import { network } from "hardhat";
-import { type Address, bytesToHex, type Hex, hexToBytes } from "viem";
+import { type Abi, type Address, bytesToHex, type Hex, hexToBytes, type Log, parseEventLogs } from "viem";
 import { deployRollup as deployContracts } from "../../deploy/index.ts";
 import { engineKeys } from "../../protocol/engine/index.ts";
 import {
@@ -182,6 +182,11 @@ export async function deployRollup(chain: Chain, options: DeployOptions) {
     await testClient.mine({ blocks: 1 });
   }
 
+  /** The next transaction's block gets this timestamp (exact-boundary tests). */
+  async function nextAt(timestamp: number | bigint) {
+    await testClient.setNextBlockTimestamp({ timestamp: BigInt(timestamp) });
+  }
+
   /** Posts a batch of sequencer transactions with the delayed count after it; returns its header. */
   async function postBatch(txs: readonly Uint8Array[], delayedAfter?: number) {
     const before = {
@@ -207,6 +212,14 @@ export async function deployRollup(chain: Chain, options: DeployOptions) {
     return { number, header, receipt, timestamp };
   }
 
+  /**
+   * Posts batch 0, the sequencer's GENESIS batch (a stand-in transaction of type 0x01, no delayed message):
+   * deposits open once it exists.
+   */
+  async function start() {
+    return postBatch([Uint8Array.of(0x01, 0x47, 0x45, 0x4e)]);
+  }
+
   return {
     ...chain,
     params: p,
@@ -222,7 +235,9 @@ export async function deployRollup(chain: Chain, options: DeployOptions) {
     send,
     now,
     advance,
+    nextAt,
     postBatch,
+    start,
   };
 }
 
@@ -236,4 +251,16 @@ export async function reverts(f: Promise<unknown>, name: string): Promise<void> 
     return;
   }
   throw new Error(`expected revert ${name}, but the call succeeded`);
+}
+
+/** The arguments of a contract's events named `name` in a receipt. */
+export function eventsOf<T = Record<string, unknown>>(
+  contract: Contract,
+  receipt: { logs: readonly Log[] },
+  name: string,
+): T[] {
+  const abi = (contract as unknown as { abi: Abi }).abi;
+  return parseEventLogs({ abi, logs: [...receipt.logs], eventName: name as never }).map(
+    (e) => (e as unknown as { args: T }).args,
+  );
 }

@@ -69,19 +69,41 @@ export interface DisputeSetup {
 }
 
 /**
- * Deploys the rollup, posts 2 deposits and 2 batches (5 + 4 sequencer transactions: 11 transactions, the
- * first 2 delayed), builds both histories (diverging after transaction `disputedTx`, and at step `divergeStep`
+ * Deploys the rollup, posts batch 0 (the sequencer's GENESIS batch: 5 sequencer transactions, no delayed
+ * message), then 2 deposits and batch 1 (the 2 deposits, then 4 sequencer transactions): 11 transactions,
+ * 5 and 6 delayed. Builds both histories (diverging after transaction `disputedTx`, and at step `divergeStep`
  * of it) and posts the defender's assertion. `honestDefender` chooses who lies.
  */
 export async function setupDispute(
   chain: Chain,
   params: RollupParams,
-  opts: { disputedTx: number; honestDefender: boolean; divergeStep?: number; batches?: number[] },
+  opts: {
+    disputedTx: number;
+    honestDefender: boolean;
+    divergeStep?: number;
+    batches?: number[];
+    /** Bytes of sequencer transaction i of batch b instead of the default short order (gas tests). */
+    txBytes?: (b: number, i: number) => Uint8Array | undefined;
+  },
 ): Promise<DisputeSetup> {
   const r = await deployRollup(chain, { params });
   const { accounts } = chain;
   const txs: PlacedTx[] = [];
-  // Two deposits from the user: delayed messages 0 and 1.
+  const sizes = opts.batches ?? [5, 4];
+  const placeSeq = (number: number, header: BatchHeader, batchTxs: Uint8Array[]) =>
+    batchTxs.forEach((tx, i) => {
+      txs.push({ bytes: tx, batchNumber: number, header, origin: Origin.SEQUENCER, seqIndex: i, batchTxs });
+    });
+  const orders = (b: number) =>
+    Array.from(
+      { length: sizes[b] },
+      (_, i) => opts.txBytes?.(b, i) ?? word(`order ${b}.${i}`).subarray(0, 20 + i),
+    );
+  // Batch 0 consumes no delayed message (deposits open once it exists).
+  const first = orders(0);
+  const b0 = await r.postBatch(first);
+  placeSeq(b0.number, b0.header, first);
+  // Two deposits from the user: delayed messages 0 and 1, consumed by batch 1.
   await r.send(r.token, "mint", [accounts.user, 10_000_000_000n]);
   await r.send(r.token, "approve", [r.bridge.address, 2n ** 255n], accounts.user);
   const delayed: { bytes: Uint8Array; queuedAt: number }[] = [];
@@ -93,12 +115,10 @@ export async function setupDispute(
       queuedAt: Number(block.timestamp),
     });
   }
-  const sizes = opts.batches ?? [5, 4];
-  for (let b = 0; b < sizes.length; b++) {
-    const batchTxs = Array.from({ length: sizes[b] }, (_, i) => word(`order ${b}.${i}`).subarray(0, 20 + i));
-    const delayedAfter = b === 0 ? delayed.length : delayed.length;
-    const { number, header } = await r.postBatch(batchTxs, delayedAfter);
-    if (b === 0)
+  for (let b = 1; b < sizes.length; b++) {
+    const batchTxs = orders(b);
+    const { number, header } = await r.postBatch(batchTxs, delayed.length);
+    if (b === 1)
       for (const d of delayed)
         txs.push({
           bytes: d.bytes,
@@ -107,9 +127,7 @@ export async function setupDispute(
           origin: Origin.DELAYED,
           queuedAt: d.queuedAt,
         });
-    batchTxs.forEach((tx, i) => {
-      txs.push({ bytes: tx, batchNumber: number, header, origin: Origin.SEQUENCER, seqIndex: i, batchTxs });
-    });
+    placeSeq(number, header, batchTxs);
   }
   const n = txs.length;
   const t = opts.disputedTx;

@@ -45,13 +45,14 @@ test("outbox_claim_engineWithdrawalAgainstConfirmedState_succeeds", async () => 
   const r = await deployRollup(chain, { params });
   await r.send(r.token, "mint", [accounts.user, 1_000n]);
   await r.send(r.token, "approve", [r.bridge.address, 1_000n], accounts.user);
+  await r.start();
   await r.send(r.bridge, "deposit", [1_000n, alice.address, 0], accounts.user);
-  const { header } = await r.postBatch([Uint8Array.of(1, 2, 3)], 1);
+  const { header } = await r.postBatch([], 1);
   const data: AssertionData = {
     parent: hexToBytes(await r.rollup.read.genesis()),
     stateRoot,
     outboxRoot: new Uint8Array(32),
-    batchEnd: 1,
+    batchEnd: 2,
     txEnd: 2,
     delayedEnd: 1,
   };

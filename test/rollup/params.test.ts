@@ -58,3 +58,14 @@ test("pickPart_firstDisagreement_succeeds", () => {
   expect(pickPart(mine, 0, 40, values)).toBe(1);
   expect(pickPart(theirs, 0, 40, values)).toBeUndefined();
 });
+
+test("params_firstMoveDeadlineAndProposerInactivity_fitTheClocks_succeeds", () => {
+  for (const p of [PUBLIC_PARAMS, DEVNET_PARAMS]) {
+    // The first move is a single bisection: well within a clock, and long enough to send one L1 transaction.
+    expect(p.firstMoveDeadline).toBeGreaterThan(0);
+    expect(p.firstMoveDeadline).toBeLessThanOrEqual(p.clock);
+    // Proposing opens only after longer than the slowest confirmation (a period and both clocks of a played
+    // game), so an allowlisted proposer waiting out a dispute does not open it.
+    expect(p.proposerInactivity).toBeGreaterThan(p.challengePeriod + 2 * p.clock);
+  }
+});

@@ -37,11 +37,12 @@ const tx = (i: number) => Uint8Array.from({ length: 40 }, (_, j) => (i * 7 + j) 
 
 async function withBatches(p: RollupParams = params, reentrantToken = false) {
   const r = await deployRollup(chain, { params: p, reentrantToken });
+  // Batch 0 (GENESIS) consumes no delayed message; the deposit opens after it and batch 1 consumes it.
+  const b0 = await r.postBatch([tx(0), tx(1)]);
   await r.send(r.token, "mint", [accounts.user, 10_000_000n]);
   await r.send(r.token, "approve", [r.bridge.address, 10_000_000n], accounts.user);
   await r.send(r.bridge, "deposit", [10_000_000n, accounts.user, 0], accounts.user);
-  const b0 = await r.postBatch([tx(0), tx(1)], 1);
-  const b1 = await r.postBatch([tx(2)]);
+  const b1 = await r.postBatch([tx(2)], 1);
   return { r, headers: [b0.header, b1.header] };
 }
 
@@ -86,8 +87,8 @@ test("rollup_createAssertion_onlyBondedAllowedProposers_reverts", async () => {
     stateRoot: state.root,
     outboxRoot: outboxRoot(w),
     batchEnd: 1,
-    txEnd: 3,
-    delayedEnd: 1,
+    txEnd: 2,
+    delayedEnd: 0,
   };
   const call = (d: AssertionData, h: BatchHeader, proof: Hex, value = params.assertionBond) =>
     r.send(r.rollup, "createAssertion", [assertionArg(d), headerArg(h), proof], accounts.proposer, value);
@@ -95,7 +96,7 @@ test("rollup_createAssertion_onlyBondedAllowedProposers_reverts", async () => {
   await reverts(call(data, headers[0], state.outboxProof, params.assertionBond + 1n), "WrongBond");
   await reverts(call({ ...data, batchEnd: 3 }, headers[0], state.outboxProof), "BadBatchRange");
   await reverts(call(data, headers[1], state.outboxProof), "BatchHeaderMismatch");
-  await reverts(call({ ...data, txEnd: 2 }, headers[0], state.outboxProof), "CountMismatch");
+  await reverts(call({ ...data, txEnd: 3 }, headers[0], state.outboxProof), "CountMismatch");
   await reverts(
     call({ ...data, outboxRoot: new Uint8Array(32) }, headers[0], state.outboxProof),
     "OutboxRootMismatch",
@@ -269,6 +270,7 @@ test("rollup_createAssertion_beforeChallengeManagerConnected_reverts", async () 
         assertionBond: params.assertionBond,
         burnShareBps: params.burnShareBps,
         permissionless: true,
+        proposerInactivity: BigInt(params.proposerInactivity),
       },
       hex(r.genesisRoot),
       [],

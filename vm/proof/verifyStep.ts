@@ -830,6 +830,24 @@ class Step {
 }
 
 /**
+ * Throws unless the status word and gas word are encodings the machine produces, so every state has one hash
+ * (MachineState.requireCanonical on L1): status at most 3, bytes 30-31 zero, no trap code on a running or
+ * halted machine, a stopped machine's bytes 2-29 zero (2-5 hold the code of a trap `revert`), and a gas word
+ * that is a u64 (bytes 0-23 zero).
+ */
+function requireCanonical(status: Uint8Array, gasWord: Uint8Array): void {
+  const malformed = (what: string) => new InvalidProofError(ProofFault.MALFORMED_STATE, what);
+  if (status[0] > OUT_OF_GAS || status[30] !== 0 || status[31] !== 0) throw malformed("status word");
+  if (status[0] >= TRAPPED) {
+    const from = status[1] === T_REVERT ? 6 : 2;
+    for (let i = from; i < 30; i++) if (status[i] !== 0) throw malformed("stopped machine's status word");
+  } else if (status[1] !== 0) {
+    throw malformed("trap code on a running machine");
+  }
+  for (let i = 0; i < 24; i++) if (gasWord[i] !== 0) throw malformed("gas word above u64");
+}
+
+/**
  * The machine hash after one step from `beforeHash`, given that step's proof.
  * Throws InvalidProofError if the proof does not open `beforeHash` or is malformed.
  */
@@ -871,6 +889,7 @@ export function verifyStep(beforeHash: Uint8Array, proof: Uint8Array): Uint8Arra
     1 + 7 * WORD,
   );
   if (!equal(keccak256(pre), beforeHash)) throw new InvalidProofError(ProofFault.MACHINE_HASH);
+  requireCanonical(status, gasWord);
 
   // A stopped machine steps to itself.
   if (m.status !== RUNNING) {
