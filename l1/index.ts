@@ -1,0 +1,40 @@
+// l1/: typed access to the rollup's L1 contracts and the transaction manager every service sends through
+// (docs/l1.md).
+export * from "./abi/index.ts";
+export { classifyRpcError, type RpcErrorKind } from "./classifyRpcError.ts";
+export { createL1Contracts, type L1Addresses, type L1Clients, type L1Contracts } from "./contracts.ts";
+export { decodeRevert, L1_ERRORS_ABI, revertDataOf } from "./decodeRevert.ts";
+export {
+  L1ConfigError,
+  L1Error,
+  L1RevertError,
+  SignerLockedError,
+  SignerLockLostError,
+} from "./errors.ts";
+export {
+  bumpFees,
+  checkFeeSchedule,
+  DEFAULT_FEE_SCHEDULE,
+  type FeeMarket,
+  type FeeSchedule,
+  type Fees,
+  initialFees,
+  isValidReplacement,
+} from "./feeSchedule.ts";
+export { IntentQueue, type IntentStatus, InvalidIntentError, intentQueueName } from "./IntentQueue.ts";
+export {
+  type Attempt,
+  type Intent,
+  type IntentJob,
+  type IntentKind,
+  type IntentProgress,
+  type IntentResult,
+  type IntentState,
+  intentKey,
+  NEW_PROGRESS,
+} from "./intent.ts";
+export { type L1Logger, silentLogger, stderrLogger } from "./logger.ts";
+export { type IntentAction, type IntentObservation, nextIntentAction } from "./nextIntentAction.ts";
+export { DEFAULT_TX_SENDER_CONFIG, type TxSenderConfig } from "./params.ts";
+export { SignerLock } from "./signerLock.ts";
+export { type AlreadyDone, TxSender, type TxSenderMetrics, type TxSenderOptions } from "./TxSender.ts";
