@@ -122,25 +122,28 @@ export class IntentQueue {
   async result(key: string, timeoutMs: number, pollMs = 100): Promise<IntentResult> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const job = await this.queue.getJob(key);
-      if (job) {
-        const state = await job.getState();
-        if (state === "completed") return job.returnvalue as IntentResult;
+      // The state first, then the job: a job read before it finished would carry stale data.
+      const state = await this.queue.getJobState(key);
+      const job = state === "completed" || state === "failed" ? await this.queue.getJob(key) : null;
+      if (job && state === "completed" && job.returnvalue) return job.returnvalue;
+      if (job && state === "failed") {
         const p = job.data.progress;
-        if (state === "failed" || p.state === "reverted") {
-          const e = p.lastError;
-          if (p.state === "reverted" && e) {
-            throw new L1RevertError(e.errorName ?? "unknown", e.args ?? [], "0x", e.message);
-          }
-          throw new L1Error(
-            `intent ${key} failed: ${job.failedReason}`,
-            "see the TxSender's log for the intent",
+        if (p.state === "reverted" && p.lastError) {
+          throw new L1RevertError(
+            p.lastError.errorName ?? "unknown",
+            p.lastError.args ?? [],
+            "0x",
+            p.lastError.message,
           );
         }
+        throw new L1Error(
+          `intent ${key} failed: ${job.failedReason}`,
+          "see the TxSender's log for the intent",
+        );
       }
       if (Date.now() > deadline) {
         throw new L1Error(
-          `intent ${key} did not finish within ${timeoutMs} ms (state ${job ? job.data.progress.state : "unknown"})`,
+          `intent ${key} did not finish within ${timeoutMs} ms (job ${state})`,
           "check that a TxSender runs for the key (./optio l1 status) and that L1 answers",
         );
       }

@@ -13,16 +13,16 @@ export type IntentKind =
   | "forceInclusion"
   | "call";
 
-/** Idempotency keys of the named intents (one intent per key and TxSender, ever). */
+/** Idempotency keys of the named intents (one intent per key and TxSender, ever). No `:` (BullMQ ids refuse it). */
 export const intentKey = {
-  postBatch: (batch: bigint | number) => `postBatch:${batch}`,
-  postAssertion: (assertion: Hex) => `postAssertion:${assertion}`,
-  confirmAssertion: (assertion: Hex) => `confirmAssertion:${assertion}`,
+  postBatch: (batch: bigint | number) => `postBatch/${batch}`,
+  postAssertion: (assertion: Hex) => `postAssertion/${assertion}`,
+  confirmAssertion: (assertion: Hex) => `confirmAssertion/${assertion}`,
   /** One move per challenge, level and position in it (a move is made once). */
-  challengeMove: (challenge: bigint | number, move: string) => `challengeMove:${challenge}:${move}`,
+  challengeMove: (challenge: bigint | number, move: string) => `challengeMove/${challenge}/${move}`,
   /** A withdrawal of the bonds credited up to an L1 block (a later credit gets a later key). */
   withdrawBonds: (contract: Address, creditedUpTo: bigint | number) =>
-    `withdrawBonds:${contract}:${creditedUpTo}`,
+    `withdrawBonds/${contract}/${creditedUpTo}`,
 } as const;
 
 /** What to send: the job payload, plain JSON (amounts as decimal strings). */

@@ -1,0 +1,287 @@
+// The TxSender against a real Hardhat node process (the devnet command on a free port) and the Redis on
+// 127.0.0.1:6379: several intents in flight, a stuck transaction replaced, a reorg that drops a mined transaction,
+// one writer per key, a crash mid-flight, and typed custom-error reverts.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { type Address, encodeFunctionData, parseGwei, toHex } from "viem";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import {
+  L1RevertError,
+  SignerLockedError,
+  sequencerInboxAbi,
+  TxSender,
+  testTokenAbi,
+} from "../../l1/index.ts";
+import { startDevnet, type TestDevnet } from "./devnet.ts";
+import {
+  balanceOf,
+  cleanRedis,
+  freshAddress,
+  hardhatAccount,
+  mintIntent,
+  senderOptions,
+  sleep,
+  testPrefix,
+  until,
+} from "./fixture.ts";
+
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+let dev: TestDevnet;
+const prefixes: string[] = [];
+const senders: TxSender[] = [];
+
+beforeAll(async () => {
+  dev = await startDevnet();
+}, 120_000);
+
+afterAll(async () => {
+  for (const s of senders) await s.stop().catch(() => {});
+  for (const p of prefixes) await cleanRedis(p);
+  await dev?.stop();
+});
+
+const prefix = () => {
+  const p = testPrefix();
+  prefixes.push(p);
+  return p;
+};
+const start = async (...args: Parameters<typeof senderOptions>) => {
+  const s = await TxSender.start(senderOptions(...args));
+  senders.push(s);
+  return s;
+};
+const token = () => dev.deployment.token.address;
+const nonceOf = (a: Address) => dev.client.getTransactionCount({ address: a, blockTag: "latest" });
+
+/** Mines a block every `ms` until stopped (automine off: transactions wait in the pool meanwhile). */
+function miner(ms: number) {
+  let on = true;
+  const done = (async () => {
+    while (on) {
+      await dev.rpc("evm_mine").catch(() => {});
+      await sleep(ms);
+    }
+  })();
+  return async () => {
+    on = false;
+    await done;
+  };
+}
+
+test("txSender_severalInFlight_consecutiveNoncesInSubmissionOrder", async () => {
+  const account = hardhatAccount(5);
+  const p = prefix();
+  const first = await nonceOf(account.address);
+  await dev.rpc("evm_setAutomine", [false]);
+  try {
+    const sender = await start(dev.client, account, p, { maxInFlight: 4, confirmations: 2 });
+    const to = Array.from({ length: 6 }, () => freshAddress());
+    for (const r of to) await sender.submit(mintIntent(token(), r));
+    // Four at once in the pool, none mined yet.
+    const pending = await until("4 pending", async () => {
+      const rows = await sender.intents.list();
+      const ps = rows.filter((r) => r.progress.state === "pending");
+      return ps.length === 4 ? ps : null;
+    });
+    expect(pending.map((r) => r.progress.nonce).sort()).toEqual([first, first + 1, first + 2, first + 3]);
+    const stopMining = miner(100);
+    const results = await Promise.all(to.map((r) => sender.intents.result(`mint/${r}`, 30_000)));
+    await stopMining();
+    expect(results.map((r) => r.outcome)).toEqual(Array(6).fill("confirmed"));
+    // Nonces follow the order of submission, with no gap and no duplicate.
+    expect(results.map((r) => r.nonce)).toEqual(to.map((_, i) => first + i));
+    for (const r of to) expect(await balanceOf(dev.client, token(), r)).toBe(1n);
+    expect(await nonceOf(account.address)).toBe(first + 6);
+    // Submitting a finished intent again sends nothing.
+    await sender.submit(mintIntent(token(), to[0]));
+    await sleep(300);
+    expect(await nonceOf(account.address)).toBe(first + 6);
+  } finally {
+    await dev.rpc("evm_setAutomine", [true]);
+  }
+}, 60_000);
+
+test("txSender_stuckWithLowFee_isReplacedAndMined", async () => {
+  const account = hardhatAccount(6);
+  const p = prefix();
+  const first = await nonceOf(account.address);
+  await dev.rpc("evm_setAutomine", [false]);
+  try {
+    const sender = await start(dev.client, account, p, {
+      fees: {
+        bumpAfterMs: 400,
+        bumpPercent: 15,
+        baseFeeMultiplier: 2,
+        minTipWei: parseGwei("1"),
+        maxFeeCapWei: parseGwei("1000"),
+      },
+    });
+    const to = freshAddress();
+    await sender.submit(mintIntent(token(), to));
+    const sent = await until("sent", async () => {
+      const s = await sender.intents.status(`mint/${to}`);
+      return s?.progress.state === "pending" ? s.progress : null;
+    });
+    const firstFee = BigInt(sent.attempts[0].maxFeePerGas);
+    // The base fee jumps far above the offered max fee: the transaction cannot be mined at its fees.
+    const high = parseGwei("50");
+    expect(firstFee).toBeLessThan(high);
+    await dev.rpc("hardhat_setNextBlockBaseFeePerGas", [toHex(high)]);
+    await dev.rpc("evm_mine");
+    expect(await nonceOf(account.address)).toBe(first);
+    const stopMining = miner(250);
+    const r = await sender.intents.result(`mint/${to}`, 40_000);
+    await stopMining();
+    expect(r.outcome).toBe("confirmed");
+    expect(r.bumps).toBeGreaterThanOrEqual(1);
+    const progress = (await sender.intents.status(`mint/${to}`))!.progress;
+    expect(r.hash).not.toBe(progress.attempts[0].hash);
+    expect(progress.attempts.every((a) => a.nonce === first)).toBe(true);
+    // Each replacement raised both fees by at least 10%.
+    for (let i = 1; i < progress.attempts.length; i++) {
+      const [a, b] = [progress.attempts[i - 1], progress.attempts[i]];
+      expect(BigInt(b.maxFeePerGas) * 100n).toBeGreaterThanOrEqual(BigInt(a.maxFeePerGas) * 110n);
+      expect(BigInt(b.maxPriorityFeePerGas) * 100n).toBeGreaterThanOrEqual(
+        BigInt(a.maxPriorityFeePerGas) * 110n,
+      );
+    }
+    expect(await nonceOf(account.address)).toBe(first + 1);
+    expect(await balanceOf(dev.client, token(), to)).toBe(1n);
+  } finally {
+    await dev.rpc("evm_setAutomine", [true]);
+  }
+}, 60_000);
+
+test("txSender_reorgDropsMinedTx_intentIsSentAgain", async () => {
+  const account = hardhatAccount(7);
+  const p = prefix();
+  const sender = await start(dev.client, account, p, { confirmations: 4 });
+  const to = freshAddress();
+  const snapshot = await dev.rpc<string>("evm_snapshot");
+  await sender.submit(mintIntent(token(), to));
+  const mined = await until("mined", async () => {
+    const s = await sender.intents.status(`mint/${to}`);
+    return s?.progress.state === "mined" ? s.progress.mined : null;
+  });
+  expect(await balanceOf(dev.client, token(), to)).toBe(1n);
+  // The block holding it is dropped (and the node's pool returns to the snapshot's: the transaction is gone).
+  await dev.rpc("evm_revert", [snapshot]);
+  expect(await balanceOf(dev.client, token(), to)).toBe(0n);
+  const stopMining = miner(150);
+  const r = await sender.intents.result(`mint/${to}`, 30_000);
+  await stopMining();
+  expect(r.outcome).toBe("confirmed");
+  const progress = (await sender.intents.status(`mint/${to}`))!.progress;
+  expect(progress.reorgs).toBe(1);
+  expect(BigInt(r.blockNumber!)).not.toBe(0n);
+  expect(mined.hash).toBe(r.hash); // the same signed transaction, sent again
+  expect(await balanceOf(dev.client, token(), to)).toBe(1n);
+}, 60_000);
+
+test("txSender_secondInstanceSameKey_refusesLoudly", async () => {
+  const account = hardhatAccount(8);
+  const p = prefix();
+  const one = await start(dev.client, account, p);
+  const e = await TxSender.start(senderOptions(dev.client, account, p)).catch((x: unknown) => x);
+  expect(e).toBeInstanceOf(SignerLockedError);
+  expect((e as SignerLockedError).message).toMatch(
+    new RegExp(`another TxSender already sends for ${account.address}.*refusing to start a second writer`),
+  );
+  expect((e as SignerLockedError).fix).toMatch(/stop the other instance first/);
+  // Another key, or the same key once the first stopped, starts.
+  await start(dev.client, hardhatAccount(9), p);
+  await one.stop();
+  await start(dev.client, account, p);
+}, 30_000);
+
+test("txSender_crashMidFlight_noDuplicateAndNoSkippedIntent", async () => {
+  const index = 10;
+  const account = hardhatAccount(index);
+  const p = prefix();
+  const first = await nonceOf(account.address);
+  const to = Array.from({ length: 8 }, () => freshAddress());
+  await dev.rpc("evm_setAutomine", [false]);
+  const stopMining = miner(700);
+  try {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "test/l1/senderChild.ts", dev.url, p, String(index), token(), ...to],
+      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const exited = new Promise((r) => child.once("exit", r));
+    // Kill it once some intents are on L1 and others are in flight.
+    await until(
+      "some mined, some in flight",
+      async () => {
+        const n = await nonceOf(account.address);
+        const pending = await dev.client.getTransactionCount({
+          address: account.address,
+          blockTag: "pending",
+        });
+        return n > first && pending > n;
+      },
+      30_000,
+    );
+    child.kill("SIGKILL");
+    await exited;
+    const minedAtCrash = (await nonceOf(account.address)) - first;
+    expect(minedAtCrash).toBeGreaterThan(0);
+    expect(minedAtCrash).toBeLessThan(to.length);
+    // A new sender takes over once the dead one's lock expires, and finishes every intent.
+    const sender = await until(
+      "the lock to expire",
+      () => TxSender.start(senderOptions(dev.client, account, p)).catch(() => null),
+      10_000,
+    );
+    senders.push(sender);
+    const results = await Promise.all(to.map((r) => sender.intents.result(`mint/${r}`, 40_000)));
+    for (const r of results) expect(["confirmed", "alreadyDone"]).toContain(r.outcome);
+    for (const r of to) expect(await balanceOf(dev.client, token(), r)).toBe(1n);
+    // Exactly one transaction per intent: no duplicate sent, no nonce skipped.
+    await sleep(1_000);
+    expect(await nonceOf(account.address)).toBe(first + to.length);
+  } finally {
+    await stopMining();
+    await dev.rpc("evm_setAutomine", [true]);
+  }
+}, 90_000);
+
+test("txSender_revertingIntent_typedCustomErrorAndNoNonceUsed", async () => {
+  const account = hardhatAccount(12);
+  const p = prefix();
+  const sender = await start(dev.client, account, p);
+  const first = await nonceOf(account.address);
+  // Only the deployment's sequencer may post a batch: refused at estimation, before a nonce is taken.
+  await sender.submit({
+    key: "postBatch/0",
+    kind: "postBatch",
+    to: dev.deployment.contracts.sequencerInbox.address,
+    data: encodeFunctionData({ abi: sequencerInboxAbi, functionName: "postBatch", args: ["0x01", 1n, 0n] }),
+  });
+  const e = await sender.intents.result("postBatch/0", 20_000).catch((x: unknown) => x);
+  expect(e).toBeInstanceOf(L1RevertError);
+  expect((e as L1RevertError).errorName).toBe("NotSequencer");
+  expect((e as L1RevertError).args).toEqual([account.address]);
+  expect(await nonceOf(account.address)).toBe(first);
+
+  // With a fixed gas limit it is mined and reverts on chain: the nonce is used, the error decoded from a replay.
+  await sender.submit({
+    key: "transferFrom/nothing-approved",
+    kind: "call",
+    to: token(),
+    gas: "100000",
+    data: encodeFunctionData({
+      abi: testTokenAbi,
+      functionName: "transferFrom",
+      args: [hardhatAccount(13).address, account.address, 5n],
+    }),
+  });
+  const e2 = await sender.intents.result("transferFrom/nothing-approved", 20_000).catch((x: unknown) => x);
+  expect(e2).toBeInstanceOf(L1RevertError);
+  expect((e2 as L1RevertError).errorName).toBe("InsufficientAllowance");
+  expect((e2 as L1RevertError).args).toEqual([hardhatAccount(13).address, account.address, "0", "5"]);
+  expect(await nonceOf(account.address)).toBe(first + 1);
+  const status = await sender.intents.status("transferFrom/nothing-approved");
+  expect(status?.jobState).toBe("failed");
+  expect(status?.progress.state).toBe("reverted");
+}, 40_000);
