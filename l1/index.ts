@@ -34,7 +34,16 @@ export {
   NEW_PROGRESS,
 } from "./intent.ts";
 export { type L1Logger, silentLogger, stderrLogger } from "./logger.ts";
+export {
+  advanceCursor,
+  type Checkpoint,
+  CURSOR_CHECKPOINTS,
+  type LogCursor,
+  lastKeptCheckpoint,
+  nextLogRange,
+} from "./logRange.ts";
 export { type IntentAction, type IntentObservation, nextIntentAction } from "./nextIntentAction.ts";
 export { DEFAULT_TX_SENDER_CONFIG, type TxSenderConfig } from "./params.ts";
 export { SignerLock } from "./signerLock.ts";
 export { type AlreadyDone, TxSender, type TxSenderMetrics, type TxSenderOptions } from "./TxSender.ts";
+export { type DecodedLog, LogWatcher, type WatchLogsOptions } from "./watchLogs.ts";

@@ -1,14 +1,17 @@
-// The TxSender against a real Hardhat node process (the devnet command on a free port) and the Redis on
-// 127.0.0.1:6379: several intents in flight, a stuck transaction replaced, a reorg that drops a mined transaction,
-// one writer per key, a crash mid-flight, and typed custom-error reverts.
+// l1/ against a real Hardhat node process (the devnet command on a free port) and the Redis on 127.0.0.1:6379.
+// The TxSender: several intents in flight, a stuck transaction replaced, a reorg that drops a mined transaction, one
+// writer per key, a crash mid-flight, typed custom-error reverts. The log watcher: confirmation depth and reorgs.
+// One file, so the tests share one devnet (each uses its own Hardhat account and Redis prefix).
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { type Address, encodeFunctionData, parseGwei, toHex } from "viem";
+import { type Address, createWalletClient, encodeFunctionData, http, parseGwei, toHex } from "viem";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
   L1RevertError,
+  LogWatcher,
   SignerLockedError,
   sequencerInboxAbi,
+  silentLogger,
   TxSender,
   testTokenAbi,
 } from "../../l1/index.ts";
@@ -285,3 +288,78 @@ test("txSender_revertingIntent_typedCustomErrorAndNoNonceUsed", async () => {
   expect(status?.jobState).toBe("failed");
   expect(status?.progress.state).toBe("reverted");
 }, 40_000);
+
+test("logWatcher_confirmedLogsInOrder_rewindsOnReorg", async () => {
+  // Follows the token's Transfer events 2 blocks deep; a reorg drops logs it already handed over.
+  const account = hardhatAccount(14);
+  const from = (await dev.client.getBlockNumber()) + 1n;
+  const seen: { tx: string; to: string; block: bigint }[] = [];
+  const rewinds: (bigint | null)[] = [];
+  const watcher = new LogWatcher(
+    {
+      client: dev.client,
+      address: token(),
+      abi: testTokenAbi,
+      eventNames: ["Transfer"],
+      fromBlock: from,
+      confirmations: 2,
+      logger: silentLogger,
+      onLogs: async (logs) => {
+        for (const l of logs) {
+          if (l.eventName === "Transfer")
+            seen.push({ tx: l.transactionHash, to: l.args.to, block: l.blockNumber });
+        }
+      },
+      onRewind: async (keep) => {
+        rewinds.push(keep);
+        for (let i = seen.length - 1; i >= 0; i--)
+          if (keep === null || seen[i].block > keep) seen.splice(i, 1);
+      },
+    },
+    null,
+  );
+  const wallet = createWalletClient({ account, transport: http(dev.url) });
+  const mint = (to: Address) =>
+    wallet.writeContract({
+      chain: null,
+      address: token(),
+      abi: testTokenAbi,
+      functionName: "mint",
+      args: [to, 1n],
+    });
+  const drain = async () => {
+    while (await watcher.poll()) {}
+  };
+  const a = [freshAddress(), freshAddress(), freshAddress()];
+  for (const r of a) await mint(r);
+  await drain();
+  // The last mint is only 1 deep: not handed over yet.
+  expect(seen.map((s) => s.to)).toEqual(a.slice(0, 2));
+  await dev.rpc("evm_mine");
+  await drain();
+  expect(seen.map((s) => s.to)).toEqual(a);
+  const snapshot = await dev.rpc<string>("evm_snapshot");
+  const dropped = [freshAddress(), freshAddress()];
+  for (const r of dropped) await mint(r);
+  await dev.rpc("evm_mine");
+  await dev.rpc("evm_mine");
+  await drain();
+  expect(seen.map((s) => s.to)).toEqual([...a, ...dropped]);
+  // The reorg: those blocks are replaced by others with different contents.
+  await dev.rpc("evm_revert", [snapshot]);
+  const kept = freshAddress();
+  await mint(kept);
+  for (let i = 0; i < 3; i++) await dev.rpc("evm_mine");
+  await drain();
+  expect(rewinds.length).toBe(1);
+  expect(seen.map((s) => s.to)).toEqual([...a, kept]);
+  // What it holds is exactly what the chain has now.
+  const onChain = await dev.client.getContractEvents({
+    address: token(),
+    abi: testTokenAbi,
+    eventName: "Transfer",
+    fromBlock: from,
+    toBlock: (await dev.client.getBlockNumber()) - 1n,
+  });
+  expect(seen.map((s) => s.tx)).toEqual(onChain.map((l) => l.transactionHash));
+}, 30_000);
