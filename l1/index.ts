@@ -44,6 +44,21 @@ export {
 } from "./logRange.ts";
 export { type IntentAction, type IntentObservation, nextIntentAction } from "./nextIntentAction.ts";
 export { DEFAULT_TX_SENDER_CONFIG, type TxSenderConfig } from "./params.ts";
+export {
+  BatchMismatchError,
+  BatchPoster,
+  type BatchPosterOptions,
+  type BatchPosterTick,
+} from "./poster/BatchPoster.ts";
+export type { BatchSource, PostedBatch, SealedBatch } from "./poster/BatchSource.ts";
+export {
+  type BatchPlan,
+  type BatchPlanRefusal,
+  calldataTransactions,
+  type InboxState,
+  type PlannedBatch,
+  planBatches,
+} from "./poster/planBatches.ts";
 export { SignerLock } from "./signerLock.ts";
 export { type AlreadyDone, TxSender, type TxSenderMetrics, type TxSenderOptions } from "./TxSender.ts";
 export { type DecodedLog, LogWatcher, type WatchLogsOptions } from "./watchLogs.ts";

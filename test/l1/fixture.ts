@@ -75,6 +75,7 @@ export function senderOptions(
   account: TxSenderOptions["account"],
   prefix: string,
   config: Partial<TxSenderConfig> = {},
+  checks: TxSenderOptions["checks"] = {},
 ): TxSenderOptions {
   return {
     redis: REDIS,
@@ -82,7 +83,7 @@ export function senderOptions(
     publicClient: client,
     account,
     chainId: 31337,
-    checks: { call: mintDone(client) },
+    checks: { call: mintDone(client), ...checks },
     config: { ...FAST, ...config },
     logger: process.env.OPTIO_L1_LOG ? undefined : silentLogger,
   };

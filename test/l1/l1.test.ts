@@ -4,11 +4,25 @@
 // One file, so the tests share one devnet (each uses its own Hardhat account and Redis prefix).
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { type Address, createWalletClient, encodeFunctionData, http, parseGwei, toHex } from "viem";
+import {
+  type Address,
+  createWalletClient,
+  decodeFunctionData,
+  encodeFunctionData,
+  http,
+  parseGwei,
+  toHex,
+} from "viem";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
+  BatchMismatchError,
+  BatchPoster,
+  type BatchSource,
   L1RevertError,
   LogWatcher,
+  type PostedBatch,
+  planBatches,
+  type SealedBatch,
   SignerLockedError,
   sequencerInboxAbi,
   silentLogger,
@@ -363,3 +377,126 @@ test("logWatcher_confirmedLogsInOrder_rewindsOnReorg", async () => {
   });
   expect(seen.map((s) => s.tx)).toEqual(onChain.map((l) => l.transactionHash));
 }, 30_000);
+
+/** The sequencer's batch store, in memory: sealed batches and what was recorded as posted. */
+class MemoryBatchSource implements BatchSource {
+  readonly batches: SealedBatch[] = [];
+  readonly posted = new Map<bigint, PostedBatch>();
+  async sealedFrom(from: bigint, limit: number) {
+    return this.batches.filter((b) => b.number >= from).slice(0, limit);
+  }
+  async postedCount() {
+    let n = 0n;
+    while (this.posted.has(n)) n++;
+    return n;
+  }
+  async markPosted(p: PostedBatch) {
+    this.posted.set(p.number, p);
+  }
+}
+
+test("batchPoster_postsSealedBatchesInOrderOnce_evenAfterRedisIsWiped", async () => {
+  const d = dev.deployment;
+  const inbox = d.contracts.sequencerInbox.address;
+  const inboxRead = <F extends "batchCount">(f: F) =>
+    dev.client.readContract({ address: inbox, abi: sequencerInboxAbi, functionName: f });
+  expect(await inboxRead("batchCount")).toBe(0n);
+  const sequencer = hardhatAccount(0);
+  expect(sequencer.address).toBe(d.sequencer);
+  const source = new MemoryBatchSource();
+  const ts = Number((await dev.client.getBlock()).timestamp);
+  const seal = (n: number) =>
+    source.batches.push({
+      number: BigInt(n),
+      transactions: Array.from({ length: 1 + (n % 3) }, (_, i) => Uint8Array.from([n, i, 0xee])),
+      timestamp: ts + n,
+      delayedAfter: 0,
+      postRoot: `0x${"00".repeat(32)}`,
+    });
+  for (let n = 0; n < 5; n++) seal(n);
+  const runPoster = async (p: string, want: number) => {
+    const sender = await start(
+      dev.client,
+      sequencer,
+      p,
+      { confirmations: 2 },
+      {
+        postBatch: BatchPoster.alreadyPosted(dev.client, inbox),
+      },
+    );
+    const poster = new BatchPoster({
+      source,
+      sender,
+      client: dev.client,
+      inbox,
+      bridge: d.contracts.bridge.address,
+      inboxBlock: BigInt(d.contracts.sequencerInbox.block),
+      logger: silentLogger,
+    });
+    const stopMining = miner(200);
+    try {
+      await until(
+        "batches recorded",
+        async () => (await poster.tick()) && source.posted.size === want,
+        40_000,
+      );
+    } finally {
+      await stopMining();
+    }
+    return { sender, poster };
+  };
+  const first = await runPoster(prefix(), 5);
+  expect(await inboxRead("batchCount")).toBe(5n);
+  const planned = planBatches(
+    { batchCount: 0n, delayedConsumed: 0, totalTransactions: 0, lastTimestamp: 0, delayedQueued: 0 },
+    source.batches,
+  );
+  for (let n = 0n; n < 5n; n++) {
+    const onL1 = await dev.client.readContract({
+      address: inbox,
+      abi: sequencerInboxAbi,
+      functionName: "batchHashes",
+      args: [n],
+    });
+    expect(onL1).toBe(planned.batches[Number(n)].batchHash);
+    expect(source.posted.get(n)?.batchHash).toBe(onL1);
+    // The recorded transaction carries the batch's calldata.
+    const tx = await dev.client.getTransaction({ hash: source.posted.get(n)!.txHash! });
+    const args = decodeFunctionData({ abi: sequencerInboxAbi, data: tx.input }).args as readonly unknown[];
+    expect(args[0]).toBe(planned.batches[Number(n)].calldata);
+  }
+  // Redis wiped (a fresh prefix), the services restarted: two more batches, nothing posted twice.
+  await first.sender.stop();
+  seal(5);
+  seal(6);
+  await runPoster(prefix(), 7);
+  expect(await inboxRead("batchCount")).toBe(7n);
+
+  // A sealed batch that differs from L1's batch of the same number is caught, not recorded.
+  const forged = new MemoryBatchSource();
+  forged.batches.push({ ...source.batches[0], transactions: [Uint8Array.from([9])] });
+  const sender = senders.at(-1)!;
+  const check = new BatchPoster({
+    source: forged,
+    sender,
+    client: dev.client,
+    inbox,
+    bridge: d.contracts.bridge.address,
+    logger: silentLogger,
+  });
+  await expect(check.tick()).rejects.toBeInstanceOf(BatchMismatchError);
+  // A sealed batch that L1 would refuse is not sent.
+  source.batches.push({ ...source.batches[6], number: 7n, transactions: [new Uint8Array(4_097)] });
+  const refusing = new BatchPoster({
+    source,
+    sender,
+    client: dev.client,
+    inbox,
+    bridge: d.contracts.bridge.address,
+    logger: silentLogger,
+  });
+  const tick = await refusing.tick();
+  expect(tick.refusal).toMatchObject({ number: 7n, refusal: { reason: "transactionTooLong" } });
+  expect(tick.submitted).toEqual([]);
+  expect(await inboxRead("batchCount")).toBe(7n);
+}, 90_000);
