@@ -82,6 +82,7 @@ export class TxSender {
   private readonly redis: Redis;
   private readonly workerRedis: Redis;
   private lock: SignerLock | null = null;
+  private readonly checks: Partial<Record<IntentKind, AlreadyDone>>;
   private worker: Worker<IntentJob, IntentResult> | null = null;
   private nextNonce = 0;
   private sendLine: Promise<void> = Promise.resolve();
@@ -102,6 +103,7 @@ export class TxSender {
 
   private constructor(opts: TxSenderOptions) {
     this.opts = opts;
+    this.checks = { ...opts.checks };
     this.config = { ...DEFAULT_TX_SENDER_CONFIG, ...opts.config };
     checkFeeSchedule(this.config.fees);
     this.client = opts.publicClient;
@@ -116,9 +118,17 @@ export class TxSender {
     });
   }
 
-  /** The lock's Redis key for a signer on a chain. */
-  static lockKey(prefix: string, chainId: number, signer: Address): string {
-    return `${prefix}:l1lock:${chainId}:${signer.toLowerCase()}`;
+  /**
+   * The lock's Redis key for a signer on a chain. Not under the queue prefix: two services with different prefixes
+   * on the same key would still share its nonces.
+   */
+  static lockKey(chainId: number, signer: Address): string {
+    return `optio:l1lock:${chainId}:${signer.toLowerCase()}`;
+  }
+
+  /** Adds (or replaces) the alreadyDone check of a kind: services sharing a key register theirs on its TxSender. */
+  registerCheck(kind: IntentKind, check: AlreadyDone): void {
+    this.checks[kind] = check;
   }
 
   /**
@@ -135,7 +145,7 @@ export class TxSender {
           "point the service at the deployment's chain",
         );
       }
-      const key = TxSender.lockKey(opts.prefix, opts.chainId, s.signer);
+      const key = TxSender.lockKey(opts.chainId, s.signer);
       s.lock = await SignerLock.acquire(s.redis, {
         key,
         signer: s.signer,
@@ -386,7 +396,7 @@ export class TxSender {
   }
 
   private async alreadyDone(intent: Intent): Promise<boolean> {
-    const check = this.opts.checks?.[intent.kind];
+    const check = this.checks[intent.kind];
     return check ? check(intent) : false;
   }
 

@@ -59,6 +59,13 @@ export {
   type PlannedBatch,
   planBatches,
 } from "./poster/planBatches.ts";
+export {
+  Proposer,
+  type ProposerOptions,
+  ReplayDisagreesError,
+  type ReplaySource,
+} from "./proposer/Proposer.ts";
+export { AssertionStatus, nextAssertionEnd, type OwnAssertion } from "./proposer/planProposal.ts";
 export { SignerLock } from "./signerLock.ts";
 export { type AlreadyDone, TxSender, type TxSenderMetrics, type TxSenderOptions } from "./TxSender.ts";
 export { type DecodedLog, LogWatcher, type WatchLogsOptions } from "./watchLogs.ts";

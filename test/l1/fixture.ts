@@ -2,7 +2,16 @@
 // whether one was done), senders with short timings, and a Redis prefix per test that is deleted afterwards.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { type Address, decodeFunctionData, encodeFunctionData, type PublicClient } from "viem";
+import {
+  type Address,
+  bytesToHex,
+  decodeFunctionData,
+  encodeFunctionData,
+  type Hex,
+  keccak256,
+  type PublicClient,
+  toBytes,
+} from "viem";
 import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import {
   type AlreadyDone,
@@ -13,6 +22,8 @@ import {
   type TxSenderOptions,
   testTokenAbi,
 } from "../../l1/index.ts";
+import { encodeProof, OUTBOX_ROOT_KEY } from "../../protocol/index.ts";
+import { referenceHash, referenceProof } from "../../protocol/smt/reference.ts";
 
 export const REDIS = { host: "127.0.0.1", port: 6379 } as const;
 const MNEMONIC = "test test test test test test test test test test test junk";
@@ -104,4 +115,15 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
+}
+
+/** A state tree of one leaf named by `salt` (no outbox yet): its root and the proof that OUTBOX_ROOT_KEY is empty. */
+export function saltedState(salt: string): { root: Hex; outboxProof: Hex } {
+  const leaves = [
+    { key: toBytes(keccak256(toBytes(`key-${salt}`))), value: toBytes(keccak256(toBytes(salt))) },
+  ];
+  return {
+    root: bytesToHex(referenceHash(leaves)),
+    outboxProof: bytesToHex(encodeProof(referenceProof(leaves, OUTBOX_ROOT_KEY))),
+  };
 }

@@ -15,13 +15,20 @@ import {
 } from "viem";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
+  AssertionStatus,
   BatchMismatchError,
   BatchPoster,
   type BatchSource,
+  type IntentKind,
+  intentKey,
   L1RevertError,
   LogWatcher,
   type PostedBatch,
+  Proposer,
   planBatches,
+  ReplayDisagreesError,
+  type ReplaySource,
+  rollupAbi,
   type SealedBatch,
   SignerLockedError,
   sequencerInboxAbi,
@@ -36,6 +43,7 @@ import {
   freshAddress,
   hardhatAccount,
   mintIntent,
+  saltedState,
   senderOptions,
   sleep,
   testPrefix,
@@ -499,4 +507,97 @@ test("batchPoster_postsSealedBatchesInOrderOnce_evenAfterRedisIsWiped", async ()
   expect(tick.refusal).toMatchObject({ number: 7n, refusal: { reason: "transactionTooLong" } });
   expect(tick.submitted).toEqual([]);
   expect(await inboxRead("batchCount")).toBe(7n);
+}, 90_000);
+
+test("proposer_assertsDeepBatches_confirmsAfterThePeriod_withdrawsTheBond", async () => {
+  // Runs after the batch poster's test: batches 0-6 are on L1, posted by account #0, also the devnet's proposer.
+  const d = dev.deployment;
+  const rollup = d.contracts.rollup.address;
+  const proposerKey = hardhatAccount(0);
+  expect(d.proposers).toContain(proposerKey.address);
+  const read = <T>(functionName: string, args: unknown[] = []) =>
+    dev.client.readContract({ address: rollup, abi: rollupAbi, functionName, args } as never) as Promise<T>;
+  // One TxSender per key: the sequencer's (from the poster test) also sends the proposer's intents.
+  const sender = senders.at(-1)!;
+  expect(sender.signer).toBe(proposerKey.address);
+  for (const [kind, check] of Object.entries(Proposer.checks(dev.client, rollup, proposerKey.address))) {
+    sender.registerCheck(kind as IntentKind, check);
+  }
+  const source = new MemoryBatchSource();
+  const ts = Number((await dev.client.getBlock()).timestamp);
+  const states = new Map<bigint, ReturnType<typeof saltedState>>();
+  for (let n = 0n; n < 7n; n++) states.set(n + 1n, saltedState(`after-${n}`));
+  const batchCount = await dev.client.readContract({
+    address: d.contracts.sequencerInbox.address,
+    abi: sequencerInboxAbi,
+    functionName: "batchCount",
+  });
+  expect(batchCount).toBe(7n);
+  for (let n = 0n; n < 7n; n++) {
+    source.batches.push({
+      number: n,
+      transactions: [],
+      timestamp: ts,
+      delayedAfter: 0,
+      postRoot: states.get(n + 1n)!.root,
+    });
+  }
+  const replay = (lie: boolean): ReplaySource => ({
+    stateAfter: async (end) => {
+      const s = states.get(end);
+      if (!s) return null;
+      return {
+        stateRoot: lie ? `0x${"66".repeat(32)}` : s.root,
+        outboxRoot: `0x${"00".repeat(32)}`,
+        outboxProof: s.outboxProof,
+      };
+    },
+  });
+  const proposer = (lie: boolean) =>
+    new Proposer({
+      sender,
+      client: dev.client,
+      rollup,
+      inbox: d.contracts.sequencerInbox.address,
+      batches: source,
+      replay: replay(lie),
+      cadenceS: 600n,
+      confirmations: 2,
+      logger: silentLogger,
+    });
+  // A root its own replay did not produce is never proposed.
+  await expect(proposer(true).tick()).rejects.toBeInstanceOf(ReplayDisagreesError);
+  const honest = proposer(false);
+  const stopMining = miner(200);
+  try {
+    const first = await until("an assertion", async () => (await honest.tick()).proposed, 20_000);
+    await sender.intents.result(intentKey.postAssertion(first), 20_000);
+    const a = await read<{ status: number; batchEnd: bigint; stateRoot: string }>("getAssertion", [first]);
+    expect(a.status).toBe(AssertionStatus.Pending);
+    expect(a.stateRoot).toBe(states.get(a.batchEnd)!.root);
+    // Within the cadence, nothing new; a restarted proposer finds its chain on L1 and does not post it again.
+    expect((await proposer(false).tick()).proposed).toBeNull();
+    expect((await proposer(false).ownAssertions()).length).toBe(1);
+    // The challenge period passes: it confirms, then withdraws the bond.
+    const balanceBefore = await dev.client.getBalance({ address: proposerKey.address });
+    await dev.rpc("evm_increaseTime", [d.params.challengePeriod + 1]);
+    await dev.rpc("evm_mine");
+    await until(
+      "confirmed and withdrawn",
+      async () => {
+        await honest.tick();
+        const confirmed = (await read<string>("latestConfirmed")) === first;
+        const credit = await read<bigint>("withdrawable", [proposerKey.address]);
+        return (
+          confirmed &&
+          credit === 0n &&
+          (await dev.client.getBalance({ address: proposerKey.address })) > balanceBefore
+        );
+      },
+      30_000,
+    );
+    expect((await read<{ status: number }>("getAssertion", [first])).status).toBe(AssertionStatus.Confirmed);
+  } finally {
+    await stopMining();
+  }
 }, 90_000);
