@@ -5,6 +5,19 @@ export { classifyRpcError, type RpcErrorKind } from "./classifyRpcError.ts";
 export { createL1Contracts, type L1Addresses, type L1Clients, type L1Contracts } from "./contracts.ts";
 export { decodeRevert, L1_ERRORS_ABI, revertDataOf } from "./decodeRevert.ts";
 export {
+  checkDelayedChain,
+  type DelayedChainHead,
+  type DelayedMessage,
+  oldestUnconsumedAge,
+} from "./delayed/checkDelayedChain.ts";
+export {
+  DelayedChainError,
+  type DelayedFollowerState,
+  DelayedInboxFollower,
+  type DelayedInboxFollowerOptions,
+  type DelayedSink,
+} from "./delayed/DelayedInboxFollower.ts";
+export {
   L1ConfigError,
   L1Error,
   L1RevertError,

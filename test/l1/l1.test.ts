@@ -19,6 +19,11 @@ import {
   BatchMismatchError,
   BatchPoster,
   type BatchSource,
+  bridgeAbi,
+  type DelayedFollowerState,
+  DelayedInboxFollower,
+  type DelayedMessage,
+  type DelayedSink,
   type IntentKind,
   intentKey,
   L1RevertError,
@@ -601,3 +606,87 @@ test("proposer_assertsDeepBatches_confirmsAfterThePeriod_withdrawsTheBond", asyn
     await stopMining();
   }
 }, 90_000);
+
+test("delayedInboxFollower_depositsInOrderChecked_rewindsOnReorg", async () => {
+  const d = dev.deployment;
+  const user = hardhatAccount(1);
+  const wallet = createWalletClient({ account: user, transport: http(dev.url) });
+  await wallet.writeContract({
+    chain: null,
+    address: token(),
+    abi: testTokenAbi,
+    functionName: "approve",
+    args: [d.contracts.bridge.address, 10n ** 12n],
+  });
+  const deposit = (amount: bigint) =>
+    wallet.writeContract({
+      chain: null,
+      address: d.contracts.bridge.address,
+      abi: bridgeAbi,
+      functionName: "deposit",
+      args: [amount, user.address, 0],
+    });
+  const got: DelayedMessage[] = [];
+  let state: DelayedFollowerState | null = null;
+  const sink: DelayedSink = {
+    load: async () => state,
+    accept: async (messages, s) => {
+      got.push(...messages);
+      state = s;
+    },
+    rewind: async (fromIndex, s) => {
+      got.splice(Number(fromIndex));
+      state = s;
+    },
+  };
+  const follower = () =>
+    new DelayedInboxFollower({
+      client: dev.client,
+      bridge: d.contracts.bridge.address,
+      inbox: d.contracts.sequencerInbox.address,
+      fromBlock: BigInt(d.contracts.bridge.block),
+      confirmations: 2,
+      sink,
+      logger: silentLogger,
+    });
+  const f = follower();
+  const drain = async (x: DelayedInboxFollower) => {
+    while (await x.poll()) {}
+  };
+  for (const amount of [1n, 2n, 3n]) await deposit(amount * 1_000_000n);
+  await dev.rpc("evm_mine");
+  await drain(f);
+  expect(got.map((m) => m.index)).toEqual([0n, 1n, 2n]);
+  // DEPOSIT (0x02) || recipient || subaccount || amount (u64): what the sequencer executes.
+  expect(got[1].transaction).toBe(
+    `0x02${user.address.slice(2).toLowerCase()}00${(2_000_000).toString(16).padStart(16, "0")}`,
+  );
+  expect(f.next).toBe(3n);
+  await dev.rpc("evm_increaseTime", [100]);
+  await dev.rpc("evm_mine");
+  expect(await f.backlogSeconds()).toBeGreaterThanOrEqual(100n);
+
+  const snapshot = await dev.rpc<string>("evm_snapshot");
+  await deposit(4_000_000n);
+  await dev.rpc("evm_mine");
+  await dev.rpc("evm_mine");
+  await drain(f);
+  expect(got.length).toBe(4);
+  await dev.rpc("evm_revert", [snapshot]);
+  await deposit(5_000_000n);
+  for (let i = 0; i < 3; i++) await dev.rpc("evm_mine");
+  await drain(f);
+  expect(got.map((m) => m.index)).toEqual([0n, 1n, 2n, 3n]);
+  expect(got[3].transaction.endsWith((5_000_000).toString(16).padStart(16, "0"))).toBe(true);
+  // A restarted follower resumes from the stored state: nothing handed over twice.
+  await drain(follower());
+  expect(got.length).toBe(4);
+  expect(state!.head.accumulator).toBe(
+    await dev.client.readContract({
+      address: d.contracts.bridge.address,
+      abi: bridgeAbi,
+      functionName: "accumulatorAt",
+      args: [4n],
+    }),
+  );
+}, 60_000);
