@@ -1,0 +1,692 @@
+// l1/ against a real Hardhat node process (the devnet command on a free port) and the Redis on 127.0.0.1:6379.
+// The TxSender: several intents in flight, a stuck transaction replaced, a reorg that drops a mined transaction, one
+// writer per key, a crash mid-flight, typed custom-error reverts. The log watcher: confirmation depth and reorgs.
+// One file, so the tests share one devnet (each uses its own Hardhat account and Redis prefix).
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import {
+  type Address,
+  createWalletClient,
+  decodeFunctionData,
+  encodeFunctionData,
+  http,
+  parseGwei,
+  toHex,
+} from "viem";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import {
+  AssertionStatus,
+  BatchMismatchError,
+  BatchPoster,
+  type BatchSource,
+  bridgeAbi,
+  type DelayedFollowerState,
+  DelayedInboxFollower,
+  type DelayedMessage,
+  type DelayedSink,
+  type IntentKind,
+  intentKey,
+  L1RevertError,
+  LogWatcher,
+  type PostedBatch,
+  Proposer,
+  planBatches,
+  ReplayDisagreesError,
+  type ReplaySource,
+  rollupAbi,
+  type SealedBatch,
+  SignerLockedError,
+  sequencerInboxAbi,
+  silentLogger,
+  TxSender,
+  testTokenAbi,
+} from "../../l1/index.ts";
+import { startDevnet, type TestDevnet } from "./devnet.ts";
+import {
+  balanceOf,
+  cleanRedis,
+  freshAddress,
+  hardhatAccount,
+  mintIntent,
+  saltedState,
+  senderOptions,
+  sleep,
+  testPrefix,
+  until,
+} from "./fixture.ts";
+
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+let dev: TestDevnet;
+const prefixes: string[] = [];
+const senders: TxSender[] = [];
+
+beforeAll(async () => {
+  dev = await startDevnet();
+}, 120_000);
+
+afterAll(async () => {
+  for (const s of senders) await s.stop().catch(() => {});
+  for (const p of prefixes) await cleanRedis(p);
+  await dev?.stop();
+});
+
+const prefix = () => {
+  const p = testPrefix();
+  prefixes.push(p);
+  return p;
+};
+const start = async (...args: Parameters<typeof senderOptions>) => {
+  const s = await TxSender.start(senderOptions(...args));
+  senders.push(s);
+  return s;
+};
+const token = () => dev.deployment.token.address;
+const nonceOf = (a: Address) => dev.client.getTransactionCount({ address: a, blockTag: "latest" });
+
+/** Mines a block every `ms` until stopped (automine off: transactions wait in the pool meanwhile). */
+function miner(ms: number) {
+  let on = true;
+  const done = (async () => {
+    while (on) {
+      await dev.rpc("evm_mine").catch(() => {});
+      await sleep(ms);
+    }
+  })();
+  return async () => {
+    on = false;
+    await done;
+  };
+}
+
+test("txSender_severalInFlight_consecutiveNoncesInSubmissionOrder", async () => {
+  const account = hardhatAccount(5);
+  const p = prefix();
+  const first = await nonceOf(account.address);
+  await dev.rpc("evm_setAutomine", [false]);
+  try {
+    const sender = await start(dev.client, account, p, { maxInFlight: 4, confirmations: 2 });
+    const to = Array.from({ length: 6 }, () => freshAddress());
+    for (const r of to) await sender.submit(mintIntent(token(), r));
+    // Four at once in the pool, none mined yet.
+    const pending = await until("4 pending", async () => {
+      const rows = await sender.intents.list();
+      const ps = rows.filter((r) => r.progress.state === "pending");
+      return ps.length === 4 ? ps : null;
+    });
+    expect(pending.map((r) => r.progress.nonce).sort()).toEqual([first, first + 1, first + 2, first + 3]);
+    const stopMining = miner(100);
+    const results = await Promise.all(to.map((r) => sender.intents.result(`mint/${r}`, 30_000)));
+    await stopMining();
+    expect(results.map((r) => r.outcome)).toEqual(Array(6).fill("confirmed"));
+    // Nonces follow the order of submission, with no gap and no duplicate.
+    expect(results.map((r) => r.nonce)).toEqual(to.map((_, i) => first + i));
+    for (const r of to) expect(await balanceOf(dev.client, token(), r)).toBe(1n);
+    expect(await nonceOf(account.address)).toBe(first + 6);
+    // Submitting a finished intent again sends nothing.
+    await sender.submit(mintIntent(token(), to[0]));
+    await sleep(300);
+    expect(await nonceOf(account.address)).toBe(first + 6);
+  } finally {
+    await dev.rpc("evm_setAutomine", [true]);
+  }
+}, 60_000);
+
+test("txSender_stuckWithLowFee_isReplacedAndMined", async () => {
+  const account = hardhatAccount(6);
+  const p = prefix();
+  const first = await nonceOf(account.address);
+  await dev.rpc("evm_setAutomine", [false]);
+  try {
+    const sender = await start(dev.client, account, p, {
+      fees: {
+        bumpAfterMs: 400,
+        bumpPercent: 15,
+        baseFeeMultiplier: 2,
+        minTipWei: parseGwei("1"),
+        maxFeeCapWei: parseGwei("1000"),
+      },
+    });
+    const to = freshAddress();
+    await sender.submit(mintIntent(token(), to));
+    const sent = await until("sent", async () => {
+      const s = await sender.intents.status(`mint/${to}`);
+      return s?.progress.state === "pending" ? s.progress : null;
+    });
+    const firstFee = BigInt(sent.attempts[0].maxFeePerGas);
+    // The base fee jumps far above the offered max fee: the transaction cannot be mined at its fees.
+    const high = parseGwei("50");
+    expect(firstFee).toBeLessThan(high);
+    await dev.rpc("hardhat_setNextBlockBaseFeePerGas", [toHex(high)]);
+    await dev.rpc("evm_mine");
+    expect(await nonceOf(account.address)).toBe(first);
+    const stopMining = miner(250);
+    const r = await sender.intents.result(`mint/${to}`, 40_000);
+    await stopMining();
+    expect(r.outcome).toBe("confirmed");
+    expect(r.bumps).toBeGreaterThanOrEqual(1);
+    const progress = (await sender.intents.status(`mint/${to}`))!.progress;
+    expect(r.hash).not.toBe(progress.attempts[0].hash);
+    expect(progress.attempts.every((a) => a.nonce === first)).toBe(true);
+    // Each replacement raised both fees by at least 10%.
+    for (let i = 1; i < progress.attempts.length; i++) {
+      const [a, b] = [progress.attempts[i - 1], progress.attempts[i]];
+      expect(BigInt(b.maxFeePerGas) * 100n).toBeGreaterThanOrEqual(BigInt(a.maxFeePerGas) * 110n);
+      expect(BigInt(b.maxPriorityFeePerGas) * 100n).toBeGreaterThanOrEqual(
+        BigInt(a.maxPriorityFeePerGas) * 110n,
+      );
+    }
+    expect(await nonceOf(account.address)).toBe(first + 1);
+    expect(await balanceOf(dev.client, token(), to)).toBe(1n);
+  } finally {
+    await dev.rpc("evm_setAutomine", [true]);
+  }
+}, 60_000);
+
+test("txSender_reorgDropsMinedTx_intentIsSentAgain", async () => {
+  const account = hardhatAccount(7);
+  const p = prefix();
+  const sender = await start(dev.client, account, p, { confirmations: 4 });
+  const to = freshAddress();
+  const snapshot = await dev.rpc<string>("evm_snapshot");
+  await sender.submit(mintIntent(token(), to));
+  const mined = await until("mined", async () => {
+    const s = await sender.intents.status(`mint/${to}`);
+    return s?.progress.state === "mined" ? s.progress.mined : null;
+  });
+  expect(await balanceOf(dev.client, token(), to)).toBe(1n);
+  // The block holding it is dropped (and the node's pool returns to the snapshot's: the transaction is gone).
+  await dev.rpc("evm_revert", [snapshot]);
+  expect(await balanceOf(dev.client, token(), to)).toBe(0n);
+  const stopMining = miner(150);
+  const r = await sender.intents.result(`mint/${to}`, 30_000);
+  await stopMining();
+  expect(r.outcome).toBe("confirmed");
+  const progress = (await sender.intents.status(`mint/${to}`))!.progress;
+  expect(progress.reorgs).toBe(1);
+  expect(BigInt(r.blockNumber!)).not.toBe(0n);
+  expect(mined.hash).toBe(r.hash); // the same signed transaction, sent again
+  expect(await balanceOf(dev.client, token(), to)).toBe(1n);
+}, 60_000);
+
+test("txSender_secondInstanceSameKey_refusesLoudly", async () => {
+  const account = hardhatAccount(8);
+  const p = prefix();
+  const one = await start(dev.client, account, p);
+  const e = await TxSender.start(senderOptions(dev.client, account, p)).catch((x: unknown) => x);
+  expect(e).toBeInstanceOf(SignerLockedError);
+  expect((e as SignerLockedError).message).toMatch(
+    new RegExp(`another TxSender already sends for ${account.address}.*refusing to start a second writer`),
+  );
+  expect((e as SignerLockedError).fix).toMatch(/stop the other instance first/);
+  // Another key, or the same key once the first stopped, starts.
+  await start(dev.client, hardhatAccount(9), p);
+  await one.stop();
+  await start(dev.client, account, p);
+}, 30_000);
+
+test("txSender_crashMidFlight_noDuplicateAndNoSkippedIntent", async () => {
+  const index = 10;
+  const account = hardhatAccount(index);
+  const p = prefix();
+  const first = await nonceOf(account.address);
+  const to = Array.from({ length: 8 }, () => freshAddress());
+  await dev.rpc("evm_setAutomine", [false]);
+  const stopMining = miner(700);
+  try {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "test/l1/senderChild.ts", dev.url, p, String(index), token(), ...to],
+      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const exited = new Promise((r) => child.once("exit", r));
+    // Kill it once some intents are on L1 and others are in flight.
+    await until(
+      "some mined, some in flight",
+      async () => {
+        const n = await nonceOf(account.address);
+        const pending = await dev.client.getTransactionCount({
+          address: account.address,
+          blockTag: "pending",
+        });
+        return n > first && pending > n;
+      },
+      30_000,
+    );
+    child.kill("SIGKILL");
+    await exited;
+    const minedAtCrash = (await nonceOf(account.address)) - first;
+    expect(minedAtCrash).toBeGreaterThan(0);
+    expect(minedAtCrash).toBeLessThan(to.length);
+    // A new sender takes over once the dead one's lock expires, and finishes every intent.
+    const sender = await until(
+      "the lock to expire",
+      () => TxSender.start(senderOptions(dev.client, account, p)).catch(() => null),
+      10_000,
+    );
+    senders.push(sender);
+    const results = await Promise.all(to.map((r) => sender.intents.result(`mint/${r}`, 40_000)));
+    for (const r of results) expect(["confirmed", "alreadyDone"]).toContain(r.outcome);
+    for (const r of to) expect(await balanceOf(dev.client, token(), r)).toBe(1n);
+    // Exactly one transaction per intent: no duplicate sent, no nonce skipped.
+    await sleep(1_000);
+    expect(await nonceOf(account.address)).toBe(first + to.length);
+  } finally {
+    await stopMining();
+    await dev.rpc("evm_setAutomine", [true]);
+  }
+}, 90_000);
+
+test("txSender_revertingIntent_typedCustomErrorAndNoNonceUsed", async () => {
+  const account = hardhatAccount(12);
+  const p = prefix();
+  const sender = await start(dev.client, account, p);
+  const first = await nonceOf(account.address);
+  // Only the deployment's sequencer may post a batch: refused at estimation, before a nonce is taken.
+  await sender.submit({
+    key: "postBatch/0",
+    kind: "postBatch",
+    to: dev.deployment.contracts.sequencerInbox.address,
+    data: encodeFunctionData({ abi: sequencerInboxAbi, functionName: "postBatch", args: ["0x01", 1n, 0n] }),
+  });
+  const e = await sender.intents.result("postBatch/0", 20_000).catch((x: unknown) => x);
+  expect(e).toBeInstanceOf(L1RevertError);
+  expect((e as L1RevertError).errorName).toBe("NotSequencer");
+  expect((e as L1RevertError).args).toEqual([account.address]);
+  expect(await nonceOf(account.address)).toBe(first);
+
+  // With a fixed gas limit it is mined and reverts on chain: the nonce is used, the error decoded from a replay.
+  await sender.submit({
+    key: "transferFrom/nothing-approved",
+    kind: "call",
+    to: token(),
+    gas: "100000",
+    data: encodeFunctionData({
+      abi: testTokenAbi,
+      functionName: "transferFrom",
+      args: [hardhatAccount(13).address, account.address, 5n],
+    }),
+  });
+  const e2 = await sender.intents.result("transferFrom/nothing-approved", 20_000).catch((x: unknown) => x);
+  expect(e2).toBeInstanceOf(L1RevertError);
+  expect((e2 as L1RevertError).errorName).toBe("InsufficientAllowance");
+  expect((e2 as L1RevertError).args).toEqual([hardhatAccount(13).address, account.address, "0", "5"]);
+  expect(await nonceOf(account.address)).toBe(first + 1);
+  const status = await sender.intents.status("transferFrom/nothing-approved");
+  expect(status?.jobState).toBe("failed");
+  expect(status?.progress.state).toBe("reverted");
+}, 40_000);
+
+test("logWatcher_confirmedLogsInOrder_rewindsOnReorg", async () => {
+  // Follows the token's Transfer events 2 blocks deep; a reorg drops logs it already handed over.
+  const account = hardhatAccount(14);
+  const from = (await dev.client.getBlockNumber()) + 1n;
+  const seen: { tx: string; to: string; block: bigint }[] = [];
+  const rewinds: (bigint | null)[] = [];
+  const watcher = new LogWatcher(
+    {
+      client: dev.client,
+      address: token(),
+      abi: testTokenAbi,
+      eventNames: ["Transfer"],
+      fromBlock: from,
+      confirmations: 2,
+      logger: silentLogger,
+      onLogs: async (logs) => {
+        for (const l of logs) {
+          if (l.eventName === "Transfer")
+            seen.push({ tx: l.transactionHash, to: l.args.to, block: l.blockNumber });
+        }
+      },
+      onRewind: async (keep) => {
+        rewinds.push(keep);
+        for (let i = seen.length - 1; i >= 0; i--)
+          if (keep === null || seen[i].block > keep) seen.splice(i, 1);
+      },
+    },
+    null,
+  );
+  const wallet = createWalletClient({ account, transport: http(dev.url) });
+  const mint = (to: Address) =>
+    wallet.writeContract({
+      chain: null,
+      address: token(),
+      abi: testTokenAbi,
+      functionName: "mint",
+      args: [to, 1n],
+    });
+  const drain = async () => {
+    while (await watcher.poll()) {}
+  };
+  const a = [freshAddress(), freshAddress(), freshAddress()];
+  for (const r of a) await mint(r);
+  await drain();
+  // The last mint is only 1 deep: not handed over yet.
+  expect(seen.map((s) => s.to)).toEqual(a.slice(0, 2));
+  await dev.rpc("evm_mine");
+  await drain();
+  expect(seen.map((s) => s.to)).toEqual(a);
+  const snapshot = await dev.rpc<string>("evm_snapshot");
+  const dropped = [freshAddress(), freshAddress()];
+  for (const r of dropped) await mint(r);
+  await dev.rpc("evm_mine");
+  await dev.rpc("evm_mine");
+  await drain();
+  expect(seen.map((s) => s.to)).toEqual([...a, ...dropped]);
+  // The reorg: those blocks are replaced by others with different contents.
+  await dev.rpc("evm_revert", [snapshot]);
+  const kept = freshAddress();
+  await mint(kept);
+  for (let i = 0; i < 3; i++) await dev.rpc("evm_mine");
+  await drain();
+  expect(rewinds.length).toBe(1);
+  expect(seen.map((s) => s.to)).toEqual([...a, kept]);
+  // What it holds is exactly what the chain has now.
+  const onChain = await dev.client.getContractEvents({
+    address: token(),
+    abi: testTokenAbi,
+    eventName: "Transfer",
+    fromBlock: from,
+    toBlock: (await dev.client.getBlockNumber()) - 1n,
+  });
+  expect(seen.map((s) => s.tx)).toEqual(onChain.map((l) => l.transactionHash));
+}, 30_000);
+
+/** The sequencer's batch store, in memory: sealed batches and what was recorded as posted. */
+class MemoryBatchSource implements BatchSource {
+  readonly batches: SealedBatch[] = [];
+  readonly posted = new Map<bigint, PostedBatch>();
+  async sealedFrom(from: bigint, limit: number) {
+    return this.batches.filter((b) => b.number >= from).slice(0, limit);
+  }
+  async postedCount() {
+    let n = 0n;
+    while (this.posted.has(n)) n++;
+    return n;
+  }
+  async markPosted(p: PostedBatch) {
+    this.posted.set(p.number, p);
+  }
+}
+
+test("batchPoster_postsSealedBatchesInOrderOnce_evenAfterRedisIsWiped", async () => {
+  const d = dev.deployment;
+  const inbox = d.contracts.sequencerInbox.address;
+  const inboxRead = <F extends "batchCount">(f: F) =>
+    dev.client.readContract({ address: inbox, abi: sequencerInboxAbi, functionName: f });
+  expect(await inboxRead("batchCount")).toBe(0n);
+  const sequencer = hardhatAccount(0);
+  expect(sequencer.address).toBe(d.sequencer);
+  const source = new MemoryBatchSource();
+  const ts = Number((await dev.client.getBlock()).timestamp);
+  const seal = (n: number) =>
+    source.batches.push({
+      number: BigInt(n),
+      transactions: Array.from({ length: 1 + (n % 3) }, (_, i) => Uint8Array.from([n, i, 0xee])),
+      timestamp: ts + n,
+      delayedAfter: 0,
+      postRoot: `0x${"00".repeat(32)}`,
+    });
+  for (let n = 0; n < 5; n++) seal(n);
+  const runPoster = async (p: string, want: number) => {
+    const sender = await start(
+      dev.client,
+      sequencer,
+      p,
+      { confirmations: 2 },
+      {
+        postBatch: BatchPoster.alreadyPosted(dev.client, inbox),
+      },
+    );
+    const poster = new BatchPoster({
+      source,
+      sender,
+      client: dev.client,
+      inbox,
+      bridge: d.contracts.bridge.address,
+      inboxBlock: BigInt(d.contracts.sequencerInbox.block),
+      logger: silentLogger,
+    });
+    const stopMining = miner(200);
+    try {
+      await until(
+        "batches recorded",
+        async () => (await poster.tick()) && source.posted.size === want,
+        40_000,
+      );
+    } finally {
+      await stopMining();
+    }
+    return { sender, poster };
+  };
+  const first = await runPoster(prefix(), 5);
+  expect(await inboxRead("batchCount")).toBe(5n);
+  const planned = planBatches(
+    { batchCount: 0n, delayedConsumed: 0, totalTransactions: 0, lastTimestamp: 0, delayedQueued: 0 },
+    source.batches,
+  );
+  for (let n = 0n; n < 5n; n++) {
+    const onL1 = await dev.client.readContract({
+      address: inbox,
+      abi: sequencerInboxAbi,
+      functionName: "batchHashes",
+      args: [n],
+    });
+    expect(onL1).toBe(planned.batches[Number(n)].batchHash);
+    expect(source.posted.get(n)?.batchHash).toBe(onL1);
+    // The recorded transaction carries the batch's calldata.
+    const tx = await dev.client.getTransaction({ hash: source.posted.get(n)!.txHash! });
+    const args = decodeFunctionData({ abi: sequencerInboxAbi, data: tx.input }).args as readonly unknown[];
+    expect(args[0]).toBe(planned.batches[Number(n)].calldata);
+  }
+  // Redis wiped (a fresh prefix), the services restarted: two more batches, nothing posted twice.
+  await first.sender.stop();
+  seal(5);
+  seal(6);
+  await runPoster(prefix(), 7);
+  expect(await inboxRead("batchCount")).toBe(7n);
+
+  // A sealed batch that differs from L1's batch of the same number is caught, not recorded.
+  const forged = new MemoryBatchSource();
+  forged.batches.push({ ...source.batches[0], transactions: [Uint8Array.from([9])] });
+  const sender = senders.at(-1)!;
+  const check = new BatchPoster({
+    source: forged,
+    sender,
+    client: dev.client,
+    inbox,
+    bridge: d.contracts.bridge.address,
+    logger: silentLogger,
+  });
+  await expect(check.tick()).rejects.toBeInstanceOf(BatchMismatchError);
+  // A sealed batch that L1 would refuse is not sent.
+  source.batches.push({ ...source.batches[6], number: 7n, transactions: [new Uint8Array(4_097)] });
+  const refusing = new BatchPoster({
+    source,
+    sender,
+    client: dev.client,
+    inbox,
+    bridge: d.contracts.bridge.address,
+    logger: silentLogger,
+  });
+  const tick = await refusing.tick();
+  expect(tick.refusal).toMatchObject({ number: 7n, refusal: { reason: "transactionTooLong" } });
+  expect(tick.submitted).toEqual([]);
+  expect(await inboxRead("batchCount")).toBe(7n);
+}, 90_000);
+
+test("proposer_assertsDeepBatches_confirmsAfterThePeriod_withdrawsTheBond", async () => {
+  // Runs after the batch poster's test: batches 0-6 are on L1, posted by account #0, also the devnet's proposer.
+  const d = dev.deployment;
+  const rollup = d.contracts.rollup.address;
+  const proposerKey = hardhatAccount(0);
+  expect(d.proposers).toContain(proposerKey.address);
+  const read = <T>(functionName: string, args: unknown[] = []) =>
+    dev.client.readContract({ address: rollup, abi: rollupAbi, functionName, args } as never) as Promise<T>;
+  // One TxSender per key: the sequencer's (from the poster test) also sends the proposer's intents.
+  const sender = senders.at(-1)!;
+  expect(sender.signer).toBe(proposerKey.address);
+  for (const [kind, check] of Object.entries(Proposer.checks(dev.client, rollup, proposerKey.address))) {
+    sender.registerCheck(kind as IntentKind, check);
+  }
+  const source = new MemoryBatchSource();
+  const ts = Number((await dev.client.getBlock()).timestamp);
+  const states = new Map<bigint, ReturnType<typeof saltedState>>();
+  for (let n = 0n; n < 7n; n++) states.set(n + 1n, saltedState(`after-${n}`));
+  const batchCount = await dev.client.readContract({
+    address: d.contracts.sequencerInbox.address,
+    abi: sequencerInboxAbi,
+    functionName: "batchCount",
+  });
+  expect(batchCount).toBe(7n);
+  for (let n = 0n; n < 7n; n++) {
+    source.batches.push({
+      number: n,
+      transactions: [],
+      timestamp: ts,
+      delayedAfter: 0,
+      postRoot: states.get(n + 1n)!.root,
+    });
+  }
+  const replay = (lie: boolean): ReplaySource => ({
+    stateAfter: async (end) => {
+      const s = states.get(end);
+      if (!s) return null;
+      return {
+        stateRoot: lie ? `0x${"66".repeat(32)}` : s.root,
+        outboxRoot: `0x${"00".repeat(32)}`,
+        outboxProof: s.outboxProof,
+      };
+    },
+  });
+  const proposer = (lie: boolean) =>
+    new Proposer({
+      sender,
+      client: dev.client,
+      rollup,
+      inbox: d.contracts.sequencerInbox.address,
+      batches: source,
+      replay: replay(lie),
+      cadenceS: 600n,
+      confirmations: 2,
+      logger: silentLogger,
+    });
+  // A root its own replay did not produce is never proposed.
+  await expect(proposer(true).tick()).rejects.toBeInstanceOf(ReplayDisagreesError);
+  const honest = proposer(false);
+  const stopMining = miner(200);
+  try {
+    const first = await until("an assertion", async () => (await honest.tick()).proposed, 20_000);
+    await sender.intents.result(intentKey.postAssertion(first), 20_000);
+    const a = await read<{ status: number; batchEnd: bigint; stateRoot: string }>("getAssertion", [first]);
+    expect(a.status).toBe(AssertionStatus.Pending);
+    expect(a.stateRoot).toBe(states.get(a.batchEnd)!.root);
+    // Within the cadence, nothing new; a restarted proposer finds its chain on L1 and does not post it again.
+    expect((await proposer(false).tick()).proposed).toBeNull();
+    expect((await proposer(false).ownAssertions()).length).toBe(1);
+    // The challenge period passes: it confirms, then withdraws the bond.
+    const balanceBefore = await dev.client.getBalance({ address: proposerKey.address });
+    await dev.rpc("evm_increaseTime", [d.params.challengePeriod + 1]);
+    await dev.rpc("evm_mine");
+    await until(
+      "confirmed and withdrawn",
+      async () => {
+        await honest.tick();
+        const confirmed = (await read<string>("latestConfirmed")) === first;
+        const credit = await read<bigint>("withdrawable", [proposerKey.address]);
+        return (
+          confirmed &&
+          credit === 0n &&
+          (await dev.client.getBalance({ address: proposerKey.address })) > balanceBefore
+        );
+      },
+      30_000,
+    );
+    expect((await read<{ status: number }>("getAssertion", [first])).status).toBe(AssertionStatus.Confirmed);
+  } finally {
+    await stopMining();
+  }
+}, 90_000);
+
+test("delayedInboxFollower_depositsInOrderChecked_rewindsOnReorg", async () => {
+  const d = dev.deployment;
+  const user = hardhatAccount(1);
+  const wallet = createWalletClient({ account: user, transport: http(dev.url) });
+  await wallet.writeContract({
+    chain: null,
+    address: token(),
+    abi: testTokenAbi,
+    functionName: "approve",
+    args: [d.contracts.bridge.address, 10n ** 12n],
+  });
+  const deposit = (amount: bigint) =>
+    wallet.writeContract({
+      chain: null,
+      address: d.contracts.bridge.address,
+      abi: bridgeAbi,
+      functionName: "deposit",
+      args: [amount, user.address, 0],
+    });
+  const got: DelayedMessage[] = [];
+  let state: DelayedFollowerState | null = null;
+  const sink: DelayedSink = {
+    load: async () => state,
+    accept: async (messages, s) => {
+      got.push(...messages);
+      state = s;
+    },
+    rewind: async (fromIndex, s) => {
+      got.splice(Number(fromIndex));
+      state = s;
+    },
+  };
+  const follower = () =>
+    new DelayedInboxFollower({
+      client: dev.client,
+      bridge: d.contracts.bridge.address,
+      inbox: d.contracts.sequencerInbox.address,
+      fromBlock: BigInt(d.contracts.bridge.block),
+      confirmations: 2,
+      sink,
+      logger: silentLogger,
+    });
+  const f = follower();
+  const drain = async (x: DelayedInboxFollower) => {
+    while (await x.poll()) {}
+  };
+  for (const amount of [1n, 2n, 3n]) await deposit(amount * 1_000_000n);
+  await dev.rpc("evm_mine");
+  await drain(f);
+  expect(got.map((m) => m.index)).toEqual([0n, 1n, 2n]);
+  // DEPOSIT (0x02) || recipient || subaccount || amount (u64): what the sequencer executes.
+  expect(got[1].transaction).toBe(
+    `0x02${user.address.slice(2).toLowerCase()}00${(2_000_000).toString(16).padStart(16, "0")}`,
+  );
+  expect(f.next).toBe(3n);
+  await dev.rpc("evm_increaseTime", [100]);
+  await dev.rpc("evm_mine");
+  expect(await f.backlogSeconds()).toBeGreaterThanOrEqual(100n);
+
+  const snapshot = await dev.rpc<string>("evm_snapshot");
+  await deposit(4_000_000n);
+  await dev.rpc("evm_mine");
+  await dev.rpc("evm_mine");
+  await drain(f);
+  expect(got.length).toBe(4);
+  await dev.rpc("evm_revert", [snapshot]);
+  await deposit(5_000_000n);
+  for (let i = 0; i < 3; i++) await dev.rpc("evm_mine");
+  await drain(f);
+  expect(got.map((m) => m.index)).toEqual([0n, 1n, 2n, 3n]);
+  expect(got[3].transaction.endsWith((5_000_000).toString(16).padStart(16, "0"))).toBe(true);
+  // A restarted follower resumes from the stored state: nothing handed over twice.
+  await drain(follower());
+  expect(got.length).toBe(4);
+  expect(state!.head.accumulator).toBe(
+    await dev.client.readContract({
+      address: d.contracts.bridge.address,
+      abi: bridgeAbi,
+      functionName: "accumulatorAt",
+      args: [4n],
+    }),
+  );
+}, 60_000);
