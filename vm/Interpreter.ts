@@ -304,7 +304,7 @@ export class Interpreter {
 
   /**
    * Read-only view of the registers, arrays and hasher for the one-step proof generator
-   * (vm/proof/stepProof.ts). Hashes first, so the hasher's links and levels are current.
+   * (prover/proof/stepProof.ts). Hashes first, so the hasher's links and levels are current.
    */
   proofView(): MachineView {
     this.hash();
