@@ -403,6 +403,19 @@ export class Interpreter {
     return code === RUNNING ? STATUS_RUNNING : this.status;
   }
 
+  /**
+   * Run the call in progress unhashed until `stepCount` reaches `steps` or it stops, at the speed of
+   * runToEnd: for a dispute that needs the machine hash only at some steps (the next hash() rebuilds
+   * the trees once instead of tracking every step).
+   */
+  runUntil(steps: number): MachineStatus {
+    if (this.statusCode === RUNNING && this.steps < steps) {
+      this.statusCode = this.run(steps);
+      this.hasher?.invalidate();
+    }
+    return this.status;
+  }
+
   /** Run the call in progress until it halts or traps (as `call` would have). */
   runToEnd(): RunResult {
     if (this.statusCode === RUNNING) {
