@@ -11,7 +11,7 @@ export interface BatchRoots {
   /** roots[p]: the state root after p transactions of the range (roots[0]: the start state's root). */
   readonly roots: readonly Uint8Array[];
   readonly results: readonly TransactionResult[];
-  /** The state before transaction p (a fork: using it changes nothing here). */
+  /** The state before transaction p, or after the last one for p = the range's length (a fork: using it changes nothing here). */
   stateBefore(p: number): ProvableState;
 }
 
@@ -41,6 +41,7 @@ export function batchRoots(
     results.push(result);
     roots.push(state.root.slice());
   }
+  before.push(state);
   return {
     roots,
     results,

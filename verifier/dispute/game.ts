@@ -78,3 +78,43 @@ export function clocks(g: GameView): { ourTurn: boolean; ours: number; theirs: n
     theirs: ourTurn ? theirClock : theirClock - elapsed,
   };
 }
+
+/** ChallengeManager's `getChallenge` fields a game view needs (viem returns the struct as an object). */
+export interface ChallengeOnChain {
+  readonly defenderClock: bigint | number;
+  readonly challengerClock: bigint | number;
+  readonly lastMoveAt: bigint | number;
+  readonly challengerToMove: boolean;
+  readonly level: number;
+  readonly status: number;
+}
+
+/** A GameView from the challenge on L1, its last segment and level switch (from events), and L1's time. */
+export function gameViewOf(input: {
+  role: Role;
+  challenge: ChallengeOnChain;
+  segment: Segment;
+  switched?: { txIndex: number; roots: StepRoots };
+  now: number;
+  degree: number;
+  maxTxSteps: number;
+  assertionRejected: boolean;
+}): GameView {
+  const c = input.challenge;
+  return {
+    role: input.role,
+    status: c.status,
+    level: c.level === Level.STEP ? Level.STEP : Level.TRANSACTION,
+    challengerToMove: c.challengerToMove,
+    defenderClock: Number(c.defenderClock),
+    challengerClock: Number(c.challengerClock),
+    lastMoveAt: Number(c.lastMoveAt),
+    now: input.now,
+    segment: input.segment,
+    txIndex: input.switched?.txIndex,
+    stepRoots: input.switched?.roots,
+    degree: input.degree,
+    maxTxSteps: input.maxTxSteps,
+    assertionRejected: input.assertionRejected,
+  };
+}
