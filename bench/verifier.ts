@@ -1,0 +1,94 @@
+/**
+ * `./optio bench verifier`: the verifier's dispute library (prover/).
+ *
+ * verifier.bisection.point: seconds to compute the degree + 1 (17) step-level values of one bisection
+ *   round of the longest engine transaction the test exchange builds (test/verifier/engineBatch.ts "sweep":
+ *   a taker order walking the fill bound over levels far apart in the tick bitmap, real signature), for the
+ *   round whose segment spans the transaction's executed steps (0..its stop): a fresh TransactionSteps (no
+ *   cache) runs the interpreter unhashed to each boundary and hashes only there. Baseline in the same run:
+ *   hashing the machine after every step up to the same last boundary (the plain way to get a trace).
+ * verifier.bisection.dispute: seconds for every step-level value and the one-step proof one side of a
+ *   whole dispute over that transaction needs (all rounds from 0..MAX_TX_STEPS down to one step, at a
+ *   disagreement in the middle of the run), with TransactionSteps' cache and snapshots.
+ * verifier.bisection.steps: steps the sweep runs (context).
+ *
+ * Figures are medians of `--runs` runs (default 3). This bench imports the engine fixture from test/ (as
+ * bench/engine.ts does).
+ */
+import { parseArgs } from "node:util";
+import { Origin, partBoundaries } from "../protocol/index.ts";
+import { batchRoots, StepProver, TransactionSteps } from "../prover/index.ts";
+import { engineBatch } from "../test/verifier/engineBatch.ts";
+import { loadModule, params, TransactionRunner } from "../vm/index.ts";
+import { emit, median, note, round } from "./report.ts";
+
+export async function main(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { runs: { type: "string", default: "3" }, degree: { type: "string", default: "16" } },
+  });
+  const runs = Number(values.runs);
+  const degree = Number(values.degree);
+  const timestamp = 2_000_000_000;
+  const batch = await engineBatch({ timestamp, sweep: true });
+  const flat = loadModule(batch.engine);
+  const context = { timestamp: BigInt(timestamp), l2Block: 0n, origin: BigInt(Origin.SEQUENCER) };
+  const txs = batch.txs.map((input) => ({ input, batchContext: context }));
+  const replay = batchRoots(TransactionRunner.load(batch.engine), batch.preState(), txs);
+  const p = txs.length - 1;
+  const request = () => ({ input: txs[p].input, batchContext: context, state: replay.stateBefore(p) });
+  if (replay.results[p].outcome !== "executed" || replay.results[p].code !== 0)
+    throw new Error(`the sweep did not execute: ${JSON.stringify(replay.results[p])}`);
+
+  const stop = TransactionSteps.start(flat, request()).steps;
+  note(`sweep: ${stop} steps, gas ${replay.results[p].gasUsed}`);
+  emit({ name: "verifier.bisection.steps", value: stop, unit: "steps" });
+  const bounds = partBoundaries(0, stop, Math.min(degree, stop));
+
+  const ours: number[] = [];
+  const base: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let t = performance.now();
+    const steps = TransactionSteps.start(flat, request());
+    steps.hashesAt(bounds);
+    ours.push((performance.now() - t) / 1000);
+    // Baseline: the machine hashed after every step (StepProver.machineHashes), up to the last boundary.
+    t = performance.now();
+    const all = StepProver.forTransaction(flat, request()).machineHashes(stop);
+    base.push((performance.now() - t) / 1000);
+    if (Buffer.compare(all[bounds[1]], steps.hashAt(bounds[1])) !== 0)
+      throw new Error("the two ways disagree");
+  }
+  emit({
+    name: "verifier.bisection.point",
+    value: round(median(ours)),
+    unit: "s",
+    baseline: "hash after every step",
+    baselineValue: round(median(base)),
+    points: bounds.length,
+    steps: stop,
+  });
+
+  // One side of a whole dispute: every round's values and the final proof, from one TransactionSteps.
+  const target = Math.floor(stop / 2) + 1;
+  const whole: number[] = [];
+  let rounds = 0;
+  let hashes = 0;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const steps = TransactionSteps.start(flat, request());
+    let [lo, hi] = [0, params.MAX_TX_STEPS];
+    rounds = 0;
+    while (hi - lo > 1) {
+      const b = partBoundaries(lo, hi, Math.min(degree, hi - lo));
+      steps.hashesAt(b);
+      rounds++;
+      const k = b.findIndex((x, j) => j + 1 < b.length && b[j + 1] >= target);
+      [lo, hi] = [b[k], b[k + 1]];
+    }
+    steps.proveStep(lo);
+    whole.push((performance.now() - t) / 1000);
+    hashes = steps.stats.hashes;
+  }
+  emit({ name: "verifier.bisection.dispute", value: round(median(whole)), unit: "s", rounds, hashes });
+}
