@@ -83,7 +83,7 @@ export async function main(args: string[]): Promise<void> {
       const b = partBoundaries(lo, hi, Math.min(degree, hi - lo));
       steps.hashesAt(b);
       rounds++;
-      const k = b.findIndex((x, j) => j + 1 < b.length && b[j + 1] >= target);
+      const k = b.findIndex((_, j) => j + 1 < b.length && b[j + 1] >= target);
       [lo, hi] = [b[k], b[k + 1]];
     }
     steps.proveStep(lo);
