@@ -45,6 +45,9 @@ export async function main(args: string[]): Promise<void> {
   emit({ name: "verifier.bisection.steps", value: stop, unit: "steps" });
   const bounds = partBoundaries(0, stop, Math.min(degree, stop));
 
+  // Warm-up (untimed): V8 compiles the interpreter's loop and the hasher before either way is timed.
+  TransactionSteps.start(flat, request()).hashesAt(bounds);
+  StepProver.forTransaction(flat, request()).machineHashes(stop);
   const ours: number[] = [];
   const base: number[] = [];
   for (let i = 0; i < runs; i++) {
