@@ -11,6 +11,13 @@
  *   whole dispute over that transaction needs (all rounds from 0..MAX_TX_STEPS down to one step, at a
  *   disagreement in the middle of the run), with TransactionSteps' cache and snapshots.
  * verifier.bisection.steps: steps the sweep runs (context).
+ * verifier.dispute: wall-clock seconds of a whole dispute over a real engine order in a batch of
+ *   `--dispute-txs` (default 1,000) signed orders on Hardhat's in-process chain with the real one-step
+ *   prover, chooseMove driving both sides (our challenger against a proposer wrong from the middle
+ *   transaction on): from startChallenge to ChallengeEnded, our replay's step values, both sides' moves and
+ *   the chain's mining included (the liar's values come from the same DisputeHistory). With
+ *   verifier.dispute.gas.challenger / .defender: L1 gas per side. Not the devnet service figure of issue 15
+ *   (that needs the service); the same game, in process.
  *
  * Figures are medians of `--runs` runs (default 3). This bench imports the engine fixture from test/ (as
  * bench/engine.ts does).
@@ -18,6 +25,8 @@
 import { parseArgs } from "node:util";
 import { Origin, partBoundaries } from "../protocol/index.ts";
 import { batchRoots, StepProver, TransactionSteps } from "../prover/index.ts";
+import { createChain } from "../test/rollup/fixture.ts";
+import { playChainDispute, setupChainDispute } from "../test/verifier/chainDispute.ts";
 import { engineBatch } from "../test/verifier/engineBatch.ts";
 import { loadModule, params, TransactionRunner } from "../vm/index.ts";
 import { emit, median, note, round } from "./report.ts";
@@ -25,7 +34,11 @@ import { emit, median, note, round } from "./report.ts";
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { runs: { type: "string", default: "3" }, degree: { type: "string", default: "16" } },
+    options: {
+      runs: { type: "string", default: "3" },
+      degree: { type: "string", default: "16" },
+      "dispute-txs": { type: "string", default: "1000" },
+    },
   });
   const runs = Number(values.runs);
   const degree = Number(values.degree);
@@ -94,4 +107,50 @@ export async function main(args: string[]): Promise<void> {
     hashes = steps.stats.hashes;
   }
   emit({ name: "verifier.bisection.dispute", value: round(median(whole)), unit: "s", rounds, hashes });
+
+  const disputeTxs = Number(values["dispute-txs"]);
+  if (disputeTxs >= 2) await dispute(disputeTxs);
+}
+
+/** One whole dispute on Hardhat's in-process chain (see the header). */
+async function dispute(txs: number): Promise<void> {
+  const chain = await createChain();
+  let t = performance.now();
+  const pairs = Math.floor(txs / 2);
+  const d = await setupChainDispute(chain, {
+    orders: pairs,
+    tx: pairs,
+    step: (s) => Math.floor(s / 2),
+    honestRole: "challenger",
+  });
+  note(
+    `dispute setup (sign, post, replay, assert) over ${d.txCount} transactions: ${round((performance.now() - t) / 1000)} s`,
+  );
+  t = performance.now();
+  const { moves } = await playChainDispute(d, 300_000);
+  const wall = (performance.now() - t) / 1000;
+  const gas = (role: string) => moves.filter((m) => m.by === role).reduce((a, m) => a + m.gas, 0n);
+  const count = (role: string) => moves.filter((m) => m.by === role && m.refused === undefined).length;
+  emit({
+    name: "verifier.dispute",
+    value: round(wall),
+    unit: "s",
+    transactions: d.txCount,
+    moves: moves.length,
+    chain: "hardhat in-process",
+    ended: moves[moves.length - 1].kind,
+  });
+  // The challenger's moves include startChallenge.
+  emit({
+    name: "verifier.dispute.gas.challenger",
+    value: Number(gas("challenger")),
+    unit: "gas",
+    moves: count("challenger"),
+  });
+  emit({
+    name: "verifier.dispute.gas.defender",
+    value: Number(gas("defender")),
+    unit: "gas",
+    moves: count("defender"),
+  });
 }

@@ -155,7 +155,7 @@ export async function setupChainDispute(
 
 export interface PlayedMove {
   by: Role;
-  kind: Move["kind"];
+  kind: Move["kind"] | "start";
   gas: bigint;
   /** The contract refused it (the liar's one-step proof). */
   refused?: string;
@@ -211,9 +211,15 @@ export async function playChainDispute(
 ): Promise<{ id: bigint; moves: PlayedMove[] }> {
   const { r, params } = d;
   const started = Date.now();
-  await r.send(r.cm, "startChallenge", [d.assertion], d.players.challenger.address, params.challengeBond);
+  const opened = await r.send(
+    r.cm,
+    "startChallenge",
+    [d.assertion],
+    d.players.challenger.address,
+    params.challengeBond,
+  );
   const id = (await r.cm.read.challengeCount()) as bigint;
-  const moves: PlayedMove[] = [];
+  const moves: PlayedMove[] = [{ by: "challenger", kind: "start", gas: opened.gasUsed }];
   const view = async (role: Role) => {
     const challenge = await r.cm.read.getChallenge([id]);
     const { segment, switched } = await lastSegment(d, id);

@@ -24,7 +24,7 @@ export interface EngineBatch {
 }
 
 /**
- * `orders` small signed orders (a maker's ask and a taker's crossing bid each), then, with `sweep`, the
+ * `orders` pairs of small signed orders (a maker's ask and a taker's bid that fills it), then, with `sweep`, the
  * sweep. Prices are stamped at `timestamp` (the batch's L1 time must be within the oracle's hour of it).
  */
 export async function engineBatch(opts: {
@@ -63,9 +63,11 @@ export async function engineBatch(opts: {
       },
     });
   const txs: Uint8Array[] = [];
+  // Each pair: a maker's ask near the index rests, the taker's bid fills all of it (nothing accumulates, so
+  // any number of pairs stays within the open-order and price-band limits).
   for (let i = 0; i < (opts.orders ?? 0); i++) {
-    txs.push(await sign(maker, Side.SELL, P100 - BigInt(i) * TICK, ONE / 10n, TimeInForce.GTC));
-    txs.push(await sign(taker, Side.BUY, P100, ONE / 20n, TimeInForce.IOC));
+    txs.push(await sign(maker, Side.SELL, P100 - BigInt(i % 10) * TICK, ONE / 10n, TimeInForce.GTC));
+    txs.push(await sign(taker, Side.BUY, P100, ONE / 10n, TimeInForce.IOC));
   }
   if (opts.sweep) txs.push(await sign(taker, Side.BUY, P100 + 41n * FAR, 10n * ONE, TimeInForce.IOC));
   return { engine: ENGINE_WASM, pre, preRoot, preState: () => state.fork(), txs };
