@@ -7,6 +7,7 @@ import type { Address, Hex } from "viem";
 import {
   assertionHash,
   DEVNET_PARAMS,
+  depositMessage,
   encodeProof,
   machineHashOf,
   Origin,
@@ -64,7 +65,15 @@ export interface ChainDispute {
  */
 export async function setupChainDispute(
   chain: Chain,
-  opts: { orders: number; tx: number; step: (steps: number) => number; honestRole: Role; degree?: number },
+  opts: {
+    orders: number;
+    tx: number;
+    step: (steps: number) => number;
+    honestRole: Role;
+    degree?: number;
+    /** Bridge deposits queued before the batch (its first transactions, origin DELAYED). */
+    deposits?: number;
+  },
 ): Promise<ChainDispute> {
   const { accounts } = chain;
   const timestamp = Number((await chain.publicClient.getBlock()).timestamp);
@@ -78,15 +87,39 @@ export async function setupChainDispute(
     machine: initialMachineParts(flat),
     prover: osp.entry,
   });
-  const { number, header } = await r.postBatch(batch.txs);
-  const placed: PlacedTransaction[] = batch.txs.map((bytes, i) => ({
-    bytes,
-    batchNumber: number,
-    header,
-    origin: Origin.SEQUENCER,
-    seqIndex: i,
-    batchTxs: batch.txs,
-  }));
+  // Deposits through the bridge: delayed messages, which the batch takes in before its own transactions.
+  const delayed: { bytes: Uint8Array; queuedAt: number }[] = [];
+  if (opts.deposits) {
+    await r.send(r.token, "mint", [accounts.user, 10n ** 12n]);
+    await r.send(r.token, "approve", [r.bridge.address, 2n ** 255n], accounts.user);
+    for (let i = 0; i < opts.deposits; i++) {
+      const amount = 1_000_000n * BigInt(i + 1);
+      const receipt = await r.send(r.bridge, "deposit", [amount, accounts.other, i % 3], accounts.user);
+      const block = await chain.publicClient.getBlock({ blockNumber: receipt.blockNumber });
+      delayed.push({
+        bytes: depositMessage(accounts.other, i % 3, amount),
+        queuedAt: Number(block.timestamp),
+      });
+    }
+  }
+  const { number, header } = await r.postBatch(batch.txs, delayed.length);
+  const placed: PlacedTransaction[] = [
+    ...delayed.map((d) => ({
+      bytes: d.bytes,
+      batchNumber: number,
+      header,
+      origin: Origin.DELAYED,
+      queuedAt: d.queuedAt,
+    })),
+    ...batch.txs.map((bytes, i) => ({
+      bytes,
+      batchNumber: number,
+      header,
+      origin: Origin.SEQUENCER,
+      seqIndex: i,
+      batchTxs: batch.txs,
+    })),
+  ];
   // The verifier's replay: the fast path from the batch's start state, a root after every transaction.
   const replay = batchRoots(
     TransactionRunner.load(batch.engine),
@@ -126,7 +159,7 @@ export async function setupChainDispute(
     outboxRoot: new Uint8Array(32),
     batchEnd: 1,
     txEnd: n,
-    delayedEnd: 0,
+    delayedEnd: delayed.length,
   };
   const outboxProof = liarProposes ? bad.outboxProof : hex(encodeProof(finalState.prove(OUTBOX_ROOT_KEY)));
   await r.send(

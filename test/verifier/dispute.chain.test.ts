@@ -66,3 +66,26 @@ test("dispute_liarAtFirstAndLastTransaction_firstAndLastStep_degree4_honestAlway
   // Both endings happen across these four games (which side reaches the one-step part depends on depth parity).
   expect([...endings].sort()).toEqual(["proveStep", "timeout"]);
 });
+
+test("dispute_overADelayedDeposit_proofFromTheBridgeAccumulator_honestWinsBothRoles", async () => {
+  for (const [honestRole, tx] of [
+    ["challenger", 1],
+    ["defender", 0],
+  ] as const) {
+    const d = await setupChainDispute(chain, {
+      orders: 1,
+      deposits: 2,
+      tx,
+      step: (s) => Math.floor(s / 3),
+      honestRole,
+    });
+    // The disputed transaction is a bridge deposit: switchToStep proves it against the bridge's accumulator.
+    expect(d.honest.transactionProof(tx).queuedAt).toBeGreaterThan(0);
+    expect(d.honest.transactionProof(tx).siblings).toEqual([]);
+    const { id, moves } = await playChainDispute(d);
+    const won = honestRole === "challenger" ? ChallengeStatus.CHALLENGER_WON : ChallengeStatus.DEFENDER_WON;
+    expect((await d.r.cm.read.getChallenge([id])).status).toBe(won);
+    expect(moves.some((m) => m.kind === "switchToStep")).toBe(true);
+    expect(moves[moves.length - 1].by).toBe(honestRole);
+  }
+});
