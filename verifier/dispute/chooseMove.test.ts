@@ -132,6 +132,22 @@ describe("chooseMove against a liar", () => {
     });
   });
 
+  it("test_chooseMove_malformedView_isStuckNotAThrow", () => {
+    const world = new World(9, 40, () => 11);
+    const model = new ChallengeModel(world, label("wrong"), 3);
+    const view = model.view("challenger");
+    for (const segment of [
+      { lo: 0, hi: 9, values: [world.root(0)] },
+      { lo: 5, hi: 5, values: [world.root(5), world.root(5)] },
+      { lo: 0, hi: 2, values: [world.root(0), world.root(1), world.root(2), world.root(2)] },
+      { lo: 0.5, hi: 2, values: [world.root(0), world.root(2)] },
+    ])
+      expect(chooseMove({ ...view, segment }, world.history())).toEqual({
+        kind: "stuck",
+        reason: MoveReason.MALFORMED_VIEW,
+      });
+  });
+
   it("test_chooseMove_isPure_sameInputsSameMove", () => {
     const world = new World(9, 40, () => 11);
     const model = new ChallengeModel(world, label("wrong"), 3);

@@ -18,6 +18,8 @@ export const MoveReason = {
   HISTORY_INCONSISTENT: "HISTORY_INCONSISTENT",
   /** The step level without the level switch's transaction or roots in the view. */
   MISSING_STEP_LEVEL: "MISSING_STEP_LEVEL",
+  /** The view's segment cannot be one the contract stored (fewer than 2 values, more parts than positions, lo >= hi). */
+  MALFORMED_VIEW: "MALFORMED_VIEW",
 } as const;
 export type MoveReason = (typeof MoveReason)[keyof typeof MoveReason];
 
@@ -111,6 +113,18 @@ export function chooseMove(game: GameView, history: History): Move {
     return { kind: "wait", until: game.now + c.theirs + 1, reason: MoveReason.OPPONENT_TO_MOVE };
   }
   if (c.ours < 0) return { kind: "over", outcome: "lost", reason: MoveReason.OUR_CLOCK_RAN_OUT };
+  const seg = game.segment;
+  const parts = seg.values.length - 1;
+  if (
+    !(
+      Number.isSafeInteger(seg.lo) &&
+      Number.isSafeInteger(seg.hi) &&
+      seg.lo < seg.hi &&
+      parts >= 1 &&
+      parts <= seg.hi - seg.lo
+    )
+  )
+    return { kind: "stuck", reason: MoveReason.MALFORMED_VIEW };
   return game.level === Level.TRANSACTION ? transactionMove(game, history) : stepMove(game, history);
 }
 

@@ -13,10 +13,12 @@ import {
   type MoveCall,
   newGame,
   nextPhases,
+  postedMismatch,
+  postedSegment,
   TERMINAL_PHASES,
   transition,
 } from "./gameState.ts";
-import { ChallengeModel, World } from "./testing/challengeModel.ts";
+import { ChallengeModel, label, World } from "./testing/challengeModel.ts";
 import { liarHistory } from "./testing/players.ts";
 
 function step(g: GameRecord, e: GameEvent, at = 0): GameRecord {
@@ -106,7 +108,11 @@ describe("gameState", () => {
             model.apply(them, m);
             g = step(g, model.level !== level ? { kind: "levelSwitched" } : { kind: "bisected", level });
           } else {
-            g = step(g, { kind: "sent", move: m.kind as MoveCall });
+            g = step(g, {
+              kind: "sent",
+              move: m.kind as MoveCall,
+              segment: postedSegment(m, level, 50, model.txIndex),
+            });
             phases.add(g.phase);
             model.apply(honest, m);
             if (model.status !== ChallengeStatus.OPEN) break;
@@ -123,6 +129,26 @@ describe("gameState", () => {
         expect(phases.has("bisecting-step")).toBe(true);
         expect(phases.has("proving") || phases.has("awaiting-resolution")).toBe(true);
         expect(g.transitions.length).toBeGreaterThan(3);
+        // What we posted is what our history says; a history that changed (a replay of other data) is caught
+        // at the first value it would contradict.
+        expect(g.posted.length).toBeGreaterThan(1);
+        expect(postedMismatch(g, world.history())).toBeUndefined();
+        expect(postedMismatch(gameFromJson(gameToJson(g)), world.history())).toBeUndefined();
+        const first = g.posted[0];
+        const changed = {
+          ...world.history(),
+          root: (p: number) => (p === first.lo ? label("changed") : world.root(p)),
+        };
+        if (first.level === Level.TRANSACTION)
+          expect(postedMismatch(g, changed)).toMatchObject({ level: Level.TRANSACTION, position: first.lo });
+        const firstStep = g.posted.find((x) => x.level === Level.STEP);
+        expect(firstStep).toBeDefined();
+        const at = firstStep?.hi ?? -1;
+        const stepChanged = {
+          ...world.history(),
+          machine: (p: number, s: number) => (s === at ? label("x") : world.machine(p, s)),
+        };
+        expect(postedMismatch(g, stepChanged)).toMatchObject({ level: Level.STEP, position: at });
       }
   });
 });

@@ -1,6 +1,6 @@
-import type { Hex } from "viem";
+import { bytesToHex, type Hex } from "viem";
 import type { Move } from "./chooseMove.ts";
-import { Level, type Role } from "./game.ts";
+import { type History, Level, type Role } from "./game.ts";
 
 /**
  * Where one of our games stands (docs/verifier.md, "Game state machine"). The phase is what an operator
@@ -31,8 +31,8 @@ export type MoveCall = Extract<
 
 /** What moves a game: what we sent, and what L1 showed. */
 export type GameEvent =
-  /** Our move was handed to the transaction manager. */
-  | { readonly kind: "sent"; readonly move: MoveCall }
+  /** Our move was handed to the transaction manager (with the segment it posts, if it posts one). */
+  | { readonly kind: "sent"; readonly move: MoveCall; readonly segment?: PostedSegment }
   /** Our sent move reverted or was dropped (e.g. the opponent moved first): choose again at `level`. */
   | { readonly kind: "moveFailed"; readonly level: Level }
   /** A Bisected event by the opponent (or by us, seen on L1) at `level`. */
@@ -96,13 +96,76 @@ function open(e: GameEvent, level: Level): GamePhase | undefined {
   }
 }
 
-/** One game as we persist it: ids, our role, the phase, and every transition with its time. */
+/** A segment we posted: our values at its boundaries (at the step level, of transaction `tx`). */
+export interface PostedSegment {
+  readonly level: Level;
+  readonly tx?: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly values: readonly Hex[];
+}
+
+/**
+ * The segment a move posts, for the record (undefined for moves that post none). `maxTxSteps` is the step
+ * level's last position (a level switch posts over 0..maxTxSteps); `txIndex` the step level's transaction.
+ */
+export function postedSegment(
+  move: Move,
+  level: Level,
+  maxTxSteps: number,
+  txIndex?: number,
+): PostedSegment | undefined {
+  switch (move.kind) {
+    case "bisect":
+    case "bisectToEnd":
+      return {
+        level,
+        tx: level === Level.STEP ? txIndex : undefined,
+        lo: move.lo,
+        hi: move.hi,
+        values: move.values.map((v) => bytesToHex(v)),
+      };
+    case "switchToStep":
+      return {
+        level: Level.STEP,
+        tx: move.txIndex,
+        lo: 0,
+        hi: maxTxSteps,
+        values: move.values.map((v) => bytesToHex(v)),
+      };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Whether `history` still gives every value we posted (after a restart, a replay that changed would make us
+ * contradict ourselves on L1): the first position where it does not, or undefined.
+ */
+export function postedMismatch(
+  game: GameRecord,
+  history: History,
+): { level: Level; tx?: number; position: number } | undefined {
+  for (const s of game.posted) {
+    const parts = s.values.length - 1;
+    for (let j = 0; j <= parts; j++) {
+      const position = s.lo + Math.floor((j * (s.hi - s.lo)) / parts);
+      const ours = s.level === Level.STEP ? history.machine(s.tx ?? -1, position) : history.root(position);
+      if (bytesToHex(ours) !== s.values[j]) return { level: s.level, tx: s.tx, position };
+    }
+  }
+  return undefined;
+}
+
+/** One game as we persist it: ids, our role, the phase, the segments we posted, and every transition with its time. */
 export interface GameRecord {
   /** The challenge id (decimal). */
   readonly id: string;
   readonly assertion: Hex;
   readonly role: Role;
   readonly phase: GamePhase;
+  /** Our values as posted, in order (what a restarted verifier checks its history against). */
+  readonly posted: readonly PostedSegment[];
   readonly transitions: readonly {
     readonly from: GamePhase;
     readonly to: GamePhase;
@@ -113,7 +176,7 @@ export interface GameRecord {
 
 /** A new game record in phase `started`. */
 export function newGame(id: bigint | string, assertion: Hex, role: Role): GameRecord {
-  return { id: String(id), assertion, role, phase: "started", transitions: [] };
+  return { id: String(id), assertion, role, phase: "started", posted: [], transitions: [] };
 }
 
 /** Why a transition was refused. */
@@ -130,9 +193,16 @@ export function transition(
   const to = TABLE[game.phase](event);
   if (to === undefined)
     return { ok: false, reason: GameStateError.ILLEGAL_TRANSITION, phase: game.phase, event };
+  const posted =
+    event.kind === "sent" && event.segment !== undefined ? [...game.posted, event.segment] : game.posted;
   return {
     ok: true,
-    game: { ...game, phase: to, transitions: [...game.transitions, { from: game.phase, to, event, at }] },
+    game: {
+      ...game,
+      phase: to,
+      posted,
+      transitions: [...game.transitions, { from: game.phase, to, event, at }],
+    },
   };
 }
 
@@ -171,5 +241,6 @@ export function gameFromJson(text: string): GameRecord {
   if (typeof g.id !== "string" || !/^\d+$/.test(g.id))
     throw new TypeError(`game id: expected a decimal string, got ${String(g.id)}`);
   if (!Array.isArray(g.transitions)) throw new TypeError("game transitions: expected an array");
+  if (!Array.isArray(g.posted)) throw new TypeError("game posted: expected an array");
   return g;
 }
