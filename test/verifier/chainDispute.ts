@@ -31,6 +31,16 @@ import {
   type Role,
   type Segment,
 } from "../../verifier/dispute/game.ts";
+import {
+  type GameEvent,
+  type GameRecord,
+  gameFromJson,
+  gameToJson,
+  newGame,
+  postedMismatch,
+  postedSegment,
+  transition,
+} from "../../verifier/dispute/gameState.ts";
 import { moveCall } from "../../verifier/dispute/moveCall.ts";
 import { initialMachineParts, loadModule, TransactionRunner } from "../../vm/index.ts";
 import { TX_GAS_LIMIT } from "../../vm/params.ts";
@@ -56,6 +66,8 @@ export interface ChainDispute {
   players: Record<Role, { address: Address; history: History }>;
   honestRole: Role;
   txCount: number;
+  /** Our history rebuilt from scratch (a new replay and empty caches), as after a restart. */
+  rebuildHonest(): DisputeHistory;
 }
 
 /**
@@ -183,6 +195,16 @@ export async function setupChainDispute(
     players,
     honestRole: opts.honestRole,
     txCount: n,
+    rebuildHonest: () =>
+      new DisputeHistory(
+        flat,
+        batchRoots(
+          TransactionRunner.load(batch.engine),
+          batch.preState(),
+          placed.map((t) => ({ input: t.bytes, batchContext: placedBatchContext(t) })),
+        ),
+        placed,
+      ),
   };
 }
 
@@ -241,7 +263,8 @@ async function lastSegment(
 export async function playChainDispute(
   d: ChainDispute,
   limitMs = 100_000,
-): Promise<{ id: bigint; moves: PlayedMove[] }> {
+  opts: { restartAfter?: readonly number[] } = {},
+): Promise<{ id: bigint; moves: PlayedMove[]; record: GameRecord; restarts: number }> {
   const { r, params } = d;
   const started = Date.now();
   const opened = await r.send(
@@ -252,6 +275,16 @@ export async function playChainDispute(
     params.challengeBond,
   );
   const id = (await r.cm.read.challengeCount()) as bigint;
+  // Our side's persisted game record, fed what we send and what L1 shows; restarted at `restartAfter`.
+  const honest = d.honestRole;
+  let record = newGame(id, d.assertion, honest);
+  let ourMoves = 0;
+  let restarts = 0;
+  const apply = (event: GameEvent) => {
+    const t = transition(record, event, Date.now());
+    if (!t.ok) throw new Error(`game record: ${t.phase} refused ${JSON.stringify(event)}`);
+    record = t.game;
+  };
   const moves: PlayedMove[] = [{ by: "challenger", kind: "start", gas: opened.gasUsed }];
   const view = async (role: Role) => {
     const challenge = await r.cm.read.getChallenge([id]);
@@ -272,8 +305,28 @@ export async function playChainDispute(
     const v = await view(role);
     const call = moveCall(id, v.segment, move);
     if (call === undefined) throw new Error(`${role} has no call for ${move.kind}`);
+    if (role === honest)
+      apply({
+        kind: "sent",
+        move: call.functionName,
+        segment: postedSegment(move, v.level, v.maxTxSteps, v.txIndex),
+      });
     const receipt = await r.send(r.cm, call.functionName, [...call.args], d.players[role].address);
     moves.push({ by: role, kind: move.kind, gas: receipt.gasUsed });
+    if (move.kind === "switchToStep") apply({ kind: "levelSwitched" });
+    else if (move.kind === "bisect" || move.kind === "bisectToEnd")
+      apply({ kind: "bisected", level: v.level });
+    if (role !== honest || !opts.restartAfter?.includes(++ourMoves)) return;
+    // A restart: the record from its JSON, our history rebuilt from the replay, checked against what we posted.
+    record = gameFromJson(gameToJson(record));
+    const rebuilt = d.rebuildHonest();
+    const mismatch = postedMismatch(record, rebuilt);
+    if (mismatch !== undefined)
+      throw new Error(
+        `after the restart our history contradicts a posted value: ${JSON.stringify(mismatch)}`,
+      );
+    d.players[honest].history = rebuilt;
+    restarts++;
   };
   for (let i = 0; i < 64; i++) {
     if (Date.now() - started > limitMs) throw new Error(`the dispute took more than ${limitMs} ms`);
@@ -304,7 +357,15 @@ export async function playChainDispute(
     if (claim.kind !== "timeout") throw new Error(`expected to claim the timeout, got ${claim.kind}`);
     await send(other, claim);
   }
-  return { id, moves };
+  const c = await r.cm.read.getChallenge([id]);
+  const winner: Role | undefined =
+    c.status === ChallengeStatus.CHALLENGER_WON
+      ? "challenger"
+      : c.status === ChallengeStatus.DEFENDER_WON
+        ? "defender"
+        : undefined;
+  if (winner !== undefined) apply({ kind: "ended", outcome: winner === honest ? "won" : "lost" });
+  return { id, moves, record, restarts };
 }
 
 /** The custom error a refused call reverted with (viem puts it in the cause chain), else the message. */

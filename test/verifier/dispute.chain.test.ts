@@ -89,3 +89,30 @@ test("dispute_overADelayedDeposit_proofFromTheBridgeAccumulator_honestWinsBothRo
     expect(moves[moves.length - 1].by).toBe(honestRole);
   }
 });
+
+test("dispute_restartsAfterEveryOwnMove_recordFromJsonHistoryRebuilt_stillWins", async () => {
+  for (const honestRole of ["challenger", "defender"] as const) {
+    const d = await setupChainDispute(chain, {
+      orders: 2,
+      tx: 2,
+      step: (s) => Math.floor(s / 3),
+      honestRole,
+    });
+    // A restart after each of our moves: mid transaction level, right after the level switch, mid step level.
+    const { id, moves, record, restarts } = await playChainDispute(d, 100_000, {
+      restartAfter: [1, 2, 3, 4, 5, 6, 7, 8],
+    });
+    const won = honestRole === "challenger" ? ChallengeStatus.CHALLENGER_WON : ChallengeStatus.DEFENDER_WON;
+    expect((await d.r.cm.read.getChallenge([id])).status).toBe(won);
+    expect(restarts).toBeGreaterThanOrEqual(3);
+    expect(record.phase).toBe("won");
+    // The record walked the phases in order and holds what we posted.
+    const phases = record.transitions.map((t) => t.to);
+    expect(phases).toContain("bisecting-step");
+    expect(phases.some((p) => p === "proving" || p === "awaiting-resolution")).toBe(true);
+    expect(record.posted.length).toBe(
+      moves.filter((m) => m.by === honestRole && m.kind.startsWith("bisect")).length +
+        moves.filter((m) => m.by === honestRole && m.kind === "switchToStep").length,
+    );
+  }
+});
