@@ -10,7 +10,7 @@ import {
   type GameRecord,
   gameFromJson,
   gameToJson,
-  type MoveCall,
+  type MoveCallKind,
   newGame,
   nextPhases,
   postedMismatch,
@@ -110,7 +110,7 @@ describe("gameState", () => {
           } else {
             g = step(g, {
               kind: "sent",
-              move: m.kind as MoveCall,
+              move: m.kind as MoveCallKind,
               segment: postedSegment(m, level, 50, model.txIndex),
             });
             phases.add(g.phase);

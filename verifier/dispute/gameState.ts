@@ -24,7 +24,7 @@ export type GamePhase = (typeof GAME_PHASES)[number];
 export const TERMINAL_PHASES: readonly GamePhase[] = ["won", "lost", "refunded"];
 
 /** The contract calls chooseMove can ask for. */
-export type MoveCall = Extract<
+export type MoveCallKind = Extract<
   Move["kind"],
   "bisect" | "bisectToEnd" | "switchToStep" | "proveStep" | "timeout" | "dismiss"
 >;
@@ -32,7 +32,7 @@ export type MoveCall = Extract<
 /** What moves a game: what we sent, and what L1 showed. */
 export type GameEvent =
   /** Our move was handed to the transaction manager (with the segment it posts, if it posts one). */
-  | { readonly kind: "sent"; readonly move: MoveCall; readonly segment?: PostedSegment }
+  | { readonly kind: "sent"; readonly move: MoveCallKind; readonly segment?: PostedSegment }
   /** Our sent move reverted or was dropped (e.g. the opponent moved first): choose again at `level`. */
   | { readonly kind: "moveFailed"; readonly level: Level }
   /** A Bisected event by the opponent (or by us, seen on L1) at `level`. */
