@@ -23,25 +23,24 @@ import {
   type PlacedTransaction,
   placedBatchContext,
 } from "../../prover/index.ts";
-import { chooseMove, type Move } from "../../verifier/dispute/chooseMove.ts";
 import {
   ChallengeStatus,
-  gameViewOf,
-  type History,
-  type Role,
-  type Segment,
-} from "../../verifier/dispute/game.ts";
-import {
+  chooseMove,
   type GameEvent,
   type GameRecord,
   gameFromJson,
   gameToJson,
+  gameViewOf,
+  type History,
+  type Move,
+  moveCall,
   newGame,
   postedMismatch,
   postedSegment,
+  type Role,
+  type Segment,
   transition,
-} from "../../verifier/dispute/gameState.ts";
-import { moveCall } from "../../verifier/dispute/moveCall.ts";
+} from "../../verifier/index.ts";
 import { initialMachineParts, loadModule, TransactionRunner } from "../../vm/index.ts";
 import { TX_GAS_LIMIT } from "../../vm/params.ts";
 import {

@@ -2,7 +2,7 @@
 // real one-step prover (test/verifier/chainDispute.ts): the honest side wins as challenger against a dishonest
 // proposer and as defender against a dishonest challenger, and the loser's bond goes to the winner.
 import { expect, test } from "vitest";
-import { ChallengeStatus } from "../../verifier/dispute/game.ts";
+import { ChallengeStatus } from "../../verifier/index.ts";
 import { createChain } from "../rollup/fixture.ts";
 import { playChainDispute, setupChainDispute } from "./chainDispute.ts";
 
