@@ -2,8 +2,8 @@ import { encodeProof } from "../protocol/index.ts";
 import { codeRoot, type FlatModule, type Interpreter, loadModule } from "../vm/index.ts";
 import { ProvableTransaction, type ProvableTransactionRequest } from "../vm/ProvableTransaction.ts";
 import { MAX_TX_STEPS } from "../vm/params.ts";
-import { type HostWitnesses, stepProof } from "../vm/proof/stepProof.ts";
 import { StepIndexError } from "./errors.ts";
+import { type HostWitnesses, stepProof } from "./proof/stepProof.ts";
 
 /** One step of a dispute: the machine hashes around step `step` and its proof in the L1 prover's format. */
 export interface StepProof {

@@ -2,9 +2,9 @@
  * Differential replay of the one-step prover: every step of host-calling programs, real engine
  * transactions (test/ospEngine.ts), the builder programs, the spec-test invocations and generated
  * random programs is proven by the
- * TypeScript generator (vm/proof/stepProof.ts) and executed on L1 (contracts/osp/ on Hardhat's
+ * TypeScript generator (prover/proof/stepProof.ts) and executed on L1 (contracts/osp/ on Hardhat's
  * in-process chain); the Solidity after-hash must equal the interpreter's after every step, and
- * the TypeScript reference verifier (vm/proof/verifyStep.ts) must agree too. Steps are checked a
+ * the TypeScript reference verifier (prover/proof/verifyStep.ts) must agree too. Steps are checked a
  * few hundred per eth_call through OspReplayHarness, which stops at the first disagreement.
  * Prints a coverage table (instruction -> steps checked).
  *
@@ -15,7 +15,7 @@ import { network } from "hardhat";
 import { type Address, bytesToHex, type Hex } from "viem";
 import { describe, expect, test } from "vitest";
 import { deployOneStepProver } from "../prover/deployOneStepProver.ts";
-import { verifyStep } from "../vm/proof/verifyStep.ts";
+import { verifyStep } from "../prover/proof/verifyStep.ts";
 import {
   HOST_NAMES,
   type OspVector,

@@ -3,10 +3,11 @@
  * in-profile spec-test invocations, of the builder programs of
  * vm/testing/stepPrograms.ts, of generated random programs and of programs that
  * call every host function, each as (machine hash before, proof, machine hash
- * after) from the TypeScript generator (vm/proof/stepProof.ts), with what the
+ * after) from the TypeScript generator (prover/proof/stepProof.ts), with what the
  * step executed so that tests can count coverage per instruction.
  */
 import { readFileSync } from "node:fs";
+import { type StepVector, stepProof, UnprovableStepError } from "../prover/proof/stepProof.ts";
 import { findSpecDir, readSpecCommands, specFolders, specValue } from "../vm/conformance.ts";
 import {
   codeRoot,
@@ -19,7 +20,6 @@ import {
   type Value,
 } from "../vm/index.ts";
 import { OPCODE_NAMES } from "../vm/opcodes.ts";
-import { type StepVector, stepProof, UnprovableStepError } from "../vm/proof/stepProof.ts";
 import { randomArgs, randomProgram } from "../vm/testing/randomProgram.ts";
 import { stepProgramBytes, stepProgramCalls, stepProgramImports } from "../vm/testing/stepPrograms.ts";
 

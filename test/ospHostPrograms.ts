@@ -1,10 +1,10 @@
 import { encodeProof } from "../protocol/index.ts";
 import { type Leaf, referenceHash, referenceProof } from "../protocol/smt/reference.ts";
+import { stepsToEnd } from "../prover/proof/stepVectors.ts";
 import type { BatchContext } from "../vm/host/BatchContext.ts";
 import { codeRoot, type FlatModule, loadModule } from "../vm/index.ts";
 import { ProvableTransaction } from "../vm/ProvableTransaction.ts";
 import { TX_GAS_LIMIT } from "../vm/params.ts";
-import { stepsToEnd } from "../vm/proof/stepVectors.ts";
 import { ProvableState } from "../vm/state/ProvableState.ts";
 import {
   HOST_CONTEXT as CONTEXT,

@@ -304,7 +304,7 @@ export class Interpreter {
 
   /**
    * Read-only view of the registers, arrays and hasher for the one-step proof generator
-   * (vm/proof/stepProof.ts). Hashes first, so the hasher's links and levels are current.
+   * (prover/proof/stepProof.ts). Hashes first, so the hasher's links and levels are current.
    */
   proofView(): MachineView {
     this.hash();
@@ -401,6 +401,19 @@ export class Interpreter {
     h.values.touch(written);
     if (width !== 0) h.memory.touch(ea >>> 5, (ea + width - 1) >>> 5);
     return code === RUNNING ? STATUS_RUNNING : this.status;
+  }
+
+  /**
+   * Run the call in progress unhashed until `stepCount` reaches `steps` or it stops, at the speed of
+   * runToEnd: for a dispute that needs the machine hash only at some steps (the next hash() rebuilds
+   * the trees once instead of tracking every step).
+   */
+  runUntil(steps: number): MachineStatus {
+    if (this.statusCode === RUNNING && this.steps < steps) {
+      this.statusCode = this.run(steps);
+      this.hasher?.invalidate();
+    }
+    return this.status;
   }
 
   /** Run the call in progress until it halts or traps (as `call` would have). */

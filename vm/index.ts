@@ -62,23 +62,7 @@ export {
 } from "./ProvableTransaction.ts";
 export * as params from "./params.ts";
 export { HOST_FUNCTIONS, HOST_PARAMS, hostId, NOT_A_HOST } from "./proof/hostIds.ts";
-export { InvalidProofError, ProofFault, type ProofFaultReason } from "./proof/InvalidProofError.ts";
 export type { MachineView } from "./proof/MachineView.ts";
-export {
-  type HostWitnesses,
-  nextStepProof,
-  type StepVector,
-  stepProof,
-  UnprovableStepError,
-} from "./proof/stepProof.ts";
-export {
-  type StepCall,
-  type StepVectorOptions,
-  stepsToEnd,
-  stepVectorHex,
-  stepVectors,
-} from "./proof/stepVectors.ts";
-export { verifyStep } from "./proof/verifyStep.ts";
 export { ProvableState, type StateProofSource, StateSourceError } from "./state/ProvableState.ts";
 export {
   EMPTY_STATE,

@@ -13,14 +13,12 @@ import {
 } from "../../protocol/index.ts";
 import { type Leaf, referenceHash, referenceProof } from "../../protocol/smt/reference.ts";
 import { type ContractDeployer, deployOneStepProver } from "../../prover/deployOneStepProver.ts";
+import { nextStepProof, type StepVector, stepsToEnd } from "../../prover/index.ts";
 import {
   initialMachineParts,
   loadModule,
-  nextStepProof,
   ProvableState,
   ProvableTransaction,
-  type StepVector,
-  stepsToEnd,
   params as vmParams,
 } from "../../vm/index.ts";
 import { hostScenarios, PRE_KEYS, PRE_VALUES } from "../../vm/testing/hostScenarios.ts";

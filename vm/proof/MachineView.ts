@@ -1,7 +1,7 @@
 import type { GlobalStateInputs, MachineHasher } from "../machineHash.ts";
 
 /**
- * What the one-step proof generator (stepProof.ts) reads of an interpreter
+ * What the one-step proof generator (prover/proof/stepProof.ts) reads of an interpreter
  * between steps: its registers and the arrays behind them, by reference and
  * read-only, plus the incremental hasher whose chain links and tree levels
  * are the proof's witnesses. Take it right after `hash()`, so the hasher is

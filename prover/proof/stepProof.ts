@@ -1,9 +1,9 @@
 import { Domain, hashTagged } from "../../protocol/index.ts";
-import { encodeInstruction, INSTRUCTION_BYTES } from "../encodeInstruction.ts";
-import type { FlatModule } from "../FlatModule.ts";
-import { Op } from "../flatOps.ts";
-import type { Interpreter } from "../Interpreter.ts";
-import { CODE_TREE_DEPTH, MerkleTree, TABLE_TREE_DEPTH, tableLeaves } from "../machineHash.ts";
+import { encodeInstruction, INSTRUCTION_BYTES } from "../../vm/encodeInstruction.ts";
+import type { FlatModule } from "../../vm/FlatModule.ts";
+import { Op } from "../../vm/flatOps.ts";
+import type { Interpreter } from "../../vm/Interpreter.ts";
+import { CODE_TREE_DEPTH, MerkleTree, TABLE_TREE_DEPTH, tableLeaves } from "../../vm/machineHash.ts";
 import {
   GAS_ECRECOVER,
   GAS_INPUT_READ,
@@ -12,10 +12,10 @@ import {
   GAS_STATE_READ,
   GAS_STATE_WRITE,
   MAX_KECCAK_BYTES,
-} from "../params.ts";
-import { HOST_PARAMS } from "./hostIds.ts";
+} from "../../vm/params.ts";
+import { HOST_PARAMS } from "../../vm/proof/hostIds.ts";
+import type { MachineView } from "../../vm/proof/MachineView.ts";
 import { InvalidProofError, ProofFault } from "./InvalidProofError.ts";
-import type { MachineView } from "./MachineView.ts";
 import { ACCESS_WIDTH, isBinary, isUnary } from "./opClasses.ts";
 
 /**

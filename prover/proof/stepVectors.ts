@@ -1,4 +1,4 @@
-import type { Interpreter, Value } from "../Interpreter.ts";
+import type { Interpreter, Value } from "../../vm/Interpreter.ts";
 import { type HostWitnesses, type StepVector, stepProof, UnprovableStepError } from "./stepProof.ts";
 
 /**

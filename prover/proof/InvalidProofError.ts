@@ -1,4 +1,4 @@
-import { VmError } from "../errors.ts";
+import { VmError } from "../../vm/errors.ts";
 
 /**
  * Why a one-step proof was rejected (docs/machine.md, "One-step proof"). The

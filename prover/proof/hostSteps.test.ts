@@ -1,18 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { encodeProof } from "../../protocol/index.ts";
-import type { FlatModule } from "../FlatModule.ts";
-import { loadModule } from "../loadModule.ts";
-import { ProvableTransaction } from "../ProvableTransaction.ts";
-import { TX_GAS_LIMIT } from "../params.ts";
+import type { FlatModule } from "../../vm/FlatModule.ts";
+import { loadModule } from "../../vm/loadModule.ts";
+import { ProvableTransaction } from "../../vm/ProvableTransaction.ts";
+import { TX_GAS_LIMIT } from "../../vm/params.ts";
+import { HOST_FUNCTIONS } from "../../vm/proof/hostIds.ts";
 import {
   HOST_CONTEXT as CONTEXT,
   preState,
   signedEcrecoverInput as signedInput,
-} from "../testing/hostFixtures.ts";
-import { hostScenarios } from "../testing/hostScenarios.ts";
-import { rng } from "../testing/randomProgram.ts";
-import { buildModule, i32, i64 } from "../testing/wasmBuilder.ts";
-import { HOST_FUNCTIONS } from "./hostIds.ts";
+} from "../../vm/testing/hostFixtures.ts";
+import { hostScenarios } from "../../vm/testing/hostScenarios.ts";
+import { rng } from "../../vm/testing/randomProgram.ts";
+import { buildModule, i32, i64 } from "../../vm/testing/wasmBuilder.ts";
 import { InvalidProofError } from "./InvalidProofError.ts";
 import type { StepVector } from "./stepProof.ts";
 import { stepsToEnd } from "./stepVectors.ts";

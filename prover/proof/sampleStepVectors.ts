@@ -1,17 +1,17 @@
 import { encodeProof } from "../../protocol/index.ts";
 import { type Leaf, referenceHash, referenceProof } from "../../protocol/smt/reference.ts";
-import { FLAT_CONTROL_NAMES } from "../flatOps.ts";
-import type { BatchContext } from "../host/BatchContext.ts";
-import { Interpreter } from "../Interpreter.ts";
-import { loadModule } from "../loadModule.ts";
-import { OPCODE_NAMES } from "../opcodes.ts";
-import { ProvableTransaction } from "../ProvableTransaction.ts";
-import { TX_GAS_LIMIT } from "../params.ts";
-import { ProvableState } from "../state/ProvableState.ts";
-import { hostScenarios, PRE_KEYS, PRE_VALUES } from "../testing/hostScenarios.ts";
-import { randomArgs, randomProgram, rng } from "../testing/randomProgram.ts";
-import { buildModule } from "../testing/wasmBuilder.ts";
-import { HOST_FUNCTIONS } from "./hostIds.ts";
+import { FLAT_CONTROL_NAMES } from "../../vm/flatOps.ts";
+import type { BatchContext } from "../../vm/host/BatchContext.ts";
+import { Interpreter } from "../../vm/Interpreter.ts";
+import { loadModule } from "../../vm/loadModule.ts";
+import { OPCODE_NAMES } from "../../vm/opcodes.ts";
+import { ProvableTransaction } from "../../vm/ProvableTransaction.ts";
+import { TX_GAS_LIMIT } from "../../vm/params.ts";
+import { HOST_FUNCTIONS } from "../../vm/proof/hostIds.ts";
+import { ProvableState } from "../../vm/state/ProvableState.ts";
+import { hostScenarios, PRE_KEYS, PRE_VALUES } from "../../vm/testing/hostScenarios.ts";
+import { randomArgs, randomProgram, rng } from "../../vm/testing/randomProgram.ts";
+import { buildModule } from "../../vm/testing/wasmBuilder.ts";
 import type { StepVector } from "./stepProof.ts";
 import { stepsToEnd, stepVectors } from "./stepVectors.ts";
 
@@ -19,7 +19,7 @@ import { stepsToEnd, stepVectors } from "./stepVectors.ts";
  * A small set of one-step test vectors that covers every flat instruction with
  * each way it can end (runs on, halts, out of gas, each trap) and every host
  * function: what a differential test of the Solidity prover replays through the
- * EVM, where the 100,000 steps of vm/proof/verifyStep.test.ts would be too slow.
+ * EVM, where the 100,000 steps of prover/proof/verifyStep.test.ts would be too slow.
  * Deterministic for given options (the programs are seeded).
  */
 

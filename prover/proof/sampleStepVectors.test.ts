@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Op } from "../flatOps.ts";
-import { PROFILE_OPCODES } from "../opcodes.ts";
-import { HOST_FUNCTIONS } from "./hostIds.ts";
+import { Op } from "../../vm/flatOps.ts";
+import { PROFILE_OPCODES } from "../../vm/opcodes.ts";
+import { HOST_FUNCTIONS } from "../../vm/proof/hostIds.ts";
 import { sampleStepVectors } from "./sampleStepVectors.ts";
 import { verifyStep } from "./verifyStep.ts";
 

@@ -6,7 +6,7 @@ import {
   rootAfterWrite,
   verifyRead,
 } from "../../protocol/index.ts";
-import { ecrecover } from "../host/ecrecover.ts";
+import { ecrecover } from "../../vm/host/ecrecover.ts";
 import {
   GAS_ECRECOVER,
   GAS_INPUT_READ,
@@ -17,8 +17,8 @@ import {
   MAX_CALL_DEPTH,
   MAX_KECCAK_BYTES,
   MAX_VALUE_STACK,
-} from "../params.ts";
-import { HOST_PARAMS } from "./hostIds.ts";
+} from "../../vm/params.ts";
+import { HOST_PARAMS } from "../../vm/proof/hostIds.ts";
 import { InvalidProofError, ProofFault } from "./InvalidProofError.ts";
 import { ACCESS_WIDTH, isBinary, isUnary } from "./opClasses.ts";
 

@@ -1,0 +1,156 @@
+/**
+ * `./optio bench verifier`: the verifier's dispute library (prover/).
+ *
+ * verifier.bisection.point: seconds to compute the degree + 1 (17) step-level values of one bisection
+ *   round of the longest engine transaction the test exchange builds (test/verifier/engineBatch.ts "sweep":
+ *   a taker order walking the fill bound over levels far apart in the tick bitmap, real signature), for the
+ *   round whose segment spans the transaction's executed steps (0..its stop): a fresh TransactionSteps (no
+ *   cache) runs the interpreter unhashed to each boundary and hashes only there. Baseline in the same run:
+ *   hashing the machine after every step up to the same last boundary (the plain way to get a trace).
+ * verifier.bisection.dispute: seconds for every step-level value and the one-step proof one side of a
+ *   whole dispute over that transaction needs (all rounds from 0..MAX_TX_STEPS down to one step, at a
+ *   disagreement in the middle of the run), with TransactionSteps' cache and snapshots.
+ * verifier.bisection.steps: steps the sweep runs (context).
+ * verifier.dispute: wall-clock seconds of a whole dispute over a real engine order in a batch of
+ *   `--dispute-txs` (default 1,000) signed orders on Hardhat's in-process chain with the real one-step
+ *   prover, chooseMove driving both sides (our challenger against a proposer wrong from the middle
+ *   transaction on): from startChallenge to ChallengeEnded, our replay's step values, both sides' moves and
+ *   the chain's mining included (the liar's values come from the same DisputeHistory). With
+ *   verifier.dispute.gas.challenger / .defender: L1 gas per side. Not the devnet service figure of issue 15
+ *   (that needs the service); the same game, in process.
+ *
+ * Figures are medians of `--runs` runs (default 3). This bench imports the engine fixture from test/ (as
+ * bench/engine.ts does).
+ */
+import { parseArgs } from "node:util";
+import { Origin, partBoundaries } from "../protocol/index.ts";
+import { batchRoots, StepProver, TransactionSteps } from "../prover/index.ts";
+import { createChain } from "../test/rollup/fixture.ts";
+import { playChainDispute, setupChainDispute } from "../test/verifier/chainDispute.ts";
+import { engineBatch } from "../test/verifier/engineBatch.ts";
+import { loadModule, params, TransactionRunner } from "../vm/index.ts";
+import { emit, median, note, round } from "./report.ts";
+
+export async function main(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      runs: { type: "string", default: "3" },
+      degree: { type: "string", default: "16" },
+      "dispute-txs": { type: "string", default: "1000" },
+    },
+  });
+  const runs = Number(values.runs);
+  const degree = Number(values.degree);
+  const timestamp = 2_000_000_000;
+  const batch = await engineBatch({ timestamp, sweep: true });
+  const flat = loadModule(batch.engine);
+  const context = { timestamp: BigInt(timestamp), l2Block: 0n, origin: BigInt(Origin.SEQUENCER) };
+  const txs = batch.txs.map((input) => ({ input, batchContext: context }));
+  const replay = batchRoots(TransactionRunner.load(batch.engine), batch.preState(), txs);
+  const p = txs.length - 1;
+  const request = () => ({ input: txs[p].input, batchContext: context, state: replay.stateBefore(p) });
+  if (replay.results[p].outcome !== "executed" || replay.results[p].code !== 0)
+    throw new Error(`the sweep did not execute: ${JSON.stringify(replay.results[p])}`);
+
+  const stop = TransactionSteps.start(flat, request()).steps;
+  note(`sweep: ${stop} steps, gas ${replay.results[p].gasUsed}`);
+  emit({ name: "verifier.bisection.steps", value: stop, unit: "steps" });
+  const bounds = partBoundaries(0, stop, Math.min(degree, stop));
+
+  // Warm-up (untimed): V8 compiles the interpreter's loop and the hasher before either way is timed.
+  TransactionSteps.start(flat, request()).hashesAt(bounds);
+  StepProver.forTransaction(flat, request()).machineHashes(stop);
+  const ours: number[] = [];
+  const base: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let t = performance.now();
+    const steps = TransactionSteps.start(flat, request());
+    steps.hashesAt(bounds);
+    ours.push((performance.now() - t) / 1000);
+    // Baseline: the machine hashed after every step (StepProver.machineHashes), up to the last boundary.
+    t = performance.now();
+    const all = StepProver.forTransaction(flat, request()).machineHashes(stop);
+    base.push((performance.now() - t) / 1000);
+    if (Buffer.compare(all[bounds[1]], steps.hashAt(bounds[1])) !== 0)
+      throw new Error("the two ways disagree");
+  }
+  emit({
+    name: "verifier.bisection.point",
+    value: round(median(ours)),
+    unit: "s",
+    baseline: "hash after every step",
+    baselineValue: round(median(base)),
+    points: bounds.length,
+    steps: stop,
+  });
+
+  // One side of a whole dispute: every round's values and the final proof, from one TransactionSteps.
+  const target = Math.floor(stop / 2) + 1;
+  const whole: number[] = [];
+  let rounds = 0;
+  let hashes = 0;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const steps = TransactionSteps.start(flat, request());
+    let [lo, hi] = [0, params.MAX_TX_STEPS];
+    rounds = 0;
+    while (hi - lo > 1) {
+      const b = partBoundaries(lo, hi, Math.min(degree, hi - lo));
+      steps.hashesAt(b);
+      rounds++;
+      const k = b.findIndex((_, j) => j + 1 < b.length && b[j + 1] >= target);
+      [lo, hi] = [b[k], b[k + 1]];
+    }
+    steps.proveStep(lo);
+    whole.push((performance.now() - t) / 1000);
+    hashes = steps.stats.hashes;
+  }
+  emit({ name: "verifier.bisection.dispute", value: round(median(whole)), unit: "s", rounds, hashes });
+
+  const disputeTxs = Number(values["dispute-txs"]);
+  if (disputeTxs >= 2) await dispute(disputeTxs);
+}
+
+/** One whole dispute on Hardhat's in-process chain (see the header). */
+async function dispute(txs: number): Promise<void> {
+  const chain = await createChain();
+  let t = performance.now();
+  const pairs = Math.floor(txs / 2);
+  const d = await setupChainDispute(chain, {
+    orders: pairs,
+    tx: pairs,
+    step: (s) => Math.floor(s / 2),
+    honestRole: "challenger",
+  });
+  note(
+    `dispute setup (sign, post, replay, assert) over ${d.txCount} transactions: ${round((performance.now() - t) / 1000)} s`,
+  );
+  t = performance.now();
+  const { moves } = await playChainDispute(d, 300_000);
+  const wall = (performance.now() - t) / 1000;
+  const gas = (role: string) => moves.filter((m) => m.by === role).reduce((a, m) => a + m.gas, 0n);
+  const count = (role: string) => moves.filter((m) => m.by === role && m.refused === undefined).length;
+  emit({
+    name: "verifier.dispute",
+    value: round(wall),
+    unit: "s",
+    transactions: d.txCount,
+    moves: moves.length,
+    chain: "hardhat in-process",
+    ended: moves[moves.length - 1].kind,
+  });
+  // The challenger's moves include startChallenge.
+  emit({
+    name: "verifier.dispute.gas.challenger",
+    value: Number(gas("challenger")),
+    unit: "gas",
+    moves: count("challenger"),
+  });
+  emit({
+    name: "verifier.dispute.gas.defender",
+    value: Number(gas("defender")),
+    unit: "gas",
+    moves: count("defender"),
+  });
+}
