@@ -47,7 +47,7 @@ export interface Fill {
  * INSUFFICIENT_MARGIN, nonce consumed) is a receipt with that outcome, never a Rejection.
  */
 export interface Receipt {
-  /** keccak-256 of the transaction bytes. */
+  /** transactionHash(tx) (protocol/rollup/batch.ts: keccak of the TRANSACTION domain tag and the bytes), as batches commit it. */
   readonly txHash: Hex;
   /** The node's global sequence number of the transaction (0 = GENESIS), dense and increasing. */
   readonly seq: Decimal;

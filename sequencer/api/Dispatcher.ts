@@ -1,0 +1,133 @@
+/**
+ * From a request's bytes to its reply: envelope (jsonRpc.ts), connection rate limit and in-flight
+ * bound, method look-up, parameter checks, the handler. Transport-free: the HTTP and WS servers
+ * both call `handle` and send what it returns (undefined: nothing to send, e.g. notifications).
+ */
+import type { ApiLimits } from "./apiParams.ts";
+import type { Connection } from "./Connection.ts";
+import { rpcError } from "./errorCodes.ts";
+import {
+  decodeMessage,
+  type Envelope,
+  errorResponse,
+  type RpcId,
+  type RpcResponse,
+  resultResponse,
+} from "./jsonRpc.ts";
+import { Admission, METHODS, type MethodContext } from "./methods.ts";
+import type { NodeApi } from "./NodeApi.ts";
+import { checkParams } from "./params.ts";
+import type { Subscription, SubscriptionHub } from "./SubscriptionHub.ts";
+
+/** Called on a handler's throw (a bug or node failure), for the operator's log. */
+export type InternalErrorHook = (method: string, error: unknown) => void;
+
+export class Dispatcher {
+  readonly admission: Admission;
+
+  constructor(
+    readonly node: NodeApi,
+    readonly limits: ApiLimits,
+    readonly hub: SubscriptionHub,
+    private readonly onInternalError: InternalErrorHook = () => {},
+    readonly now: () => number = Date.now,
+  ) {
+    this.admission = new Admission(limits);
+  }
+
+  /** The reply text to a message, or undefined if it asks for none. */
+  async handle(
+    conn: Connection,
+    bytes: Uint8Array | string,
+    subscriptions?: Map<string, Subscription>,
+  ): Promise<string | undefined> {
+    if (bytes.length > this.limits.maxRequestBytes) return JSON.stringify(this.tooLarge(bytes.length));
+    const d = decodeMessage(bytes, this.limits);
+    if (d.kind === "error") {
+      conn.bucket.charge(1, this.now()); // a flood of garbage costs like a flood of requests
+      return JSON.stringify(d.response);
+    }
+    if (d.kind === "single") {
+      const r = await this.one(conn, d.item, subscriptions);
+      return r === undefined ? undefined : JSON.stringify(r);
+    }
+    const rs = await Promise.all(d.items.map((it) => this.one(conn, it, subscriptions)));
+    const out = rs.filter((r): r is RpcResponse => r !== undefined);
+    return out.length === 0 ? undefined : JSON.stringify(out);
+  }
+
+  private rateLimited(conn: Connection, id: RpcId | undefined, units: number, now: number) {
+    if (id === undefined) return undefined;
+    return errorResponse(
+      id,
+      rpcError("RATE_LIMITED", {
+        scope: "connection",
+        limitPerSecond: this.limits.connectionRatePerSecond,
+        retryAfterMs: conn.bucket.waitMs(units, now),
+      }),
+    );
+  }
+
+  tooLarge(got: number): RpcResponse {
+    return errorResponse(null, rpcError("REQUEST_TOO_LARGE", { limit: this.limits.maxRequestBytes, got }));
+  }
+
+  private async one(
+    conn: Connection,
+    item: Envelope,
+    subscriptions: Map<string, Subscription> | undefined,
+  ): Promise<RpcResponse | undefined> {
+    const now = this.now();
+    if (!conn.bucket.take(1, now)) return this.rateLimited(conn, item.ok ? item.request.id : null, 1, now);
+    if (!item.ok) return item.response;
+    const { id, method, params } = item.request;
+    const reply = (r: RpcResponse) => (id === undefined ? undefined : r);
+    const rid = id ?? null;
+    const spec = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
+    if (spec === undefined)
+      return reply(errorResponse(rid, rpcError("METHOD_NOT_FOUND", { method: method.slice(0, 64) })));
+    if (spec.wsOnly && subscriptions === undefined)
+      return reply(errorResponse(rid, rpcError("WS_ONLY", { method })));
+    const checked = checkParams(spec.params, params, this.limits);
+    if (!checked.ok) {
+      const why =
+        checked.data.param === null
+          ? undefined
+          : `${String(checked.data.param)}: ${String(checked.data.expected)}`;
+      return reply(errorResponse(rid, rpcError("INVALID_PARAMS", checked.data, why)));
+    }
+    const extra = spec.extraUnits?.(checked.values) ?? 0;
+    if (extra > 0 && !conn.bucket.take(extra, now)) return this.rateLimited(conn, id, extra, now);
+    if (conn.inFlight >= this.limits.maxInFlightPerConnection) {
+      return reply(
+        errorResponse(
+          rid,
+          rpcError("OVERLOADED", {
+            scope: "connection",
+            inFlight: conn.inFlight,
+            limit: this.limits.maxInFlightPerConnection,
+          }),
+        ),
+      );
+    }
+    const ctx: MethodContext = {
+      node: this.node,
+      limits: this.limits,
+      admission: this.admission,
+      hub: this.hub,
+      conn,
+      subscriptions,
+      now: this.now,
+    };
+    conn.inFlight++;
+    try {
+      const o = await spec.handler(ctx, checked.values);
+      return reply("result" in o ? resultResponse(rid, o.result) : errorResponse(rid, o.error));
+    } catch (e) {
+      this.onInternalError(method, e);
+      return reply(errorResponse(rid, rpcError("INTERNAL_ERROR", {})));
+    } finally {
+      conn.inFlight--;
+    }
+  }
+}
