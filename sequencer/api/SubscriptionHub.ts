@@ -113,23 +113,28 @@ export class SubscriptionHub {
     ch.lastActive = this.now();
     const result = { subscription: sub.id, channel: key, epoch: this.epoch, seq: ch.seq };
 
+    // Everything for the subscriber starts on the next turn, after the subscribe reply is sent,
+    // so no notification arrives before the client knows its subscription id. Deltas published
+    // until then are held (sub.held) like during a snapshot fetch.
     const from = req.fromSeq;
+    const replay = from !== undefined && req.epoch === this.epoch && this.ringCovers(ch, from);
+    setImmediate(() => {
+      if (sub.held === null || !ch.subscribers.has(sub)) return;
+      if (replay && this.ringCovers(ch, from as bigint)) {
+        // Resync: the ring holds every delta after fromSeq (held ones included); replay them.
+        sub.held = null;
+        for (const d of ch.ring) if (BigInt(d.seq) > (from as bigint)) this.send(sub, "delta", d);
+        return;
+      }
+      this.snapshot(sub, req, from !== undefined);
+    });
+    return { ...result, replayed: replay };
+  }
+
+  /** Whether the ring still holds every delta after `from` (and `from` is not ahead of the channel). */
+  private ringCovers(ch: Channel, from: bigint): boolean {
     const oldest = ch.ring.length > 0 ? ch.ring[0].seq : ch.seq + 1;
-    if (
-      from !== undefined &&
-      req.epoch === this.epoch &&
-      from <= BigInt(ch.seq) &&
-      from + 1n >= BigInt(oldest)
-    ) {
-      // Resync: the ring holds every delta after fromSeq; replay them, no snapshot.
-      sub.held = null;
-      queueMicrotask(() => {
-        for (const d of ch.ring) if (BigInt(d.seq) > from) this.send(sub, "delta", d);
-      });
-      return { ...result, replayed: true };
-    }
-    this.snapshot(sub, req, from !== undefined);
-    return { ...result, replayed: false };
+    return from <= BigInt(ch.seq) && from + 1n >= BigInt(oldest);
   }
 
   unsubscribe(sub: Subscription): void {
@@ -141,7 +146,7 @@ export class SubscriptionHub {
   private snapshot(sub: Subscription, req: SubscribeRequest, resync: boolean): void {
     const ch = sub.channel;
     if (req.channel === "trades") {
-      // The channel's own ring is the recent trades: consistent with its seq by construction.
+      // The channel's own ring is the recent trades (held deltas included): consistent with its seq.
       sub.held = null;
       const recent = ch.ring.slice(-TRADES_SNAPSHOT).map((d) => d.data);
       this.notify(sub, "snapshot", ch.seq, { market: req.market, fills: recent }, resync);
@@ -174,12 +179,16 @@ export class SubscriptionHub {
       return;
     }
     const held = sub.held;
+    // Skip the held deltas the snapshot includes: those published before it was asked for, and
+    // those of transactions at or before its asOfSeq. The snapshot's seq is the last one skipped.
     let seq = startSeq;
     let i = 0;
-    if (snap.asOfSeq !== null) {
-      const asOf = snap.asOfSeq;
-      while (i < held.length && held[i].txSeq !== null && (held[i].txSeq as bigint) <= asOf)
-        seq = held[i++].seq;
+    const asOf = snap.asOfSeq;
+    for (; i < held.length; i++) {
+      const d = held[i];
+      const included = d.seq <= startSeq || (asOf !== null && d.txSeq !== null && d.txSeq <= asOf);
+      if (!included) break;
+      if (d.seq > seq) seq = d.seq;
     }
     sub.held = null;
     this.notify(sub, "snapshot", seq, snap.data, resync);

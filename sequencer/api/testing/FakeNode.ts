@@ -75,7 +75,8 @@ export class FakeNode implements NodeApi {
     return () => this.listeners.delete(listener);
   }
 
-  private emit(e: NodeEvent): void {
+  /** Emits an event (the double uses it internally; tests may inject events). */
+  emit(e: NodeEvent): void {
     for (const l of this.listeners) l(e);
   }
 
