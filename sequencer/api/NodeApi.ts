@@ -366,6 +366,9 @@ export interface NodeApi {
    * Executes one transaction (engine wire format) and resolves after its durable write with its
    * receipt, or with a rejection if it never entered the chain. Never rejects the promise for
    * bad input; a rejected promise means a node failure (the server answers INTERNAL_ERROR).
+   * The server calls submit/submitMany in the order requests arrive (synchronously from the
+   * message handler), so a client pipelining one signer's transactions on one connection relies
+   * on the node to execute a signer's transactions in call order.
    */
   submit(tx: Uint8Array): Promise<SubmitResult>;
   /** submit for each, in order; one result per transaction. */
