@@ -75,7 +75,11 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     closed: false,
   });
 
-  const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => onHttp(req, res));
+  // Short header/request timeouts: a client trickling bytes (slowloris) holds a socket for seconds, not minutes.
+  const server = createServer(
+    { keepAliveTimeout: 30_000, headersTimeout: 10_000, requestTimeout: 30_000 },
+    (req, res) => onHttp(req, res),
+  );
   server.on("connection", (socket: Socket) => {
     if (sockets.size + wsConns.size >= limits.maxConnections) {
       const body = JSON.stringify(

@@ -1,0 +1,31 @@
+/**
+ * TEST DOUBLE as a process: the trader API on a FakeNode, its mix accounts funded, for measuring
+ * the API layer alone with loadMain (the real node is wired by `./optio sequencer`).
+ *
+ *   node --import tsx sequencer/api/testing/fakeServerMain.ts [--port 8547] [--accounts 64]
+ *
+ * Prints {"url","wsUrl"} once listening; runs until SIGINT/SIGTERM.
+ */
+import { parseArgs } from "node:util";
+import { createApiServer } from "../createApiServer.ts";
+import { FakeNode } from "./FakeNode.ts";
+import { mixAccounts } from "./loadGenerator.ts";
+
+const { values } = parseArgs({
+  options: { port: { type: "string", default: "0" }, accounts: { type: "string", default: "64" } },
+});
+const node = new FakeNode();
+for (const k of mixAccounts(Number(values.accounts))) node.fund(k.address, 0, 10n ** 15n);
+const server = await createApiServer({
+  node,
+  port: Number(values.port),
+  limits: {
+    connectionRatePerSecond: 1_000_000,
+    connectionBurst: 1_000_000,
+    addressRatePerSecond: 1_000_000,
+    addressBurst: 1_000_000,
+  },
+});
+console.log(JSON.stringify({ url: server.url, wsUrl: server.wsUrl }));
+for (const sig of ["SIGINT", "SIGTERM"] as const)
+  process.once(sig, () => void server.close().then(() => process.exit(0)));
