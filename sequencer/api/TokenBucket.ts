@@ -55,9 +55,10 @@ export class TokenBucket {
 }
 
 /**
- * Buckets by key (signer address), at most `maxKeys`: past that, the least recently used goes.
- * A dropped bucket starts full again, which is only lenient, and memory stays bounded whatever
- * the number of addresses.
+ * Buckets by key (signer address), at most `maxKeys`: past that, the oldest created goes (FIFO;
+ * an LRU's re-insertion on every read cost more than the rest of the address check). A dropped
+ * bucket starts full again, which is only lenient, and memory stays bounded whatever the number
+ * of addresses.
  */
 export class BucketMap {
   private readonly buckets = new Map<string, TokenBucket>();
@@ -70,11 +71,7 @@ export class BucketMap {
 
   get(key: string, now: number): TokenBucket {
     let b = this.buckets.get(key);
-    if (b !== undefined) {
-      this.buckets.delete(key); // re-insert: Map order is recency order
-      this.buckets.set(key, b);
-      return b;
-    }
+    if (b !== undefined) return b;
     b = new TokenBucket(this.rate, this.burst, now);
     this.buckets.set(key, b);
     if (this.buckets.size > this.maxKeys) {

@@ -245,6 +245,30 @@ describe("errors", () => {
     );
   });
 
+  it("an oversized body without content-length (chunked) is cut off at the limit with 413", async () => {
+    const { request } = await import("node:http");
+    const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(url, { method: "POST", headers: { "transfer-encoding": "chunked" } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      });
+      req.on("error", reject);
+      const chunk = "a".repeat(16_384);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 1_000_000 && req.write(chunk)) sent += chunk.length;
+        if (sent < 1_000_000) req.once("drain", pump);
+        else req.end();
+      };
+      pump();
+    });
+    expect(reply.status).toBe(413);
+    const body = JSON.parse(reply.body) as Record<string, unknown>;
+    expect(code(body)).toBe(ErrorCode.REQUEST_TOO_LARGE);
+    expect(errData(body).got).toBeLessThanOrEqual(200_000 + 16_384);
+  });
+
   it("a batch answers each element; notifications get no reply", async () => {
     const r = await httpPost(url, [
       { jsonrpc: "2.0", id: "a", method: "optio_ping" },

@@ -38,11 +38,16 @@ function integer(min: number, max: number, what: string): ParamKind<number> {
 /** Transaction bytes from 0x-hex: an even number of digits, 1..MAX_TX_BYTES bytes. */
 export function txBytes(v: unknown): Checked<Uint8Array> {
   if (typeof v !== "string") return no(`a transaction: 0x-hex string of 1..${MAX_TX_BYTES} bytes`);
-  if (v.length < 4 || v.length % 2 !== 0 || !HEX_RE.test(v))
-    return no(`a transaction: 0x and an even number (2..${2 * MAX_TX_BYTES}) of hex digits`);
   const n = (v.length - 2) / 2;
-  if (n > MAX_TX_BYTES) return no(`a transaction of at most ${MAX_TX_BYTES} bytes (got ${n})`);
-  return ok(Buffer.from(v.slice(2), "hex"));
+  if (n > MAX_TX_BYTES) return no(`a transaction of at most ${MAX_TX_BYTES} bytes (got ${Math.floor(n)})`);
+  // Buffer.from stops at the first non-hex digit, so a short result means a bad digit (or an odd
+  // count): one pass instead of a regex and a decode (this is the hot path's one parameter).
+  if (v.length < 4 || v.charCodeAt(0) !== 0x30 || (v.charCodeAt(1) | 0x20) !== 0x78 || !Number.isInteger(n))
+    return no(`a transaction: 0x and an even number (2..${2 * MAX_TX_BYTES}) of hex digits`);
+  const b = Buffer.from(v.slice(2), "hex");
+  if (b.length !== n)
+    return no(`a transaction: 0x and an even number (2..${2 * MAX_TX_BYTES}) of hex digits`);
+  return ok(b);
 }
 
 export const kinds = {
