@@ -22,6 +22,12 @@ import type { Subscription, SubscriptionHub } from "./SubscriptionHub.ts";
 /** Called on a handler's throw (a bug or node failure), for the operator's log. */
 export type InternalErrorHook = (method: string, error: unknown) => void;
 
+/**
+ * Called once per answered request element, for metrics: the method (as sent if known, else
+ * "invalid"), the error code (null on success) and the time spent in ms.
+ */
+export type RequestHook = (method: string, errorCode: number | null, ms: number) => void;
+
 export class Dispatcher {
   readonly admission: Admission;
 
@@ -31,6 +37,7 @@ export class Dispatcher {
     readonly hub: SubscriptionHub,
     private readonly onInternalError: InternalErrorHook = () => {},
     readonly now: () => number = Date.now,
+    private readonly onRequest?: RequestHook,
   ) {
     this.admission = new Admission(limits);
   }
@@ -73,6 +80,20 @@ export class Dispatcher {
   }
 
   private async one(
+    conn: Connection,
+    item: Envelope,
+    subscriptions: Map<string, Subscription> | undefined,
+  ): Promise<RpcResponse | undefined> {
+    if (this.onRequest === undefined) return this.answer(conn, item, subscriptions);
+    const t0 = performance.now();
+    const r = await this.answer(conn, item, subscriptions);
+    const method = item.ok && Object.hasOwn(METHODS, item.request.method) ? item.request.method : "invalid";
+    const code = r !== undefined && "error" in r ? r.error.code : null;
+    this.onRequest(method, code, performance.now() - t0);
+    return r;
+  }
+
+  private async answer(
     conn: Connection,
     item: Envelope,
     subscriptions: Map<string, Subscription> | undefined,

@@ -397,6 +397,38 @@ describe("admission control", () => {
     await s.close();
   });
 
+  it("drain: new transactions get NOT_READY while the ones in flight finish; reads go on", async () => {
+    const n = new FakeNode(CHAIN);
+    const calls: [string, number | null][] = [];
+    const s = await createApiServer({ node: n, onRequest: (m, c) => calls.push([m, c]) });
+    let release = () => {};
+    n.gate = new Promise((r) => {
+      release = r;
+    });
+    const k = testKey(61);
+    const tx = (i: number) => hexOf(signOrder(k, CHAIN, BigInt(i), { side: 0, price: 1n, quantity: 1n }));
+    const first = httpCall(s.url, "optio_sendTransaction", [tx(0)]);
+    while (s.stats().inFlight < 1) await new Promise((r) => setTimeout(r, 5));
+    let drained = false;
+    const draining = s.drain().then(() => {
+      drained = true;
+    });
+    const refused = await httpCall(s.url, "optio_sendTransaction", [tx(1)]);
+    expect(code(refused)).toBe(ErrorCode.NOT_READY);
+    expect((await httpCall(s.url, "optio_getNonce", [k.address])).result).toBe("0");
+    expect(drained).toBe(false);
+    release();
+    expect(((await first).result as { nonce: string }).nonce).toBe("0");
+    await draining;
+    expect(drained).toBe(true);
+    expect(calls).toEqual([
+      ["optio_sendTransaction", ErrorCode.NOT_READY],
+      ["optio_getNonce", null],
+      ["optio_sendTransaction", null],
+    ]);
+    await s.close();
+  });
+
   it("connections are bounded: one more than maxConnections gets 503 with a JSON-RPC body", async () => {
     const s = await createApiServer({ node: new FakeNode(CHAIN), limits: { maxConnections: 2 } });
     const a = await WsClient.connect(s.wsUrl);

@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
 import { type ApiLimits, resolveLimits } from "./apiParams.ts";
 import type { Connection } from "./Connection.ts";
-import { Dispatcher, type InternalErrorHook } from "./Dispatcher.ts";
+import { Dispatcher, type InternalErrorHook, type RequestHook } from "./Dispatcher.ts";
 import { rpcError } from "./errorCodes.ts";
 import { errorResponse } from "./jsonRpc.ts";
 import type { NodeApi } from "./NodeApi.ts";
@@ -26,6 +26,8 @@ export interface ApiServerOptions {
   readonly port?: number;
   readonly limits?: Partial<ApiLimits>;
   readonly onInternalError?: InternalErrorHook;
+  /** Per answered request (method, error code or null, ms): for the operator's metrics. */
+  readonly onRequest?: RequestHook;
   /** Tests move time; the server reads it for rate buckets and timers. */
   readonly now?: () => number;
 }
@@ -48,6 +50,12 @@ export interface ApiServer {
   readonly limits: ApiLimits;
   readonly epoch: string;
   stats(): ApiServerStats;
+  /**
+   * First step of an ordered shutdown: new transactions are answered NOT_READY ("shutting down"),
+   * reads and subscriptions go on; resolves once no transaction is in flight (every one accepted
+   * has its answer), or after `timeoutMs`.
+   */
+  drain(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,7 +65,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const limits = resolveLimits(opts.limits);
   const now = opts.now ?? Date.now;
   const hub = new SubscriptionHub(opts.node, limits, now);
-  const dispatcher = new Dispatcher(opts.node, limits, hub, opts.onInternalError, now);
+  const dispatcher = new Dispatcher(opts.node, limits, hub, opts.onInternalError, now, opts.onRequest);
   const sockets = new Map<Socket, Connection>();
   const wsConns = new Map<
     WebSocket,
@@ -271,6 +279,12 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       channels: hub.channelCount,
       slowConsumersDropped: dropped,
     }),
+    drain: async (timeoutMs = 10_000) => {
+      dispatcher.admission.draining = true;
+      const end = Date.now() + timeoutMs;
+      while (dispatcher.admission.inFlight > 0 && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 5));
+    },
     close: async () => {
       clearInterval(idleTimer);
       for (const ws of wsConns.keys()) ws.terminate();

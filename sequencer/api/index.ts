@@ -7,6 +7,7 @@ export {
   type ApiServerStats,
   createApiServer,
 } from "./createApiServer.ts";
+export type { InternalErrorHook, RequestHook } from "./Dispatcher.ts";
 export { ERROR_MESSAGES, ErrorCode, type ErrorName, type RpcErrorObject } from "./errorCodes.ts";
 export { METHODS } from "./methods.ts";
 export type * from "./NodeApi.ts";

@@ -39,6 +39,8 @@ export interface MethodSpec {
 /** Server-wide admission state: transactions in flight and the per-address buckets. */
 export class Admission {
   inFlight = 0;
+  /** Set by ApiServer.drain: new transactions are answered NOT_READY (reads still work). */
+  draining = false;
   readonly addresses: BucketMap;
   constructor(readonly limits: ApiLimits) {
     this.addresses = new BucketMap(limits.addressRatePerSecond, limits.addressBurst);
@@ -88,7 +90,10 @@ async function sendTxs(ctx: MethodContext, txs: readonly Uint8Array[]): Promise<
   }
   if (pass.length > 0) {
     const a = ctx.admission;
-    if (a.inFlight + pass.length > ctx.limits.maxInFlight) {
+    if (a.draining) {
+      const e = fail(rpcError("NOT_READY", {}, "the node is shutting down"));
+      for (const i of pass) out[i] = e;
+    } else if (a.inFlight + pass.length > ctx.limits.maxInFlight) {
       const e = fail(
         rpcError("OVERLOADED", { scope: "server", inFlight: a.inFlight, limit: ctx.limits.maxInFlight }),
       );
