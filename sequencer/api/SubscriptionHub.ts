@@ -10,10 +10,13 @@
  * subscriber and those the snapshot already includes (node seq <= its asOfSeq) are skipped, so
  * the stream has no gap and no duplicate.
  *
- * Memory is bounded: rings by replayPerChannel, channels by maxChannels (idle account/tx
- * channels go first; market channels are bounded by the number of markets), a pending
- * subscriber's held deltas by replayPerChannel (past that it re-fetches its snapshot), and what
- * a client has not read by the connection's maxBufferedBytes (Connection.send drops it).
+ * Memory is bounded: deltas are kept serialized, each ring by replayPerChannel and all rings
+ * together by maxReplayBytes (one FIFO across channels: past the budget the oldest deltas
+ * anywhere go first, so a busy channel shortens idle ones' history, never its own live stream);
+ * channels by maxChannels (idle account/tx channels go first; market channels are bounded by the
+ * number of markets); a pending subscriber's held deltas by replayPerChannel (past that it
+ * re-fetches its snapshot); what a client has not read by maxBufferedBytes (Connection.send
+ * drops it). A delta is serialized once, whatever the number of its subscribers.
  */
 import type { ApiLimits } from "./apiParams.ts";
 import type { Connection } from "./Connection.ts";
@@ -23,7 +26,11 @@ import type { BatchView, Hex, NodeApi, NodeEvent, TxStage } from "./NodeApi.ts";
 interface Delta {
   readonly seq: number;
   readonly txSeq: bigint | null;
-  readonly data: unknown;
+  /** The data, serialized once. */
+  readonly json: string;
+  readonly channel: Channel;
+  /** In its ring, its bytes counted in the replay budget. */
+  inRing: boolean;
 }
 
 type Snapshot = { readonly data: unknown; readonly asOfSeq: bigint | null };
@@ -72,6 +79,10 @@ const TRADES_SNAPSHOT = 50;
 
 export class SubscriptionHub {
   private readonly channels = new Map<string, Channel>();
+  /** Every delta in some ring, oldest first (from `head`), and their bytes: the replay budget. */
+  private fifo: Delta[] = [];
+  private head = 0;
+  private replayBytes = 0;
   private nextId = 1;
   private readonly unsubscribeNode: () => void;
   /** Changes on every server start: sequence numbers of an older epoch mean nothing here. */
@@ -123,7 +134,7 @@ export class SubscriptionHub {
       if (replay && this.ringCovers(ch, from as bigint)) {
         // Resync: the ring holds every delta after fromSeq (held ones included); replay them.
         sub.held = null;
-        for (const d of ch.ring) if (BigInt(d.seq) > (from as bigint)) this.send(sub, "delta", d);
+        for (const d of ch.ring) if (BigInt(d.seq) > (from as bigint)) this.sendDelta(sub, d);
         return;
       }
       this.snapshot(sub, req, from !== undefined);
@@ -148,8 +159,8 @@ export class SubscriptionHub {
     if (req.channel === "trades") {
       // The channel's own ring is the recent trades (held deltas included): consistent with its seq.
       sub.held = null;
-      const recent = ch.ring.slice(-TRADES_SNAPSHOT).map((d) => d.data);
-      this.notify(sub, "snapshot", ch.seq, { market: req.market, fills: recent }, resync);
+      const recent = ch.ring.slice(-TRADES_SNAPSHOT).map((d) => d.json);
+      this.notify(sub, "snapshot", ch.seq, `{"market":${req.market},"fills":[${recent.join(",")}]}`, resync);
       return;
     }
     const startSeq = ch.seq;
@@ -157,7 +168,7 @@ export class SubscriptionHub {
       (snap) => this.deliverSnapshot(sub, req, snap, startSeq, resync),
       () => {
         if (sub.held === null) return;
-        this.notify(sub, "error", ch.seq, { reason: "SNAPSHOT_FAILED" }, resync);
+        this.notify(sub, "error", ch.seq, '{"reason":"SNAPSHOT_FAILED"}', resync);
         this.unsubscribe(sub);
       },
     );
@@ -191,8 +202,8 @@ export class SubscriptionHub {
       if (d.seq > seq) seq = d.seq;
     }
     sub.held = null;
-    this.notify(sub, "snapshot", seq, snap.data, resync);
-    for (; i < held.length; i++) this.send(sub, "delta", held[i]);
+    this.notify(sub, "snapshot", seq, JSON.stringify(snap.data), resync);
+    for (; i < held.length; i++) this.sendDelta(sub, held[i]);
   }
 
   private async fetchSnapshot(req: SubscribeRequest): Promise<Snapshot> {
@@ -243,16 +254,33 @@ export class SubscriptionHub {
     for (const c of idle) {
       if (this.channels.size <= this.limits.maxChannels) break;
       this.channels.delete(c.key);
+      for (const d of c.ring) this.forget(d);
+      c.ring.length = 0;
     }
   }
 
   /** Appends a delta to a channel and sends it to live subscribers (held for pending ones). */
   private publish(ch: Channel, txSeq: bigint | null, data: unknown): void {
-    const d: Delta = { seq: ++ch.seq, txSeq, data };
+    const d: Delta = { seq: ++ch.seq, txSeq, json: JSON.stringify(data), channel: ch, inRing: true };
     ch.ring.push(d);
-    if (ch.ring.length > this.limits.replayPerChannel) ch.ring.shift();
+    if (ch.ring.length > this.limits.replayPerChannel) this.forget(ch.ring.shift() as Delta);
+    this.fifo.push(d);
+    this.replayBytes += d.json.length;
+    while (this.replayBytes > this.limits.maxReplayBytes && this.head < this.fifo.length) {
+      const old = this.fifo[this.head++];
+      // Still in its ring: it is that ring's oldest, since the FIFO and every ring are in
+      // publication order. (Held lists may still reference it: they are bounded on their own.)
+      if (old.inRing) {
+        if (old.channel.ring[0] === old) old.channel.ring.shift();
+        this.forget(old);
+      }
+    }
+    if (this.head > 4096 && this.head * 2 > this.fifo.length) {
+      this.fifo = this.fifo.slice(this.head);
+      this.head = 0;
+    }
     for (const sub of ch.subscribers) {
-      if (sub.held === null) this.send(sub, "delta", d);
+      if (sub.held === null) this.sendDelta(sub, d);
       else if (!sub.overflowed) {
         sub.held.push(d);
         if (sub.held.length > this.limits.replayPerChannel) {
@@ -261,6 +289,18 @@ export class SubscriptionHub {
         }
       }
     }
+  }
+
+  /** A delta left its ring: its bytes leave the budget (its FIFO entry, if any, then counts nothing). */
+  private forget(d: Delta): void {
+    if (!d.inRing) return;
+    d.inRing = false;
+    this.replayBytes -= d.json.length;
+  }
+
+  /** Bytes of serialized deltas held for replay (bounded by maxReplayBytes). */
+  get replayBytesHeld(): number {
+    return this.replayBytes;
   }
 
   private onEvent(e: NodeEvent): void {
@@ -340,21 +380,16 @@ export class SubscriptionHub {
     );
   }
 
-  private send(sub: Subscription, type: "delta", d: Delta): void {
-    this.notify(sub, type, d.seq, d.data, false);
+  private sendDelta(sub: Subscription, d: Delta): void {
+    this.notify(sub, "delta", d.seq, d.json, false);
   }
 
-  private notify(sub: Subscription, type: string, seq: number, data: unknown, resync: boolean): void {
+  /** Sends a notification; `data` is already JSON. */
+  private notify(sub: Subscription, type: string, seq: number, data: string, resync: boolean): void {
     if (sub.conn.closed || sub.conn.send === undefined) return;
-    const params: Record<string, unknown> = {
-      subscription: sub.id,
-      channel: sub.channel.key,
-      seq,
-      type,
-      data,
-    };
-    if (resync) params.resync = true;
-    sub.conn.send(JSON.stringify({ jsonrpc: "2.0", method: "optio_subscription", params }));
+    sub.conn.send(
+      `{"jsonrpc":"2.0","method":"optio_subscription","params":{"subscription":"${sub.id}","channel":${JSON.stringify(sub.channel.key)},"seq":${seq},"type":"${type}"${resync ? ',"resync":true' : ""},"data":${data}}}`,
+    );
   }
 }
 

@@ -39,6 +39,8 @@ export interface ApiLimits {
   readonly maxBufferedBytes: number;
   /** Recent messages kept per channel for resync by sequence number. */
   readonly replayPerChannel: number;
+  /** Bytes of recent messages kept over all channels (oldest anywhere dropped first). */
+  readonly maxReplayBytes: number;
   /** Channels kept (with their replay rings) at most; idle ones go first. */
   readonly maxChannels: number;
   /** A WS connection that sends nothing (not even optio_ping) for this long is closed, ms. */
@@ -68,6 +70,7 @@ export const DEFAULT_LIMITS: ApiLimits = {
   maxSubscriptionsPerConnection: 64,
   maxBufferedBytes: 8 << 20,
   replayPerChannel: 1_024,
+  maxReplayBytes: 64 << 20,
   maxChannels: 4_096,
   idleTimeoutMs: 60_000,
 };

@@ -37,6 +37,8 @@ export interface ApiServerStats {
   readonly wsConnections: number;
   readonly inFlight: number;
   readonly channels: number;
+  /** Bytes of deltas kept for resync (at most maxReplayBytes). */
+  readonly replayBytes: number;
   /** WS clients dropped for reading too slowly, since start. */
   readonly slowConsumersDropped: number;
 }
@@ -277,6 +279,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       wsConnections: wsConns.size,
       inFlight: dispatcher.admission.inFlight,
       channels: hub.channelCount,
+      replayBytes: hub.replayBytesHeld,
       slowConsumersDropped: dropped,
     }),
     drain: async (timeoutMs = 10_000) => {

@@ -245,6 +245,41 @@ describe("resync and consistency", () => {
     }
   });
 
+  it("all rings together stay under maxReplayBytes; a channel trimmed by others resyncs by snapshot", async () => {
+    await setup({ maxReplayBytes: 64 * 1024, replayPerChannel: 1_000 });
+    const c = await client();
+    const quiet = (await c.call("optio_subscribe", ["book", 1])).result as Params;
+    node.emit({ kind: "level", seq: "0", market: 1, side: 0, price: "1", quantity: "1", orders: 1 });
+    await c.until(() => c.of(quiet.subscription as string).length === 2);
+    const pad = "7".repeat(500);
+    for (let i = 0; i < 2_000; i++)
+      node.emit({
+        kind: "level",
+        seq: String(i),
+        market: 0,
+        side: 1,
+        price: `${pad}${i}`,
+        quantity: "1",
+        orders: 1,
+      });
+    expect(server.stats().replayBytes).toBeLessThanOrEqual(64 * 1024);
+    expect(server.stats().replayBytes).toBeGreaterThan(32 * 1024);
+    // book:0 keeps its newest deltas: a resync from near its head replays.
+    const near = (
+      await c.call("optio_subscribe", { channel: "book", market: 0, fromSeq: 1_990, epoch: server.epoch })
+    ).result as Params;
+    expect(near.replayed).toBe(true);
+    await c.until(() => c.of(near.subscription as string).length === 10);
+    expect(seqs(c.of(near.subscription as string))).toEqual(Array.from({ length: 10 }, (_, k) => 1_991 + k));
+    // book:1's one delta was the oldest anywhere: gone, so resyncing from 0 needs a snapshot.
+    const trimmed = (
+      await c.call("optio_subscribe", { channel: "book", market: 1, fromSeq: 0, epoch: server.epoch })
+    ).result as Params;
+    expect(trimmed.replayed).toBe(false);
+    await c.until(() => c.of(trimmed.subscription as string).length === 1);
+    expect(c.of(trimmed.subscription as string)[0]).toMatchObject({ type: "snapshot", resync: true, seq: 1 });
+  });
+
   it("a slow snapshot while deltas flow: no gap, no duplicate", async () => {
     await setup();
     const c = await client();
