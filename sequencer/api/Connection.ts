@@ -8,6 +8,8 @@ export interface Connection {
   readonly id: number;
   readonly transport: "http" | "ws";
   readonly bucket: TokenBucket;
+  /** Shared by every connection from the same remote address: reconnecting does not refill it. */
+  readonly ipBucket: TokenBucket;
   /** Requests of this connection in progress. */
   inFlight: number;
   /** WS only: queue a text frame (the connection decides whether the client is too slow). */

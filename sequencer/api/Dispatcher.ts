@@ -51,7 +51,10 @@ export class Dispatcher {
     if (bytes.length > this.limits.maxRequestBytes) return JSON.stringify(this.tooLarge(bytes.length));
     const d = decodeMessage(bytes, this.limits);
     if (d.kind === "error") {
-      conn.bucket.charge(1, this.now()); // a flood of garbage costs like a flood of requests
+      // A flood of garbage costs like a flood of requests.
+      const now = this.now();
+      conn.bucket.charge(1, now);
+      conn.ipBucket.charge(1, now);
       return JSON.stringify(d.response);
     }
     if (d.kind === "single") {
@@ -63,14 +66,31 @@ export class Dispatcher {
     return out.length === 0 ? undefined : JSON.stringify(out);
   }
 
-  private rateLimited(conn: Connection, id: RpcId | undefined, units: number, now: number) {
+  /** Takes `units` from the connection's and the address's buckets, or none: the scope that is short. */
+  private take(conn: Connection, units: number, now: number): "connection" | "ip" | null {
+    if (!conn.bucket.has(units, now)) return "connection";
+    if (!conn.ipBucket.has(units, now)) return "ip";
+    conn.bucket.take(units, now);
+    conn.ipBucket.take(units, now);
+    return null;
+  }
+
+  private rateLimited(
+    conn: Connection,
+    id: RpcId | undefined,
+    units: number,
+    now: number,
+    scope: "connection" | "ip",
+  ) {
     if (id === undefined) return undefined;
+    const b = scope === "connection" ? conn.bucket : conn.ipBucket;
     return errorResponse(
       id,
       rpcError("RATE_LIMITED", {
-        scope: "connection",
-        limitPerSecond: this.limits.connectionRatePerSecond,
-        retryAfterMs: conn.bucket.waitMs(units, now),
+        scope,
+        limitPerSecond:
+          scope === "connection" ? this.limits.connectionRatePerSecond : this.limits.ipRatePerSecond,
+        retryAfterMs: b.waitMs(units, now),
       }),
     );
   }
@@ -99,7 +119,8 @@ export class Dispatcher {
     subscriptions: Map<string, Subscription> | undefined,
   ): Promise<RpcResponse | undefined> {
     const now = this.now();
-    if (!conn.bucket.take(1, now)) return this.rateLimited(conn, item.ok ? item.request.id : null, 1, now);
+    const short = this.take(conn, 1, now);
+    if (short !== null) return this.rateLimited(conn, item.ok ? item.request.id : null, 1, now, short);
     if (!item.ok) return item.response;
     const { id, method, params } = item.request;
     const reply = (r: RpcResponse) => (id === undefined ? undefined : r);
@@ -118,7 +139,10 @@ export class Dispatcher {
       return reply(errorResponse(rid, rpcError("INVALID_PARAMS", checked.data, why)));
     }
     const extra = spec.extraUnits?.(checked.values) ?? 0;
-    if (extra > 0 && !conn.bucket.take(extra, now)) return this.rateLimited(conn, id, extra, now);
+    if (extra > 0) {
+      const over = this.take(conn, extra, now);
+      if (over !== null) return this.rateLimited(conn, id, extra, now, over);
+    }
     if (conn.inFlight >= this.limits.maxInFlightPerConnection) {
       return reply(
         errorResponse(

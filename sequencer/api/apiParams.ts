@@ -22,6 +22,12 @@ export interface ApiLimits {
   readonly connectionRatePerSecond: number;
   /** ...and the burst it may spend at once. */
   readonly connectionBurst: number;
+  /**
+   * Per remote IP address, over all its connections (so reconnecting does not refill a budget):
+   * request units per second, and its burst. Behind a proxy every client shares one address.
+   */
+  readonly ipRatePerSecond: number;
+  readonly ipBurst: number;
   /** Per signer address: transactions per second (only transactions whose signature verified count). */
   readonly addressRatePerSecond: number;
   readonly addressBurst: number;
@@ -59,6 +65,8 @@ export const DEFAULT_LIMITS: ApiLimits = {
   // optio_sendTransactions counts one unit (Paradex counts a batch of 50 as one; we count work).
   connectionRatePerSecond: 5_000,
   connectionBurst: 10_000,
+  ipRatePerSecond: 50_000,
+  ipBurst: 100_000,
   // Hyperliquid allows 1,200 weight/min per IP; Derive's market makers need 500+/s.
   addressRatePerSecond: 1_000,
   addressBurst: 2_000,

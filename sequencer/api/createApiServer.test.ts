@@ -369,6 +369,25 @@ describe("admission control", () => {
     await s.close();
   });
 
+  it("per-IP rate limit: connections from one address share a budget, so reconnecting does not refill it", async () => {
+    const t = 2_000_000;
+    const s = await createApiServer({
+      node: new FakeNode(CHAIN),
+      now: () => t,
+      limits: { connectionBurst: 100, ipRatePerSecond: 1, ipBurst: 6 },
+    });
+    const a = await WsClient.connect(s.wsUrl);
+    for (let i = 0; i < 4; i++) expect((await a.call("optio_ping")).result).toBeDefined();
+    a.close();
+    const b = await WsClient.connect(s.wsUrl);
+    for (let i = 0; i < 2; i++) expect((await b.call("optio_ping")).result).toBeDefined();
+    const r = await b.call("optio_ping");
+    expect(code(r)).toBe(ErrorCode.RATE_LIMITED);
+    expect(errData(r)).toMatchObject({ scope: "ip", limitPerSecond: 1 });
+    b.close();
+    await s.close();
+  });
+
   it("per-address rate limit counts verified transactions only: forged ones cannot spend a victim's budget", async () => {
     const t = 5_000_000;
     const n = new FakeNode(CHAIN);

@@ -16,7 +16,7 @@ import { rpcError } from "./errorCodes.ts";
 import { errorResponse } from "./jsonRpc.ts";
 import type { NodeApi } from "./NodeApi.ts";
 import { type Subscription, SubscriptionHub } from "./SubscriptionHub.ts";
-import { TokenBucket } from "./TokenBucket.ts";
+import { BucketMap, TokenBucket } from "./TokenBucket.ts";
 
 export interface ApiServerOptions {
   readonly node: NodeApi;
@@ -76,10 +76,12 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   let nextConn = 1;
   let dropped = 0;
 
-  const newConnection = (transport: "http" | "ws", send?: (t: string) => void): Connection => ({
+  const ipBuckets = new BucketMap(limits.ipRatePerSecond, limits.ipBurst, 10_000);
+  const newConnection = (transport: "http" | "ws", ip: string, send?: (t: string) => void): Connection => ({
     id: nextConn++,
     transport,
     bucket: new TokenBucket(limits.connectionRatePerSecond, limits.connectionBurst, now()),
+    ipBucket: ipBuckets.get(ip, now()),
     inFlight: 0,
     send,
     closed: false,
@@ -100,7 +102,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       );
       return;
     }
-    sockets.set(socket, newConnection("http"));
+    sockets.set(socket, newConnection("http", socket.remoteAddress ?? ""));
     socket.on("close", () => sockets.delete(socket));
   });
   // A malformed HTTP request line or headers: answer 400 with a JSON-RPC body, then close.
@@ -121,7 +123,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   }
 
   function onHttp(req: IncomingMessage, res: ServerResponse): void {
-    const conn = sockets.get(req.socket) ?? newConnection("http");
+    const conn = sockets.get(req.socket) ?? newConnection("http", req.socket.remoteAddress ?? "");
     if (req.method !== "POST") {
       req.resume();
       const e = rpcError("INVALID_REQUEST", { httpMethod: req.method }, "use POST (or a WebSocket upgrade)");
@@ -193,7 +195,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   function onWs(ws: WebSocket, socket: Socket): void {
     sockets.delete(socket); // counted as a WS connection from now on
     const subs = new Map<string, Subscription>();
-    const conn = newConnection("ws", (text) => sendWs(ws, conn, subs, text));
+    const conn = newConnection("ws", socket.remoteAddress ?? "", (text) => sendWs(ws, conn, subs, text));
     const state = { conn, subs, lastSeen: now() };
     wsConns.set(ws, state);
     ws.on("message", (data: Buffer, isBinary: boolean) => {

@@ -52,6 +52,8 @@ beforeAll(async () => {
       maxRequestBytes: 64 * 1024,
       connectionRatePerSecond: 1_000_000_000,
       connectionBurst: 1_000_000_000,
+      ipRatePerSecond: 1_000_000_000,
+      ipBurst: 1_000_000_000,
       addressRatePerSecond: 1_000_000_000,
       addressBurst: 1_000_000_000,
     },

@@ -22,6 +22,8 @@ const server = await createApiServer({
   limits: {
     connectionRatePerSecond: 1_000_000,
     connectionBurst: 1_000_000,
+    ipRatePerSecond: 1_000_000,
+    ipBurst: 1_000_000,
     addressRatePerSecond: 1_000_000,
     addressBurst: 1_000_000,
   },
