@@ -128,13 +128,27 @@ export type SubmitResult =
 // Read-only views
 // ---------------------------------------------------------------------------------------------
 
-/** Integer Greeks of an option position or series. null until engine/math has them (see greeksTodo). */
+/**
+ * GREEKS: integer Greeks, computed by the engine's own math (engine/math createGreeksCalculator and
+ * sumAccountGreeks, on the greeks branch; docs/engine.md, "Greeks"), never a float copy. Units:
+ * - delta: base units of the underlying, E8 (deltaE8; a perpetual position counts delta 1);
+ * - gamma: change of delta in base units per price unit of the underlying, E18 (gammaE18); null
+ *   where infinite (a series at expiry at the money) or beyond 2^63;
+ * - vega: quote units per volatility point (sigma + 0.01) (vegaPerPoint);
+ * - theta: quote units per day that passes (thetaPerDay).
+ * Per series: per one option (one whole base unit). Per position or account: size-weighted.
+ * Fields are null until the node computes them.
+ */
 export interface Greeks {
-  /** Scales as engine/math defines them (docs/engine.md, "Options"); each a Decimal. */
   readonly delta: Decimal;
-  readonly gamma: Decimal;
+  readonly gamma: Decimal | null;
   readonly vega: Decimal;
   readonly theta: Decimal;
+}
+
+/** An account's Greeks within one underlying (delta and gamma add up only within one). */
+export interface UnderlyingGreeks extends Greeks {
+  readonly underlying: number;
 }
 
 export interface PositionView {
@@ -187,8 +201,10 @@ export interface SubaccountView {
   readonly positions: readonly PositionView[];
   readonly openOrders: readonly OrderView[];
   readonly margin: MarginView;
-  /** Sum of the option positions' Greeks; null until engine/math has them. */
+  /** The summed Greeks when every position is on one underlying, else null (see greeksByUnderlying). */
   readonly greeks: Greeks | null;
+  /** Summed Greeks per underlying (perpetuals count delta 1); omitted until the node computes them. */
+  readonly greeksByUnderlying?: readonly UnderlyingGreeks[];
 }
 
 export interface AccountView {
