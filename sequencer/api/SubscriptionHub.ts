@@ -60,6 +60,8 @@ export interface Subscription {
   readonly id: string;
   readonly conn: Connection;
   readonly channel: Channel;
+  /** Its connection's subscriptions by id (so a failed one leaves it). */
+  readonly ids: Map<string, Subscription>;
   /** Deltas held while the snapshot is fetched; null once live. */
   held: Delta[] | null;
   overflowed: boolean;
@@ -116,6 +118,7 @@ export class SubscriptionHub {
       id: `0x${(this.nextId++).toString(16)}`,
       conn,
       channel: ch,
+      ids,
       held: [],
       overflowed: false,
     };
@@ -149,6 +152,7 @@ export class SubscriptionHub {
   }
 
   unsubscribe(sub: Subscription): void {
+    sub.ids.delete(sub.id);
     sub.channel.subscribers.delete(sub);
     sub.channel.lastActive = this.now();
     sub.held = null;
@@ -241,15 +245,15 @@ export class SubscriptionHub {
     if (ch === undefined) {
       ch = new Channel(key, durable, this.now());
       this.channels.set(key, ch);
-      if (this.channels.size > this.limits.maxChannels) this.evict();
+      if (this.channels.size > this.limits.maxChannels) this.evict(ch);
     }
     return ch;
   }
 
   /** Drops the least recently active channels without subscribers until under the cap. */
-  private evict(): void {
+  private evict(keep: Channel): void {
     const idle = [...this.channels.values()]
-      .filter((c) => c.subscribers.size === 0 && !c.durable)
+      .filter((c) => c.subscribers.size === 0 && !c.durable && c !== keep)
       .sort((a, b) => a.lastActive - b.lastActive);
     for (const c of idle) {
       if (this.channels.size <= this.limits.maxChannels) break;

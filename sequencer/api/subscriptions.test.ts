@@ -191,6 +191,41 @@ describe("channels", () => {
     ]);
   });
 
+  it("at the channel cap a new channel is kept (idle ones go), and a failed snapshot frees its subscription", async () => {
+    await setup({ maxChannels: 3 });
+    const c = await client();
+    const keys = [21, 22, 23, 24].map(testKey);
+    const subs: Params[] = [];
+    for (const k of keys)
+      subs.push((await c.call("optio_subscribe", ["account", undefined, k.address])).result as Params);
+    await c.until(() => subs.every((x) => c.of(x.subscription as string).length === 1));
+    expect(server.stats().channels).toBe(4); // every one has a subscriber: none can go
+    node.fund(keys[3].address, 0, 5n);
+    await c.until(() => c.of(subs[3].subscription as string).length === 2);
+    expect(
+      (c.of(subs[3].subscription as string)[1].data as { subaccounts: unknown[] }).subaccounts,
+    ).toHaveLength(1);
+    for (const x of subs.slice(0, 3)) await c.call("optio_unsubscribe", [x.subscription]);
+    const k5 = testKey(25);
+    const s5 = (await c.call("optio_subscribe", ["account", undefined, k5.address])).result as Params;
+    await c.until(() => c.of(s5.subscription as string).length === 1);
+    expect(server.stats().channels).toBe(3); // idle ones went, the new one stayed
+    node.fund(k5.address, 0, 5n);
+    await c.until(() => c.of(s5.subscription as string).length === 2);
+
+    node.account = async () => {
+      throw new Error("store unavailable");
+    };
+    const bad = (await c.call("optio_subscribe", ["account", undefined, testKey(26).address]))
+      .result as Params;
+    await c.until(() => c.of(bad.subscription as string).length === 1);
+    expect(c.of(bad.subscription as string)[0]).toMatchObject({
+      type: "error",
+      data: { reason: "SNAPSHOT_FAILED" },
+    });
+    expect((await c.call("optio_unsubscribe", [bad.subscription])).error).toMatchObject({ code: -32031 });
+  });
+
   it("unsubscribe stops the deltas", async () => {
     await setup();
     const c = await client();
