@@ -285,6 +285,14 @@ describe("errors", () => {
     expect(none.text).toBe("");
   });
 
+  it("browsers may call from any origin (CORS preflight and header)", async () => {
+    const pre = await fetch(url, { method: "OPTIONS" });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-methods")).toContain("POST");
+    const r = await fetch(url, { method: "POST", body: '{"jsonrpc":"2.0","id":1,"method":"optio_ping"}' });
+    expect(r.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
   it("non-POST and other paths get JSON-RPC error bodies", async () => {
     const get = await fetch(url);
     expect(get.status).toBe(405);

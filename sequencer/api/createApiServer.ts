@@ -61,7 +61,17 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-const JSON_HEADERS = { "content-type": "application/json" };
+/**
+ * Any origin may call: the API has no cookies or sessions to protect (every change is signed by
+ * its trader), and the explorer and browser wallets run on other origins. WebSocket needs none.
+ */
+const CORS_HEADERS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "POST, OPTIONS",
+  "access-control-allow-headers": "content-type",
+  "access-control-max-age": "86400",
+};
+const JSON_HEADERS = { "content-type": "application/json", "access-control-allow-origin": "*" };
 
 export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const limits = resolveLimits(opts.limits);
@@ -116,7 +126,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
 
   function reply(res: ServerResponse, status: number, body: string | undefined, close = false): void {
     if (res.headersSent) return;
-    const headers: Record<string, string> = body === undefined ? {} : { ...JSON_HEADERS };
+    const headers: Record<string, string> =
+      body === undefined ? { "access-control-allow-origin": "*" } : { ...JSON_HEADERS };
     if (close) headers.connection = "close";
     res.writeHead(body === undefined ? 204 : status, headers);
     res.end(body);
@@ -124,6 +135,12 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
 
   function onHttp(req: IncomingMessage, res: ServerResponse): void {
     const conn = sockets.get(req.socket) ?? newConnection("http", req.socket.remoteAddress ?? "");
+    if (req.method === "OPTIONS") {
+      req.resume();
+      res.writeHead(204, CORS_HEADERS);
+      res.end();
+      return;
+    }
     if (req.method !== "POST") {
       req.resume();
       const e = rpcError("INVALID_REQUEST", { httpMethod: req.method }, "use POST (or a WebSocket upgrade)");
