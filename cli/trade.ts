@@ -1,0 +1,273 @@
+/**
+ * `./optio trade SUBCOMMAND`: a trader's commands against a running sequencer (and, for deposits,
+ * the L1 bridge), through the SDK only. Amounts are human decimals: prices and collateral in the
+ * token's units (6 decimals: "3000.5"), quantities in base units (8 decimals: "0.25").
+ */
+import { parseArgs } from "node:util";
+import { createPublicClient, createWalletClient, type Hex, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { HARDHAT_TEST_KEYS, loadArtifact, readDeployment } from "../deploy/index.ts";
+import { createOptioClient, OptioRpcError, OptioTransportError } from "../sdk/index.ts";
+import type { Receipt } from "../sequencer/api/index.ts";
+import { CliError } from "./CliError.ts";
+import { formatUnits, parseUnits } from "./units.ts";
+
+const COLLATERAL_DECIMALS = 6;
+const QTY_DECIMALS = 8;
+/** The sequencer API the devnet starts (OPTIO_API_URL moves it). */
+export const DEFAULT_API_URL = "http://127.0.0.1:8547";
+const DEFAULT_DEPLOYMENT = ".optio/devnet.json";
+
+const USAGE = `usage: ./optio trade COMMAND [options]
+  order       --market M --side buy|sell --price P --qty Q [--tif gtc|ioc|fok|post] [--reduce-only]
+  cancel      --market M --order ID
+  cancel-all  --market M
+  account     (balances, positions, open orders, margin)   positions (positions only)
+  book        --market M [--depth N]
+  markets     every market with its parameters and prices
+  withdraw    --amount A          (L2: moves collateral to the outbox, claimable on L1 after confirmation)
+  deposit     --amount A          (L1: approve + Bridge.deposit; credited on L2 when the sequencer includes it)
+options for all: --api URL (default $OPTIO_API_URL or ${DEFAULT_API_URL}), --key HEX (default $OPTIO_KEY) or
+  --account N (Hardhat test account N, 0-4; default 1), --subaccount N (default 0), --deployment FILE, --json`;
+
+const OPTIONS = {
+  api: { type: "string" },
+  key: { type: "string" },
+  account: { type: "string" },
+  subaccount: { type: "string" },
+  deployment: { type: "string" },
+  market: { type: "string" },
+  side: { type: "string" },
+  price: { type: "string" },
+  qty: { type: "string" },
+  tif: { type: "string" },
+  "reduce-only": { type: "boolean" },
+  order: { type: "string" },
+  depth: { type: "string" },
+  amount: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
+
+const TIF = { gtc: 0n, ioc: 1n, fok: 2n, post: 3n } as const;
+
+function integer(text: string | undefined, what: string, max: number): number {
+  if (text === undefined)
+    throw new CliError(`--${what} is required`, `add --${what} N (./optio trade --help)`);
+  if (!/^\d+$/.test(text) || Number(text) > max)
+    throw new CliError(`--${what}: expected an integer from 0 to ${max}, got "${text}"`, `e.g. --${what} 1`);
+  return Number(text);
+}
+
+function keyOf(v: { key?: string; account?: string }): Hex {
+  const key = v.key ?? process.env.OPTIO_KEY;
+  if (key !== undefined) {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(key))
+      throw new CliError("--key: expected 0x followed by 64 hex digits", "pass the private key as 0x...");
+    return key as Hex;
+  }
+  return HARDHAT_TEST_KEYS[integer(v.account ?? "1", "account", HARDHAT_TEST_KEYS.length - 1)];
+}
+
+function describeReceipt(r: Receipt): string {
+  const lines = [
+    `${r.type} ${r.outcomeName} (outcome ${r.outcome}) tx ${r.txHash} block ${r.block} seq ${r.seq}`,
+  ];
+  if (r.orderId !== null) lines.push(`order id ${r.orderId}${r.resting ? ", resting on the book" : ""}`);
+  for (const f of r.fills)
+    lines.push(
+      `fill ${formatUnits(f.quantity, QTY_DECIMALS)} @ ${formatUnits(f.price, COLLATERAL_DECIMALS)} against order ${f.makerOrderId} (taker fee ${formatUnits(f.takerFee, COLLATERAL_DECIMALS)})`,
+    );
+  return lines.join("\n  ");
+}
+
+export async function tradeCommand(argv: readonly string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === "--help" || sub === "help") {
+    console.log(USAGE);
+    return sub === undefined ? 2 : 0;
+  }
+  const { values: v } = parseArgs({ args: rest, options: OPTIONS, strict: true });
+  const account = privateKeyToAccount(keyOf(v));
+  const api = v.api ?? process.env.OPTIO_API_URL ?? DEFAULT_API_URL;
+  const client = createOptioClient({ url: api, account });
+  const subaccount = BigInt(integer(v.subaccount ?? "0", "subaccount", 255));
+  const out = (human: string, data: unknown) => console.log(v.json ? JSON.stringify(data, null, 2) : human);
+  try {
+    switch (sub) {
+      case "order": {
+        const side = v.side === "buy" ? 0n : v.side === "sell" ? 1n : undefined;
+        if (side === undefined)
+          throw new CliError(`--side: expected buy or sell, got "${v.side ?? ""}"`, "add --side buy");
+        const tif = TIF[(v.tif ?? "gtc") as keyof typeof TIF];
+        if (tif === undefined)
+          throw new CliError(`--tif: expected gtc, ioc, fok or post, got "${v.tif}"`, "e.g. --tif ioc");
+        if (v.price === undefined || v.qty === undefined)
+          throw new CliError("--price and --qty are required", "e.g. --price 3000 --qty 0.5");
+        const r = await client.send("ORDER", {
+          market: BigInt(integer(v.market, "market", 65_535)),
+          subaccount,
+          side,
+          timeInForce: tif,
+          reduceOnly: v["reduce-only"] ?? false,
+          price: parseUnits(v.price, COLLATERAL_DECIMALS, "price"),
+          quantity: parseUnits(v.qty, QTY_DECIMALS, "qty"),
+        });
+        out(describeReceipt(r), r);
+        return r.outcome === 0 ? 0 : 1;
+      }
+      case "cancel": {
+        if (v.order === undefined || !/^\d+$/.test(v.order))
+          throw new CliError("--order: expected an order id", "see the ids with ./optio trade account");
+        const r = await client.send("CANCEL", {
+          market: BigInt(integer(v.market, "market", 65_535)),
+          subaccount,
+          orderId: BigInt(v.order),
+        });
+        out(describeReceipt(r), r);
+        return r.outcome === 0 ? 0 : 1;
+      }
+      case "cancel-all": {
+        const r = await client.send("CANCEL_ALL", {
+          market: BigInt(integer(v.market, "market", 65_535)),
+          subaccount,
+        });
+        out(describeReceipt(r), r);
+        return r.outcome === 0 ? 0 : 1;
+      }
+      case "withdraw": {
+        if (v.amount === undefined) throw new CliError("--amount is required", "e.g. --amount 100");
+        const r = await client.send("WITHDRAW", {
+          subaccount,
+          amount: parseUnits(v.amount, COLLATERAL_DECIMALS, "amount"),
+        });
+        out(describeReceipt(r), r);
+        return r.outcome === 0 ? 0 : 1;
+      }
+      case "account":
+      case "positions": {
+        const a = await client.getAccount(account.address);
+        const lines = [`${a.address} nonce ${a.nonce}`];
+        for (const s of a.subaccounts) {
+          lines.push(
+            `subaccount ${s.subaccount} (account id ${s.accountId}): collateral ${formatUnits(s.collateral, COLLATERAL_DECIMALS)}, equity ${formatUnits(s.margin.equity, COLLATERAL_DECIMALS)}, free ${formatUnits(s.margin.freeCollateral, COLLATERAL_DECIMALS)}${s.margin.liquidatable ? ", LIQUIDATABLE" : ""}`,
+          );
+          for (const p of s.positions)
+            lines.push(
+              `  market ${p.market}: ${formatUnits(p.base, QTY_DECIMALS)} @ mark ${p.markPrice === null ? "-" : formatUnits(p.markPrice, COLLATERAL_DECIMALS)}, pnl ${p.unrealizedPnl === null ? "-" : formatUnits(p.unrealizedPnl, COLLATERAL_DECIMALS)}, liquidation ${p.liquidationPrice === null ? "-" : formatUnits(p.liquidationPrice, COLLATERAL_DECIMALS)}`,
+            );
+          if (sub === "account")
+            for (const o of s.openOrders)
+              lines.push(
+                `  order ${o.orderId} market ${o.market}: ${o.side === 0 ? "buy" : "sell"} ${formatUnits(o.quantity, QTY_DECIMALS)} @ ${formatUnits(o.price, COLLATERAL_DECIMALS)}`,
+              );
+        }
+        if (a.subaccounts.length === 0) lines.push("no collateral yet: ./optio trade deposit --amount 1000");
+        out(lines.join("\n"), a);
+        return 0;
+      }
+      case "book": {
+        const market = integer(v.market, "market", 65_535);
+        const b = await client.getBook(market, v.depth === undefined ? 10 : integer(v.depth, "depth", 1000));
+        if (b === null)
+          throw new CliError(`market ${market} does not exist`, "list them with ./optio trade markets");
+        const row = (l: { price: string; quantity: string; orders: number }) =>
+          `${formatUnits(l.price, COLLATERAL_DECIMALS).padStart(14)} ${formatUnits(l.quantity, QTY_DECIMALS).padStart(16)} (${l.orders})`;
+        out(
+          [`market ${market} asks`, ...[...b.asks].reverse().map(row), "bids", ...b.bids.map(row)].join("\n"),
+          b,
+        );
+        return 0;
+      }
+      case "markets": {
+        const ms = await client.getMarkets();
+        out(
+          ms
+            .map(
+              (m) =>
+                `market ${m.market} ${m.kind}${m.option ? ` ${m.option.isCall ? "call" : "put"} strike ${formatUnits(m.option.strike, COLLATERAL_DECIMALS)} expiry ${new Date(Number(m.option.expiry) * 1000).toISOString()}` : ""} underlying ${m.underlying}: index ${m.indexPrice === null ? "-" : formatUnits(m.indexPrice, COLLATERAL_DECIMALS)} mark ${m.markPrice === null ? "-" : formatUnits(m.markPrice, COLLATERAL_DECIMALS)} bid ${m.bestBid === null ? "-" : formatUnits(m.bestBid, COLLATERAL_DECIMALS)} ask ${m.bestAsk === null ? "-" : formatUnits(m.bestAsk, COLLATERAL_DECIMALS)}`,
+            )
+            .join("\n") || "no markets yet",
+          ms,
+        );
+        return 0;
+      }
+      case "deposit":
+        return await deposit(v, account.address, keyOf(v), subaccount);
+      default:
+        throw new CliError(`unknown trade command "${sub}"`, "./optio trade --help lists them");
+    }
+  } catch (e) {
+    if (e instanceof OptioTransportError)
+      throw new CliError(
+        `the sequencer does not answer at ${api}: ${e.message}`,
+        "start it (./optio devnet starts one) or pass --api URL",
+      );
+    if (e instanceof OptioRpcError) throw new CliError(e.message, fixFor(e));
+    throw e;
+  }
+}
+
+function fixFor(e: OptioRpcError): string {
+  switch (e.reason) {
+    case "BAD_NONCE":
+      return "another program uses this key; retry (the SDK refetches the nonce)";
+    case "BAD_SIGNATURE":
+      return "the node's chain id differs from the one signed for; check --api";
+    case "RATE_LIMITED":
+    case "OVERLOADED":
+      return "retry in a moment";
+    default:
+      return "see docs/api.md, Errors";
+  }
+}
+
+async function deposit(
+  v: { amount?: string; deployment?: string; json?: boolean },
+  address: Hex,
+  key: Hex,
+  subaccount: bigint,
+): Promise<number> {
+  if (v.amount === undefined) throw new CliError("--amount is required", "e.g. --amount 1000");
+  const amount = parseUnits(v.amount, COLLATERAL_DECIMALS, "amount");
+  const file = v.deployment ?? DEFAULT_DEPLOYMENT;
+  let d: ReturnType<typeof readDeployment>;
+  try {
+    d = readDeployment(file);
+  } catch (e) {
+    throw new CliError(
+      `cannot read the deployment record ${file}: ${(e as Error).message}`,
+      "run ./optio devnet, or pass --deployment FILE",
+    );
+  }
+  const transport = http(d.l1Rpc, { retryCount: 0, timeout: 30_000 });
+  const wallet = createWalletClient({ account: privateKeyToAccount(key), transport });
+  const pub = createPublicClient({ transport });
+  const token = loadArtifact("TestToken").abi;
+  const bridge = loadArtifact("Bridge").abi;
+  const chain = null;
+  const approve = await wallet.writeContract({
+    address: d.token.address,
+    abi: token,
+    functionName: "approve",
+    args: [d.contracts.bridge.address, amount],
+    chain,
+  });
+  await pub.waitForTransactionReceipt({ hash: approve });
+  const hash = await wallet.writeContract({
+    address: d.contracts.bridge.address,
+    abi: bridge,
+    functionName: "deposit",
+    args: [amount, address, Number(subaccount)],
+    chain,
+  });
+  const r = await pub.waitForTransactionReceipt({ hash });
+  if (r.status !== "success")
+    throw new CliError(`the deposit transaction ${hash} reverted`, "check the token balance and allowance");
+  console.log(
+    v.json
+      ? JSON.stringify({ l1TxHash: hash, l1Block: r.blockNumber.toString(), amount: amount.toString() })
+      : `deposited ${v.amount} ${d.token.symbol} for ${address} subaccount ${subaccount} in L1 block ${r.blockNumber} (tx ${hash});\n  credited on L2 once the sequencer includes it: ./optio trade account`,
+  );
+  return 0;
+}

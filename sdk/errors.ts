@@ -1,0 +1,87 @@
+/**
+ * The SDK's errors: one base class with a cause chain, and a subclass per way a call fails. An
+ * error the API answered carries its stable numeric code, its reason name and its data
+ * (docs/api.md, "Errors"), so a caller branches on `reason`, never on the message.
+ */
+import type { Hex } from "viem";
+
+export class OptioError extends Error {
+  override name = "OptioError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The API answered a JSON-RPC error. `reason` is the name of its code (e.g. "BAD_NONCE"). */
+export class OptioRpcError extends OptioError {
+  override name = "OptioRpcError";
+  constructor(
+    readonly method: string,
+    readonly code: number,
+    readonly reason: string,
+    readonly data: Readonly<Record<string, unknown>>,
+    message: string,
+  ) {
+    super(`${method}: ${message} (code ${code}${reason ? `, ${reason}` : ""})`);
+  }
+}
+
+/** BAD_NONCE: `expected` is the signer's next nonce; `knownTxHash` is set when these exact bytes already ran. */
+export class BadNonceError extends OptioRpcError {
+  override name = "BadNonceError";
+  get expected(): bigint {
+    return BigInt(this.data.expected as string);
+  }
+  get knownTxHash(): Hex | undefined {
+    return this.data.knownTxHash as Hex | undefined;
+  }
+}
+
+/** BAD_SIGNATURE: the address the signature recovered to and the EIP-712 digest the node expected. */
+export class BadSignatureError extends OptioRpcError {
+  override name = "BadSignatureError";
+  get recovered(): Hex | null {
+    return (this.data.recovered as Hex | null) ?? null;
+  }
+  get expectedDigest(): Hex {
+    return this.data.expectedDigest as Hex;
+  }
+}
+
+/** RATE_LIMITED or OVERLOADED: retry after `retryAfterMs` when the node says. */
+export class RetryLaterError extends OptioRpcError {
+  override name = "RetryLaterError";
+  get retryAfterMs(): number | undefined {
+    return this.data.retryAfterMs as number | undefined;
+  }
+}
+
+/** The node could not be reached or answered something that is not JSON-RPC. */
+export class OptioTransportError extends OptioError {
+  override name = "OptioTransportError";
+  constructor(
+    readonly url: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${url}: ${message}`, options);
+  }
+}
+
+/** The error class for an API error object: the typed ones by reason, else OptioRpcError. */
+export function rpcErrorFrom(
+  method: string,
+  e: { code: number; message: string; data?: unknown },
+): OptioRpcError {
+  const data = (e.data ?? {}) as Record<string, unknown>;
+  const reason = typeof data.reason === "string" ? data.reason : "";
+  const Class =
+    reason === "BAD_NONCE"
+      ? BadNonceError
+      : reason === "BAD_SIGNATURE"
+        ? BadSignatureError
+        : reason === "RATE_LIMITED" || reason === "OVERLOADED"
+          ? RetryLaterError
+          : OptioRpcError;
+  return new Class(method, e.code, reason, data, e.message);
+}

@@ -1,0 +1,26 @@
+// sdk/: the trader's TypeScript client (docs/sdk.md).
+export { createNonceSender, type NonceSender } from "./createNonceSender.ts";
+export {
+  createOptioClient,
+  type Limits,
+  type OptioClient,
+  type OptioClientOptions,
+  type SendOutcome,
+} from "./createOptioClient.ts";
+export {
+  type ChannelMessage,
+  createSubscriber,
+  type SubscribeParams,
+  type Subscriber,
+  type SubscriberOptions,
+  type Subscription,
+} from "./createSubscriber.ts";
+export {
+  BadNonceError,
+  BadSignatureError,
+  OptioError,
+  OptioRpcError,
+  OptioTransportError,
+  RetryLaterError,
+} from "./errors.ts";
+export { createHttpTransport, type RpcTransport } from "./rpcTransport.ts";
