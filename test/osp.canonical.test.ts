@@ -10,9 +10,9 @@ import { network } from "hardhat";
 import { bytesToHex, type Hex, keccak256 } from "viem";
 import { expect, test } from "vitest";
 import { deployOneStepProver } from "../prover/deployOneStepProver.ts";
-import { InvalidProofError } from "../vm/proof/InvalidProofError.ts";
-import { type LabelledStepVector, sampleStepVectors } from "../vm/proof/sampleStepVectors.ts";
-import { verifyStep } from "../vm/proof/verifyStep.ts";
+import { InvalidProofError } from "../prover/proof/InvalidProofError.ts";
+import { type LabelledStepVector, sampleStepVectors } from "../prover/proof/sampleStepVectors.ts";
+import { verifyStep } from "../prover/proof/verifyStep.ts";
 
 const { viem } = await network.create();
 const deployment = await deployOneStepProver(viem);

@@ -6,6 +6,7 @@ export const bridgeAbi = [
     type: "constructor",
   },
   { inputs: [], name: "AlreadyConnected", type: "error" },
+  { inputs: [], name: "ChainNotStarted", type: "error" },
   {
     inputs: [
       { internalType: "uint256", name: "amount", type: "uint256" },
@@ -51,6 +52,15 @@ export const bridgeAbi = [
   {
     anonymous: false,
     inputs: [
+      { indexed: false, internalType: "address", name: "inbox", type: "address" },
+      { indexed: false, internalType: "address", name: "outbox", type: "address" },
+    ],
+    name: "Connected",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
       { indexed: true, internalType: "uint256", name: "index", type: "uint256" },
       { indexed: true, internalType: "uint8", name: "kind", type: "uint8" },
       { indexed: true, internalType: "address", name: "sender", type: "address" },
@@ -59,12 +69,6 @@ export const bridgeAbi = [
       { indexed: false, internalType: "bytes", name: "transaction", type: "bytes" },
     ],
     name: "MessageQueued",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [{ indexed: false, internalType: "address", name: "outbox", type: "address" }],
-    name: "OutboxConnected",
     type: "event",
   },
   {
@@ -112,7 +116,10 @@ export const bridgeAbi = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "address", name: "outbox_", type: "address" }],
+    inputs: [
+      { internalType: "address", name: "inbox_", type: "address" },
+      { internalType: "address", name: "outbox_", type: "address" },
+    ],
     name: "connect",
     outputs: [],
     stateMutability: "nonpayable",
@@ -133,6 +140,13 @@ export const bridgeAbi = [
     inputs: [],
     name: "deposited",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "inbox",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },

@@ -8,6 +8,7 @@ export const challengeManagerAbi = [
         components: [
           { internalType: "uint256", name: "challengeBond", type: "uint256" },
           { internalType: "uint64", name: "clock", type: "uint64" },
+          { internalType: "uint64", name: "firstMoveDeadline", type: "uint64" },
           { internalType: "uint64", name: "degree", type: "uint64" },
           { internalType: "uint64", name: "txGasLimit", type: "uint64" },
           { internalType: "uint16", name: "burnShareBps", type: "uint16" },
@@ -118,6 +119,11 @@ export const challengeManagerAbi = [
       { internalType: "bytes32", name: "opened", type: "bytes32" },
     ],
     name: "OpeningMismatch",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "assertion", type: "bytes32" }],
+    name: "OwnAssertion",
     type: "error",
   },
   {
@@ -376,6 +382,13 @@ export const challengeManagerAbi = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "uint256", name: "id", type: "uint256" }],
+    name: "clockLeft",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "degree",
     outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
@@ -387,6 +400,13 @@ export const challengeManagerAbi = [
     name: "dismiss",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "firstMoveDeadline",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -403,6 +423,7 @@ export const challengeManagerAbi = [
           { internalType: "uint64", name: "challengerClock", type: "uint64" },
           { internalType: "uint64", name: "lastMoveAt", type: "uint64" },
           { internalType: "bool", name: "challengerToMove", type: "bool" },
+          { internalType: "bool", name: "challengerMoved", type: "bool" },
           { internalType: "uint8", name: "level", type: "uint8" },
           { internalType: "uint8", name: "status", type: "uint8" },
           { internalType: "bytes32", name: "commitment", type: "bytes32" },

@@ -48,6 +48,11 @@ export const oneStepProverAbi = [
   { inputs: [], name: "MalformedFrameAccess", type: "error" },
   {
     inputs: [{ internalType: "bytes32", name: "word", type: "bytes32" }],
+    name: "MalformedGasWord",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "word", type: "bytes32" }],
     name: "MalformedStatusWord",
     type: "error",
   },

@@ -9,6 +9,7 @@ export const rollupAbi = [
           { internalType: "uint256", name: "assertionBond", type: "uint256" },
           { internalType: "uint16", name: "burnShareBps", type: "uint16" },
           { internalType: "bool", name: "permissionless", type: "bool" },
+          { internalType: "uint64", name: "proposerInactivity", type: "uint64" },
         ],
         internalType: "struct Rollup.Config",
         name: "config",
@@ -21,6 +22,11 @@ export const rollupAbi = [
     type: "constructor",
   },
   { inputs: [], name: "AlreadyConnected", type: "error" },
+  {
+    inputs: [{ internalType: "bytes32", name: "assertion", type: "bytes32" }],
+    name: "AssertionDead",
+    type: "error",
+  },
   {
     inputs: [{ internalType: "bytes32", name: "assertion", type: "bytes32" }],
     name: "AssertionExists",
@@ -88,7 +94,10 @@ export const rollupAbi = [
   { inputs: [], name: "EmptyTerminalSibling", type: "error" },
   { inputs: [], name: "LeafPrefixMismatch", type: "error" },
   {
-    inputs: [{ internalType: "address", name: "proposer", type: "address" }],
+    inputs: [
+      { internalType: "address", name: "proposer", type: "address" },
+      { internalType: "uint64", name: "opensAt", type: "uint64" },
+    ],
     name: "NotAllowedProposer",
     type: "error",
   },
@@ -217,10 +226,30 @@ export const rollupAbi = [
   {
     anonymous: false,
     inputs: [
+      { indexed: true, internalType: "bytes32", name: "assertion", type: "bytes32" },
+      { indexed: false, internalType: "uint32", name: "shares", type: "uint32" },
+      { indexed: false, internalType: "uint256", name: "perShare", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "burned", type: "uint256" },
+    ],
+    name: "BondForfeited",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
       { indexed: true, internalType: "address", name: "account", type: "address" },
       { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
     ],
     name: "BondsWithdrawn",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "assertion", type: "bytes32" },
+      { indexed: false, internalType: "uint32", name: "count", type: "uint32" },
+    ],
+    name: "ChallengeClosed",
     type: "event",
   },
   {
@@ -236,6 +265,12 @@ export const rollupAbi = [
       { indexed: false, internalType: "uint32", name: "count", type: "uint32" },
     ],
     name: "ChallengeOpened",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [{ indexed: false, internalType: "uint64", name: "at", type: "uint64" }],
+    name: "ProposingOpened",
     type: "event",
   },
   {
@@ -290,7 +325,7 @@ export const rollupAbi = [
   {
     inputs: [
       { internalType: "bytes32", name: "hash", type: "bytes32" },
-      { internalType: "bool", name: "defenderWon", type: "bool" },
+      { internalType: "bool", name: "challengerWon", type: "bool" },
       { internalType: "address", name: "challenger", type: "address" },
     ],
     name: "closeChallenge",
@@ -369,6 +404,7 @@ export const rollupAbi = [
           { internalType: "uint64", name: "createdAt", type: "uint64" },
           { internalType: "address", name: "proposer", type: "address" },
           { internalType: "enum Rollup.Status", name: "status", type: "uint8" },
+          { internalType: "bool", name: "forfeited", type: "bool" },
           { internalType: "uint32", name: "openChallenges", type: "uint32" },
           { internalType: "bytes32", name: "confirmedChild", type: "bytes32" },
         ],
@@ -384,6 +420,20 @@ export const rollupAbi = [
     inputs: [],
     name: "inbox",
     outputs: [{ internalType: "contract SequencerInbox", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "hash", type: "bytes32" }],
+    name: "isStanding",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "lastProgressAt",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
     stateMutability: "view",
     type: "function",
   },
@@ -409,6 +459,7 @@ export const rollupAbi = [
           { internalType: "uint64", name: "createdAt", type: "uint64" },
           { internalType: "address", name: "proposer", type: "address" },
           { internalType: "enum Rollup.Status", name: "status", type: "uint8" },
+          { internalType: "bool", name: "forfeited", type: "bool" },
           { internalType: "uint32", name: "openChallenges", type: "uint32" },
           { internalType: "bytes32", name: "confirmedChild", type: "bytes32" },
         ],
@@ -430,10 +481,38 @@ export const rollupAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "proposerInactivity",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "proposingOpen",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "proposingOpened",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "bytes32", name: "hash", type: "bytes32" }],
     name: "reject",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    name: "rewardPerShare",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
     type: "function",
   },
   { inputs: [], name: "withdrawBonds", outputs: [], stateMutability: "nonpayable", type: "function" },

@@ -42,6 +42,11 @@ export const sequencerInboxAbi = [
     name: "ForceInclusionTooEarly",
     type: "error",
   },
+  {
+    inputs: [{ internalType: "uint64", name: "delayedAfter", type: "uint64" }],
+    name: "GenesisBatchConsumesDelayed",
+    type: "error",
+  },
   { inputs: [], name: "NoGenesisBatch", type: "error" },
   {
     inputs: [{ internalType: "address", name: "caller", type: "address" }],
