@@ -21,8 +21,9 @@ export interface Setting<T extends SettingType = SettingType> {
   readonly max?: number;
   /** Allowed values for strings. */
   readonly oneOf?: readonly string[];
-  /** An extra check; returns a reason when the value is refused. */
-  readonly check?: (value: SettingValue<T>) => string | undefined;
+  /** An extra check on the parsed value (of the setting's type); returns a reason when the value is refused. */
+  // biome-ignore lint/suspicious/noExplicitAny: each setting's check takes its own type's value
+  readonly check?: (value: any) => string | undefined;
 }
 
 export type SettingValue<T extends SettingType> = T extends "string"

@@ -56,8 +56,9 @@ export class TxLog {
   ) {
     mkdirSync(path, { recursive: true });
     this.env = open({ path, maxDbs: 8, separateFlushed: true, compression: false });
-    this.txs = this.env.openDB({ name: "txs", keyEncoding: "uint32" });
-    this.batches = this.env.openDB({ name: "batches", keyEncoding: "uint32" });
+    // Default (ordered-binary) keys: lmdb-js's uint32 keys skip key 0 in reverse scans.
+    this.txs = this.env.openDB({ name: "txs" });
+    this.batches = this.env.openDB({ name: "batches" });
     this.byHash = this.env.openDB({ name: "byHash", keyEncoding: "binary" });
   }
 
@@ -110,6 +111,11 @@ export class TxLog {
   lastBatch(): BatchRecord | undefined {
     for (const { value } of this.batches.getRange({ reverse: true, limit: 1 })) return value;
     return undefined;
+  }
+
+  /** LMDB's last transaction id: how many commits the log has made (group commit shows as few). */
+  get commits(): number {
+    return (this.env.getStats() as { lastTxnId: number }).lastTxnId;
   }
 
   /** Resolves once every write so far is flushed to disk. */
