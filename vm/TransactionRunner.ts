@@ -1,6 +1,6 @@
 import { LinkError } from "./errors.ts";
 import type { BatchContext } from "./host/BatchContext.ts";
-import { type HostTransaction, optioImports } from "./host/optioImports.ts";
+import { type HostTransaction, optioImports, type RecoveredSigner } from "./host/optioImports.ts";
 import { JitRunner } from "./JitRunner.ts";
 import type { StateReader, StateWrite } from "./state/StateOverlay.ts";
 import { WriteBuffer } from "./state/WriteBuffer.ts";
@@ -15,6 +15,8 @@ import { I32 } from "./WasmModule.ts";
 /** A fast-path request: the state is read at the pre-transaction state (e.g. a batch's StateOverlay). */
 export interface FastTransactionRequest extends TransactionRequest {
   readonly state: StateReader;
+  /** The transaction's signer recovered ahead (e.g. in a worker thread); see HostTransaction.recovered. */
+  readonly recovered?: RecoveredSigner;
 }
 
 /** The name of the engine's entry point, `main: () -> i32`. */
@@ -25,6 +27,7 @@ class FastTransaction implements HostTransaction {
   input: Uint8Array = new Uint8Array(0);
   context: BatchContext = { timestamp: 0n, l2Block: 0n, origin: 0n };
   base: StateReader = { get: () => new Uint8Array(32) };
+  recovered: RecoveredSigner | undefined = undefined;
   /** This transaction's writes (looked up in place, no string per key), in first-write order. */
   readonly written = new WriteBuffer();
   readonly state = {
@@ -84,6 +87,7 @@ export class TransactionRunner {
     tx.input = req.input;
     tx.context = req.batchContext;
     tx.base = req.state;
+    tx.recovered = req.recovered;
     tx.written.clear();
     this.active = true;
     this.dirty = true;

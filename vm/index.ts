@@ -21,7 +21,13 @@ export {
 } from "./host/BatchContext.ts";
 export { ecrecover } from "./host/ecrecover.ts";
 export { inputHash } from "./host/inputHash.ts";
-export { HOST_MODULE, type HostState, type HostTransaction, optioImports } from "./host/optioImports.ts";
+export {
+  HOST_MODULE,
+  type HostState,
+  type HostTransaction,
+  optioImports,
+  type RecoveredSigner,
+} from "./host/optioImports.ts";
 export {
   type HostContext,
   type HostFunction,

@@ -42,6 +42,24 @@ export interface HostTransaction {
   readonly input: Uint8Array;
   readonly context: BatchContext;
   readonly state: HostState;
+  /**
+   * Optional: a signer recovered ahead of execution (a sequencer's recovery workers). When the
+   * 128 bytes `optio.ecrecover` is called on equal `input`, the call answers `signer` (the
+   * 32-byte word, or undefined where the precompile returns nothing) at the same gas and with
+   * the same memory effect as recovering it; any other input is recovered as usual.
+   */
+  readonly recovered?: RecoveredSigner;
+}
+
+/** A signer recovery done ahead: the ecrecover input (128 bytes) and its answer. */
+export interface RecoveredSigner {
+  readonly input: Uint8Array;
+  readonly signer: Uint8Array | undefined;
+}
+
+function equalAt(mem: Uint8Array, at: number, b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (mem[at + i] !== b[i]) return false;
+  return true;
 }
 
 /** The import module the engine imports host functions from. */
@@ -240,7 +258,11 @@ export function optioImports(current: () => HostTransaction | undefined): Record
       const mem = ctx.memory;
       if (t === undefined || !fits(mem, ptr, 128, 128)) return refused(ctx, GAS_ECRECOVER);
       if (!ctx.useGas(GAS_ECRECOVER)) return OUT_OF_GAS;
-      const signer = ecrecover(mem.subarray(ptr, ptr + 128));
+      const pre = t.recovered;
+      const signer =
+        pre !== undefined && pre.input.length === 128 && equalAt(mem, ptr, pre.input)
+          ? pre.signer
+          : ecrecover(mem.subarray(ptr, ptr + 128));
       if (signer === undefined) return ZERO_RESULT;
       mem.set(signer, ptr);
       ctx.wrote(ptr, 32);
