@@ -9,7 +9,8 @@
  *   hashing the machine after every step up to the same last boundary (the plain way to get a trace).
  * verifier.bisection.dispute: seconds for every step-level value and the one-step proof one side of a
  *   whole dispute over that transaction needs (all rounds from 0..MAX_TX_STEPS down to one step, at a
- *   disagreement in the middle of the run), with TransactionSteps' cache and snapshots.
+ *   disagreement in the middle of the run), with TransactionSteps' cache and snapshots; baseline in the same
+ *   run: without stepping tracked over short gaps (trackedGap 0: the trees rebuilt at every point).
  * verifier.bisection.steps: steps the sweep runs (context).
  * verifier.dispute: wall-clock seconds of a whole dispute over a real engine order in a batch of
  *   `--dispute-txs` (default 1,000) signed orders on Hardhat's in-process chain with the real one-step
@@ -85,16 +86,14 @@ export async function main(args: string[]): Promise<void> {
     steps: stop,
   });
 
-  // One side of a whole dispute: every round's values and the final proof, from one TransactionSteps.
+  // One side of a whole dispute: every round's values and the final proof, from one TransactionSteps;
+  // baseline in the same run: the same without stepping tracked over short gaps (a rebuild at every point).
   const target = Math.floor(stop / 2) + 1;
-  const whole: number[] = [];
-  let rounds = 0;
-  let hashes = 0;
-  for (let i = 0; i < runs; i++) {
+  const side = (trackedGap?: number) => {
     const t = performance.now();
-    const steps = TransactionSteps.start(flat, request());
+    const steps = TransactionSteps.start(flat, request(), { trackedGap });
     let [lo, hi] = [0, params.MAX_TX_STEPS];
-    rounds = 0;
+    let rounds = 0;
     while (hi - lo > 1) {
       const b = partBoundaries(lo, hi, Math.min(degree, hi - lo));
       steps.hashesAt(b);
@@ -103,10 +102,25 @@ export async function main(args: string[]): Promise<void> {
       [lo, hi] = [b[k], b[k + 1]];
     }
     steps.proveStep(lo);
-    whole.push((performance.now() - t) / 1000);
-    hashes = steps.stats.hashes;
+    return { seconds: (performance.now() - t) / 1000, rounds, hashes: steps.stats.hashes };
+  };
+  const whole: number[] = [];
+  const rebuilt: number[] = [];
+  let last = side();
+  for (let i = 0; i < runs; i++) {
+    last = side();
+    whole.push(last.seconds);
+    rebuilt.push(side(0).seconds);
   }
-  emit({ name: "verifier.bisection.dispute", value: round(median(whole)), unit: "s", rounds, hashes });
+  emit({
+    name: "verifier.bisection.dispute",
+    value: round(median(whole)),
+    unit: "s",
+    baseline: "a rebuild at every point (trackedGap 0)",
+    baselineValue: round(median(rebuilt)),
+    rounds: last.rounds,
+    hashes: last.hashes,
+  });
 
   const disputeTxs = Number(values["dispute-txs"]);
   if (disputeTxs >= 2) await dispute(disputeTxs);

@@ -32,7 +32,11 @@ describe("TransactionSteps", () => {
       const all = StepProver.forTransaction(flat, request(s.input)).machineHashes(10_000);
       const stop = all.length - 1;
       const maxSteps = stop + 50;
-      const steps = TransactionSteps.start(flat, request(s.input), { maxSteps, maxSnapshots: 4 });
+      const steps = TransactionSteps.start(flat, request(s.input), {
+        maxSteps,
+        maxSnapshots: 4,
+        trackedGap: 8,
+      });
       const r = rng(stop);
       const positions = Array.from({ length: 60 }, () => Math.floor(r() * (maxSteps + 1)));
       for (const p of positions)
@@ -50,6 +54,27 @@ describe("TransactionSteps", () => {
       expect(hex(steps.rootAfter())).toBe(hex(tx.postRoot));
       expect(hex(rootAfterTransaction(steps.preRoot, end) as Uint8Array)).toBe(hex(tx.postRoot));
     });
+
+  it("test_hashAt_nearPositions_trackedOrRebuilt_sameHashes", () => {
+    const s = scenarios[1];
+    const flat = loadModule(s.bytes);
+    const all = StepProver.forTransaction(flat, request(s.input)).machineHashes(10_000);
+    const stop = all.length - 1;
+    const positions = [3, 4, 5, 9, 17, 40, 41, stop - 1, stop, stop + 3];
+    for (const trackedGap of [0, 1, 16, 100_000]) {
+      const steps = TransactionSteps.start(flat, request(s.input), { maxSteps: stop + 10, trackedGap });
+      expect(steps.hashesAt(positions).map(hex), `trackedGap ${trackedGap}`).toEqual(
+        positions.map((p) => hex(all[Math.min(p, stop)])),
+      );
+      // One forward pass either way: no restarts, each step run once.
+      expect(steps.stats.restores).toBe(0);
+      expect(steps.stats.stepsRun).toBe(stop);
+      // After a proof (hasher current at s + 1), the next position is reached tracked too.
+      const p = steps.proveStep(20);
+      expect(hex(p.after)).toBe(hex(all[21]));
+      expect(hex(steps.hashAt(23))).toBe(hex(all[23]));
+    }
+  });
 
   it("test_proveStep_everyStepAndPastTheStop_verifiesFromHashToNext", () => {
     const s = scenarios[0];

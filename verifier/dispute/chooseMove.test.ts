@@ -163,6 +163,8 @@ describe("chooseMove against a liar", () => {
 
 describe("chooseMove against any adversary (fast-check)", () => {
   it("test_chooseMove_anyAcceptedOpponentMoves_honestAlwaysWins", () => {
+    // What the adversaries did over all runs: the property must have met every kind of opponent move.
+    const seen = new Set<string>();
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 24 }),
@@ -177,6 +179,9 @@ describe("chooseMove against any adversary (fast-check)", () => {
           const claimed = honest === "defender" ? world.root(n) : label(`claimed ${seed}`);
           const model = new ChallengeModel(world, claimed, degree);
           const record = playGame(model, honest, world.history(), randomAdversary(world, seed, giveUp));
+          for (const m of record.moves) if (m.by !== honest) seen.add(m.kind);
+          for (const e of record.refused) seen.add(`refused ${e}`);
+          for (const m of record.honestMoves) seen.add(`ours ${m.kind}`);
           expect(record.winner).toBe(honest);
           expect(record.moves[record.moves.length - 1].by).toBe(honest);
           const last = record.moves[record.moves.length - 1].kind;
@@ -190,7 +195,17 @@ describe("chooseMove against any adversary (fast-check)", () => {
           expect(other(honest)).not.toBe(honest);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.OPTIO_FC_RUNS ?? 300) },
     );
+    for (const kind of [
+      "bisect",
+      "switchToStep",
+      "bisectToEnd",
+      "ours bisectToEnd",
+      "ours switchToStep",
+      "ours proveStep",
+      "ours timeout",
+    ])
+      expect(seen, kind).toContain(kind);
   });
 });
