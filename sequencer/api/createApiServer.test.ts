@@ -482,6 +482,11 @@ describe("WebSocket", () => {
     c.sendRaw(Uint8Array.of(0xff, 0xfe));
     await c.until(() => c.other.length > 1);
     expect(code(c.other[1] as Record<string, unknown>)).toBe(ErrorCode.PARSE_ERROR);
+    // Bad UTF-8 in a text frame: a PARSE_ERROR reply, the connection stays open.
+    c.ws.send(Buffer.from([0x22, 0xc3, 0x28, 0x22]), { binary: false });
+    await c.until(() => c.other.length > 2);
+    expect(code(c.other[2] as Record<string, unknown>)).toBe(ErrorCode.PARSE_ERROR);
+    expect(c.closeCode).toBeNull();
     expect(code(await c.call("optio_unsubscribe", ["0x99"]))).toBe(ErrorCode.UNKNOWN_SUBSCRIPTION);
     expect(code(await c.call("optio_subscribe", ["book"]))).toBe(ErrorCode.INVALID_PARAMS);
     expect(code(await c.call("optio_subscribe", ["candles"]))).toBe(ErrorCode.INVALID_PARAMS);

@@ -198,6 +198,9 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     noServer: true,
     maxPayload: limits.maxFrameBytes,
     perMessageDeflate: false,
+    // Text frames are decoded by the dispatcher (fatal UTF-8): bad UTF-8 gets a PARSE_ERROR reply
+    // and the connection stays, instead of ws closing it with 1007, and the bytes are read once.
+    skipUTF8Validation: true,
   });
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "/").split("?")[0];
@@ -215,11 +218,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     const conn = newConnection("ws", socket.remoteAddress ?? "", (text) => sendWs(ws, conn, subs, text));
     const state = { conn, subs, lastSeen: now() };
     wsConns.set(ws, state);
-    ws.on("message", (data: Buffer, isBinary: boolean) => {
+    ws.on("message", (data: Buffer) => {
       state.lastSeen = now();
       if (conn.closed) return;
-      const bytes = isBinary ? new Uint8Array(data.buffer, data.byteOffset, data.length) : data;
-      dispatcher.handle(conn, bytes, subs).then(
+      dispatcher.handle(conn, data, subs).then(
         (text) => {
           if (text !== undefined) conn.send?.(text);
         },
