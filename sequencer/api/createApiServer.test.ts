@@ -369,6 +369,10 @@ describe("admission control", () => {
     t += 1_000; // 10 tokens back, 5 kept (burst)
     for (let i = 0; i < 5; i++) c.sendRaw("{{{");
     expect(code(await c.call("optio_ping"))).toBe(ErrorCode.RATE_LIMITED);
+    // heavy reads cost 5: with 5 units back, one account read spends them all
+    t += 1_000;
+    expect((await c.call("optio_getAccount", [alice.address])).result).toBeDefined();
+    expect(code(await c.call("optio_ping"))).toBe(ErrorCode.RATE_LIMITED);
     // another connection has its own bucket
     const c2 = await WsClient.connect(s.wsUrl);
     expect((await c2.call("optio_ping")).result).toBeDefined();
