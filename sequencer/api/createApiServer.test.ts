@@ -506,6 +506,28 @@ describe("WebSocket", () => {
     c.close();
   });
 
+  it("batches over WS: one array reply in request order; notifications get none", async () => {
+    const c = await WsClient.connect(server.wsUrl);
+    c.sendRaw(
+      JSON.stringify([
+        { jsonrpc: "2.0", id: 1, method: "optio_getNonce", params: [bob.address] },
+        { jsonrpc: "2.0", method: "optio_ping" },
+        { jsonrpc: "2.0", id: 2, method: "optio_sendTransactions", params: [["0x01"]] },
+      ]),
+    );
+    c.sendRaw(JSON.stringify({ jsonrpc: "2.0", method: "optio_ping" }));
+    c.sendRaw(JSON.stringify([{ jsonrpc: "2.0", method: "optio_ping" }]));
+    await c.until(() => c.other.length > 0);
+    expect((await c.call("optio_ping")).result).toBeDefined(); // everything before it was answered
+    expect(c.other).toHaveLength(1);
+    const [batch] = c.other as Record<string, unknown>[][];
+    expect(batch.map((r) => r.id)).toEqual([1, 2]);
+    expect(batch[0].result).toBe("1");
+    const per = batch[1].result as Record<string, unknown>[];
+    expect(code(per[0])).toBe(ErrorCode.BAD_ENCODING);
+    c.close();
+  });
+
   it("every error code was answered by some test above", () => {
     expect([...seen].sort()).toEqual(Object.values(ErrorCode).sort());
   });
