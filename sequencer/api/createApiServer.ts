@@ -76,7 +76,7 @@ const JSON_HEADERS = { "content-type": "application/json", "access-control-allow
 export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const limits = resolveLimits(opts.limits);
   const now = opts.now ?? Date.now;
-  const hub = new SubscriptionHub(opts.node, limits, now);
+  const hub = new SubscriptionHub(opts.node, limits);
   const dispatcher = new Dispatcher(opts.node, limits, hub, opts.onInternalError, now, opts.onRequest);
   const sockets = new Map<Socket, Connection>();
   const wsConns = new Map<
