@@ -82,6 +82,8 @@ export class SubscriptionHub {
   private head = 0;
   private replayBytes = 0;
   private nextId = 1;
+  /** Events whose data could not be serialized (a node bug), since start. */
+  unserializable = 0;
   private readonly unsubscribeNode: () => void;
   /** Changes on every server start: sequence numbers of an older epoch mean nothing here. */
   readonly epoch = `${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
@@ -201,7 +203,16 @@ export class SubscriptionHub {
       if (d.seq > seq) seq = d.seq;
     }
     sub.held = null;
-    this.notify(sub, "snapshot", seq, JSON.stringify(snap.data), resync);
+    let json: string;
+    try {
+      json = JSON.stringify(snap.data);
+    } catch {
+      this.unserializable++;
+      this.notify(sub, "error", seq, '{"reason":"SNAPSHOT_FAILED"}', resync);
+      this.unsubscribe(sub);
+      return;
+    }
+    this.notify(sub, "snapshot", seq, json, resync);
     for (; i < held.length; i++) this.sendDelta(sub, held[i]);
   }
 
@@ -268,7 +279,14 @@ export class SubscriptionHub {
 
   /** Appends a delta to a channel and sends it to live subscribers (held for pending ones). */
   private publish(ch: Channel, txSeq: bigint | null, data: unknown): void {
-    const d: Delta = { seq: ++ch.seq, txSeq, json: JSON.stringify(data), channel: ch, inRing: true };
+    let json: string;
+    try {
+      json = JSON.stringify(data);
+    } catch {
+      this.unserializable++; // a node bug (a bigint in an event): the delta is not published
+      return;
+    }
+    const d: Delta = { seq: ++ch.seq, txSeq, json, channel: ch, inRing: true };
     ch.ring.push(d);
     if (ch.ring.length > this.limits.replayPerChannel) this.forget(ch.ring.shift() as Delta);
     this.fifo.push(d);

@@ -320,6 +320,13 @@ describe("errors", () => {
     node.status = saved;
     expect(code(ie)).toBe(ErrorCode.INTERNAL_ERROR);
     expect(JSON.stringify(ie)).not.toContain("disk on fire"); // internals are logged, not sent
+    // A node bug that leaks a bigint into a result: the client still gets an answer, over both transports.
+    node.status = async () => ({ ...(await saved.call(node)), headBlock: 5n as unknown as number });
+    expect(code(await httpCall(url, "optio_status"))).toBe(ErrorCode.INTERNAL_ERROR);
+    const w = await WsClient.connect(url.replace("http", "ws"));
+    expect(code(await w.call("optio_status"))).toBe(ErrorCode.INTERNAL_ERROR);
+    w.close();
+    node.status = saved;
   });
 });
 

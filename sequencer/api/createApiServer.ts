@@ -225,7 +225,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
         (text) => {
           if (text !== undefined) conn.send?.(text);
         },
-        (e) => opts.onInternalError?.("ws", e),
+        (e) => {
+          opts.onInternalError?.("ws", e);
+          conn.send?.(JSON.stringify(errorResponse(null, rpcError("INTERNAL_ERROR", {}))));
+        },
       );
     });
     ws.on("error", () => {});
