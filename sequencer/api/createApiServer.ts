@@ -41,6 +41,8 @@ export interface ApiServerStats {
   readonly replayBytes: number;
   /** WS clients dropped for reading too slowly, since start. */
   readonly slowConsumersDropped: number;
+  /** Node events or snapshots that could not be serialized (a node bug; they were dropped), since start. */
+  readonly unserializableEvents: number;
 }
 
 export interface ApiServer {
@@ -305,6 +307,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       channels: hub.channelCount,
       replayBytes: hub.replayBytesHeld,
       slowConsumersDropped: dropped,
+      unserializableEvents: hub.unserializable,
     }),
     drain: async (timeoutMs = 10_000) => {
       dispatcher.admission.draining = true;
