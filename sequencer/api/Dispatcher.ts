@@ -59,11 +59,24 @@ export class Dispatcher {
     }
     if (d.kind === "single") {
       const r = await this.one(conn, d.item, subscriptions);
-      return r === undefined ? undefined : JSON.stringify(r);
+      return r === undefined ? undefined : this.serialize(r);
     }
     const rs = await Promise.all(d.items.map((it) => this.one(conn, it, subscriptions)));
     const out = rs.filter((r): r is RpcResponse => r !== undefined);
-    return out.length === 0 ? undefined : JSON.stringify(out);
+    return out.length === 0 ? undefined : `[${out.map((r) => this.serialize(r)).join(",")}]`;
+  }
+
+  /**
+   * A response as JSON; a result that cannot be serialized (a node bug: a bigint, a cycle) becomes
+   * INTERNAL_ERROR for the same id, so the client still gets its answer.
+   */
+  private serialize(r: RpcResponse): string {
+    try {
+      return JSON.stringify(r);
+    } catch (e) {
+      this.onInternalError("serialize", e);
+      return JSON.stringify(errorResponse(r.id, rpcError("INTERNAL_ERROR", {})));
+    }
   }
 
   /** Takes `units` from the connection's and the address's buckets, or none: the scope that is short. */

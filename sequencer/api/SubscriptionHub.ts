@@ -39,7 +39,6 @@ class Channel {
   seq = 0;
   readonly ring: Delta[] = [];
   readonly subscribers = new Set<Subscription>();
-  lastActive: number;
   /** tx channels: the block the transaction was executed in, once known. */
   block: number | null = null;
   /** account channels: a re-read in progress / another one wanted after it. */
@@ -50,10 +49,7 @@ class Channel {
     readonly key: string,
     /** Market channels (trades, book, batches) are never evicted. */
     readonly durable: boolean,
-    now: number,
-  ) {
-    this.lastActive = now;
-  }
+  ) {}
 }
 
 export interface Subscription {
@@ -86,6 +82,8 @@ export class SubscriptionHub {
   private head = 0;
   private replayBytes = 0;
   private nextId = 1;
+  /** Events whose data could not be serialized (a node bug), since start. */
+  unserializable = 0;
   private readonly unsubscribeNode: () => void;
   /** Changes on every server start: sequence numbers of an older epoch mean nothing here. */
   readonly epoch = `${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
@@ -93,7 +91,6 @@ export class SubscriptionHub {
   constructor(
     private readonly node: NodeApi,
     private readonly limits: ApiLimits,
-    private readonly now: () => number = Date.now,
   ) {
     this.unsubscribeNode = node.subscribe((e) => this.onEvent(e));
   }
@@ -124,7 +121,7 @@ export class SubscriptionHub {
     };
     ch.subscribers.add(sub);
     ids.set(sub.id, sub);
-    ch.lastActive = this.now();
+    this.touch(ch);
     const result = { subscription: sub.id, channel: key, epoch: this.epoch, seq: ch.seq };
 
     // Everything for the subscriber starts on the next turn, after the subscribe reply is sent,
@@ -154,7 +151,7 @@ export class SubscriptionHub {
   unsubscribe(sub: Subscription): void {
     sub.ids.delete(sub.id);
     sub.channel.subscribers.delete(sub);
-    sub.channel.lastActive = this.now();
+    this.touch(sub.channel);
     sub.held = null;
   }
 
@@ -206,7 +203,16 @@ export class SubscriptionHub {
       if (d.seq > seq) seq = d.seq;
     }
     sub.held = null;
-    this.notify(sub, "snapshot", seq, JSON.stringify(snap.data), resync);
+    let json: string;
+    try {
+      json = JSON.stringify(snap.data);
+    } catch {
+      this.unserializable++;
+      this.notify(sub, "error", seq, '{"reason":"SNAPSHOT_FAILED"}', resync);
+      this.unsubscribe(sub);
+      return;
+    }
+    this.notify(sub, "snapshot", seq, json, resync);
     for (; i < held.length; i++) this.sendDelta(sub, held[i]);
   }
 
@@ -243,7 +249,7 @@ export class SubscriptionHub {
   private channel(key: string, durable: boolean): Channel {
     let ch = this.channels.get(key);
     if (ch === undefined) {
-      ch = new Channel(key, durable, this.now());
+      ch = new Channel(key, durable);
       this.channels.set(key, ch);
       if (this.channels.size > this.limits.maxChannels) this.evict(ch);
     }
@@ -252,20 +258,35 @@ export class SubscriptionHub {
 
   /** Drops the least recently active channels without subscribers until under the cap. */
   private evict(keep: Channel): void {
-    const idle = [...this.channels.values()]
-      .filter((c) => c.subscribers.size === 0 && !c.durable && c !== keep)
-      .sort((a, b) => a.lastActive - b.lastActive);
-    for (const c of idle) {
+    // The map is in order of last (un)subscription (touch re-inserts), so the first idle ones are
+    // the least recently used: no sort of every channel on each creation at the cap.
+    for (const c of this.channels.values()) {
       if (this.channels.size <= this.limits.maxChannels) break;
+      if (c.subscribers.size > 0 || c.durable || c === keep) continue;
       this.channels.delete(c.key);
       for (const d of c.ring) this.forget(d);
       c.ring.length = 0;
     }
   }
 
+  /** Moves a channel to the recent end of the eviction order. */
+  private touch(ch: Channel): void {
+    if (this.channels.get(ch.key) === ch) {
+      this.channels.delete(ch.key);
+      this.channels.set(ch.key, ch);
+    }
+  }
+
   /** Appends a delta to a channel and sends it to live subscribers (held for pending ones). */
   private publish(ch: Channel, txSeq: bigint | null, data: unknown): void {
-    const d: Delta = { seq: ++ch.seq, txSeq, json: JSON.stringify(data), channel: ch, inRing: true };
+    let json: string;
+    try {
+      json = JSON.stringify(data);
+    } catch {
+      this.unserializable++; // a node bug (a bigint in an event): the delta is not published
+      return;
+    }
+    const d: Delta = { seq: ++ch.seq, txSeq, json, channel: ch, inRing: true };
     ch.ring.push(d);
     if (ch.ring.length > this.limits.replayPerChannel) this.forget(ch.ring.shift() as Delta);
     this.fifo.push(d);

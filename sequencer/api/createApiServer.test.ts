@@ -320,6 +320,13 @@ describe("errors", () => {
     node.status = saved;
     expect(code(ie)).toBe(ErrorCode.INTERNAL_ERROR);
     expect(JSON.stringify(ie)).not.toContain("disk on fire"); // internals are logged, not sent
+    // A node bug that leaks a bigint into a result: the client still gets an answer, over both transports.
+    node.status = async () => ({ ...(await saved.call(node)), headBlock: 5n as unknown as number });
+    expect(code(await httpCall(url, "optio_status"))).toBe(ErrorCode.INTERNAL_ERROR);
+    const w = await WsClient.connect(url.replace("http", "ws"));
+    expect(code(await w.call("optio_status"))).toBe(ErrorCode.INTERNAL_ERROR);
+    w.close();
+    node.status = saved;
   });
 });
 
@@ -368,6 +375,10 @@ describe("admission control", () => {
     // garbage costs too: a flood of unparsable messages cannot go around the limit
     t += 1_000; // 10 tokens back, 5 kept (burst)
     for (let i = 0; i < 5; i++) c.sendRaw("{{{");
+    expect(code(await c.call("optio_ping"))).toBe(ErrorCode.RATE_LIMITED);
+    // heavy reads cost 5: with 5 units back, one account read spends them all
+    t += 1_000;
+    expect((await c.call("optio_getAccount", [alice.address])).result).toBeDefined();
     expect(code(await c.call("optio_ping"))).toBe(ErrorCode.RATE_LIMITED);
     // another connection has its own bucket
     const c2 = await WsClient.connect(s.wsUrl);
@@ -482,6 +493,11 @@ describe("WebSocket", () => {
     c.sendRaw(Uint8Array.of(0xff, 0xfe));
     await c.until(() => c.other.length > 1);
     expect(code(c.other[1] as Record<string, unknown>)).toBe(ErrorCode.PARSE_ERROR);
+    // Bad UTF-8 in a text frame: a PARSE_ERROR reply, the connection stays open.
+    c.ws.send(Buffer.from([0x22, 0xc3, 0x28, 0x22]), { binary: false });
+    await c.until(() => c.other.length > 2);
+    expect(code(c.other[2] as Record<string, unknown>)).toBe(ErrorCode.PARSE_ERROR);
+    expect(c.closeCode).toBeNull();
     expect(code(await c.call("optio_unsubscribe", ["0x99"]))).toBe(ErrorCode.UNKNOWN_SUBSCRIPTION);
     expect(code(await c.call("optio_subscribe", ["book"]))).toBe(ErrorCode.INVALID_PARAMS);
     expect(code(await c.call("optio_subscribe", ["candles"]))).toBe(ErrorCode.INVALID_PARAMS);
@@ -494,6 +510,28 @@ describe("WebSocket", () => {
     );
     // Still alive after all that.
     expect((await c.call("optio_ping")).result).toBeDefined();
+    c.close();
+  });
+
+  it("batches over WS: one array reply in request order; notifications get none", async () => {
+    const c = await WsClient.connect(server.wsUrl);
+    c.sendRaw(
+      JSON.stringify([
+        { jsonrpc: "2.0", id: 1, method: "optio_getNonce", params: [bob.address] },
+        { jsonrpc: "2.0", method: "optio_ping" },
+        { jsonrpc: "2.0", id: 2, method: "optio_sendTransactions", params: [["0x01"]] },
+      ]),
+    );
+    c.sendRaw(JSON.stringify({ jsonrpc: "2.0", method: "optio_ping" }));
+    c.sendRaw(JSON.stringify([{ jsonrpc: "2.0", method: "optio_ping" }]));
+    await c.until(() => c.other.length > 0);
+    expect((await c.call("optio_ping")).result).toBeDefined(); // everything before it was answered
+    expect(c.other).toHaveLength(1);
+    const [batch] = c.other as Record<string, unknown>[][];
+    expect(batch.map((r) => r.id)).toEqual([1, 2]);
+    expect(batch[0].result).toBe("1");
+    const per = batch[1].result as Record<string, unknown>[];
+    expect(code(per[0])).toBe(ErrorCode.BAD_ENCODING);
     c.close();
   });
 

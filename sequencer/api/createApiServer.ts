@@ -41,6 +41,8 @@ export interface ApiServerStats {
   readonly replayBytes: number;
   /** WS clients dropped for reading too slowly, since start. */
   readonly slowConsumersDropped: number;
+  /** Node events or snapshots that could not be serialized (a node bug; they were dropped), since start. */
+  readonly unserializableEvents: number;
 }
 
 export interface ApiServer {
@@ -76,7 +78,7 @@ const JSON_HEADERS = { "content-type": "application/json", "access-control-allow
 export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const limits = resolveLimits(opts.limits);
   const now = opts.now ?? Date.now;
-  const hub = new SubscriptionHub(opts.node, limits, now);
+  const hub = new SubscriptionHub(opts.node, limits);
   const dispatcher = new Dispatcher(opts.node, limits, hub, opts.onInternalError, now, opts.onRequest);
   const sockets = new Map<Socket, Connection>();
   const wsConns = new Map<
@@ -198,6 +200,9 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     noServer: true,
     maxPayload: limits.maxFrameBytes,
     perMessageDeflate: false,
+    // Text frames are decoded by the dispatcher (fatal UTF-8): bad UTF-8 gets a PARSE_ERROR reply
+    // and the connection stays, instead of ws closing it with 1007, and the bytes are read once.
+    skipUTF8Validation: true,
   });
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "/").split("?")[0];
@@ -215,15 +220,17 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     const conn = newConnection("ws", socket.remoteAddress ?? "", (text) => sendWs(ws, conn, subs, text));
     const state = { conn, subs, lastSeen: now() };
     wsConns.set(ws, state);
-    ws.on("message", (data: Buffer, isBinary: boolean) => {
+    ws.on("message", (data: Buffer) => {
       state.lastSeen = now();
       if (conn.closed) return;
-      const bytes = isBinary ? new Uint8Array(data.buffer, data.byteOffset, data.length) : data;
-      dispatcher.handle(conn, bytes, subs).then(
+      dispatcher.handle(conn, data, subs).then(
         (text) => {
           if (text !== undefined) conn.send?.(text);
         },
-        (e) => opts.onInternalError?.("ws", e),
+        (e) => {
+          opts.onInternalError?.("ws", e);
+          conn.send?.(JSON.stringify(errorResponse(null, rpcError("INTERNAL_ERROR", {}))));
+        },
       );
     });
     ws.on("error", () => {});
@@ -300,6 +307,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       channels: hub.channelCount,
       replayBytes: hub.replayBytesHeld,
       slowConsumersDropped: dropped,
+      unserializableEvents: hub.unserializable,
     }),
     drain: async (timeoutMs = 10_000) => {
       dispatcher.admission.draining = true;

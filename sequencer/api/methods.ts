@@ -47,6 +47,13 @@ export class Admission {
   }
 }
 
+/**
+ * Request units of the reads that make the node walk more state than a slot or two (an account's
+ * margin over its markets, a book's levels, every market, a chain's marks): a flood of them costs
+ * what it makes the node do. Everything else costs 1.
+ */
+const HEAVY_READ_UNITS = 5;
+
 const ok = (result: unknown): Outcome => ({ result });
 const fail = (error: RpcErrorObject): Outcome => ({ error });
 
@@ -147,6 +154,7 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
   },
   optio_getAccount: {
     summary: "balances per subaccount, positions, open orders, margin, liquidation prices",
+    extraUnits: () => HEAVY_READ_UNITS - 1,
     params: [{ name: "address", kind: "address" }],
     handler: async (ctx, p) => ok(await ctx.node.account(p.address as Hex)),
   },
@@ -161,6 +169,7 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
   optio_getBook: {
     summary:
       "aggregated book levels, best first, at most depth per side (default 20); null if no such market",
+    extraUnits: (p) => Math.ceil(((p.depth as number | undefined) ?? 20) / 100) * HEAVY_READ_UNITS - 1,
     params: [
       { name: "market", kind: "market" },
       { name: "depth", kind: "depth", optional: true },
@@ -170,16 +179,19 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
   },
   optio_getMarkets: {
     summary: "every market with its parameters, index and mark prices",
+    extraUnits: () => HEAVY_READ_UNITS - 1,
     params: [],
     handler: async (ctx) => ok(await ctx.node.markets()),
   },
   optio_getUnderlyings: {
     summary: "every underlying with its oracle and index price",
+    extraUnits: () => HEAVY_READ_UNITS - 1,
     params: [],
     handler: async (ctx) => ok(await ctx.node.underlyings()),
   },
   optio_getOptionsChain: {
     summary: "an underlying's option series with marks and Greeks; null if not registered",
+    extraUnits: () => HEAVY_READ_UNITS - 1,
     params: [{ name: "underlying", kind: "underlying" }],
     handler: async (ctx, p) => ok(await ctx.node.optionsChain(p.underlying as number)),
   },
@@ -216,6 +228,7 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
   optio_subscribe: {
     summary: "subscribe to a channel: snapshot, then deltas with per-channel sequence numbers",
     wsOnly: true,
+    extraUnits: () => HEAVY_READ_UNITS - 1,
     params: [
       { name: "channel", kind: "channel" },
       { name: "market", kind: "market", optional: true },

@@ -97,9 +97,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const positions = queues.map(() => 0);
   const pending = sockets.map(() => new Map<number, Pending>());
 
-  const sendFrom = (c: number, scheduledAt: number): boolean => {
+  /** Sends the next call of connection c; the number of transactions sent (0: its queue is empty). */
+  const sendFrom = (c: number, scheduledAt: number): number => {
     const q = queues[c];
-    if (positions[c] >= q.length) return false;
+    if (positions[c] >= q.length) return 0;
     const batch = q.slice(positions[c], positions[c] + perCall);
     positions[c] += batch.length;
     const id = nextId++;
@@ -110,7 +111,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         : { jsonrpc: "2.0", id, method: "optio_sendTransactions", params: [batch] };
     sockets[c].send(JSON.stringify(msg));
     sent += batch.length;
-    return true;
+    return batch.length;
   };
 
   const count = (r: Record<string, unknown>) => {
@@ -153,16 +154,22 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     let rr = 0;
     const timer = setInterval(() => {
       const now = performance.now();
-      const due = Math.min(o.txs.length, Math.floor(((now - start) * rate) / 1000));
+      const due = Math.floor(((now - start) * rate) / 1000);
+      let exhausted = false;
       while (scheduled < due && now < deadline) {
         const at = start + (scheduled * 1000) / rate;
-        let tries = 0;
-        while (!sendFrom(rr, at) && tries++ < sockets.length) rr = (rr + 1) % sockets.length;
-        rr = (rr + 1) % sockets.length;
-        scheduled += perCall;
-        if (tries > sockets.length) break;
+        let n = 0;
+        for (let tries = 0; tries < sockets.length && n === 0; tries++) {
+          n = sendFrom(rr, at);
+          rr = (rr + 1) % sockets.length;
+        }
+        if (n === 0) {
+          exhausted = true;
+          break;
+        }
+        scheduled += n;
       }
-      if (now >= deadline || scheduled >= o.txs.length) {
+      if (exhausted || now >= deadline) {
         clearInterval(timer);
         if (answered >= sent) done();
       }

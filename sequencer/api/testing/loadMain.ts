@@ -6,10 +6,11 @@
  *     [--seconds 30] [--txs FILE | --mix N --accounts 64 --chain-id 31337] [--out FILE]
  *
  * --txs FILE reads pre-signed transactions, one "0xhex signer" per line (signer optional: then
- * bytes 1..21). --mix N signs N orders of makeOrderMix; with --out FILE they are written there and
+ * bytes 1..21). The output has the machine's load average (1 and 5 min) and core count. --mix N signs N orders of makeOrderMix; with --out FILE they are written there and
  * the process exits (sign once, run many times). Prints one JSON object (LoadResult) on stdout.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { makeOrderMix, runLoad } from "./loadGenerator.ts";
 
@@ -63,5 +64,7 @@ if (values.out !== undefined) {
     perCall: Number(values["per-call"]),
     durationMs: Number(values.seconds) * 1000,
   });
-  console.log(JSON.stringify({ mode, ...result }));
+  // The machine's load with every figure: a shared 2-core box's numbers mean little without it.
+  const [load1, load5] = loadavg();
+  console.log(JSON.stringify({ mode, ...result, load1, load5, cpus: cpus().length }));
 }
