@@ -49,6 +49,7 @@ export function signed<N extends SignedTypeName>(
   return encodeSignedTx(tx, sig);
 }
 
+const NO_REPORTER = "0x0000000000000000000000000000000000000000";
 export const PRICE = 100_000_000n; // 100 quote units (6 decimals)
 export const LOT = 100_000n; // 0.001 base
 
@@ -57,8 +58,16 @@ export function setupTxs(chainId: bigint, admin: Trader, oracle: Trader, timesta
   return [
     signed(chainId, admin, "SET_UNDERLYING", {
       underlying: 0n,
-      oracleSigner: oracle.address,
+      reporter0: oracle.address,
+      reporter1: NO_REPORTER,
+      reporter2: NO_REPORTER,
+      reporter3: NO_REPORTER,
+      reporter4: NO_REPORTER,
+      quorum: 1n,
       maxPriceAgeSeconds: 1_000_000_000n,
+      maxMovePpm: 1_000_000n,
+      settlementWindowSeconds: 0n,
+      impactQuantity: 0n,
     }),
     signed(chainId, oracle, "PRICE", { underlying: 0n, price: PRICE, timestamp }),
     signed(chainId, admin, "SET_MARKET", {
@@ -72,6 +81,7 @@ export function setupTxs(chainId: bigint, admin: Trader, oracle: Trader, timesta
       makerFeePpm: 200n,
       takerFeePpm: 500n,
       liquidationPenaltyPpm: 10_000n,
+      priceBandPpm: 500_000n,
     }),
   ];
 }
