@@ -27,6 +27,15 @@ export const SEQUENCER_SETTINGS = [
     description: "address the node's ports bind to (loopback unless you mean to expose them)",
   },
   {
+    name: "apiPort",
+    type: "integer",
+    default: 8547,
+    unit: "",
+    min: 0,
+    max: 65535,
+    description: "port of the trader API, JSON-RPC over HTTP and WebSocket (docs/api.md; 0: any free port)",
+  },
+  {
     name: "operatorPort",
     type: "integer",
     default: 9100,

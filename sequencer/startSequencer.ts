@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { type Hex, hexToBytes, isHex } from "viem";
+import { createGreeksCalculator } from "../engine/math/createGreeksCalculator.ts";
 import { encodeDeposit } from "../protocol/engine/index.ts";
 import {
   type ConfigOf,
@@ -10,16 +11,19 @@ import {
   Shutdown,
   startOperatorServer,
 } from "../service/index.ts";
+import { type ApiServer, createApiServer } from "./api/index.ts";
 import { readDeploymentRecord } from "./readDeploymentRecord.ts";
 import { SequencerMetrics } from "./SequencerMetrics.ts";
 import { SequencerNode } from "./SequencerNode.ts";
 import type { SEQUENCER_SETTINGS } from "./settings.ts";
+import { createNodeApi } from "./views/createNodeApi.ts";
 
 export type SequencerConfig = ConfigOf<typeof SEQUENCER_SETTINGS>;
 
 export interface RunningSequencer {
   readonly node: SequencerNode;
   readonly operator: OperatorServer;
+  readonly api: ApiServer;
   readonly shutdown: Shutdown;
 }
 
@@ -142,11 +146,27 @@ export async function startSequencer(config: SequencerConfig, repoRoot: string):
     throw e;
   }
   const n = node;
+  // Greeks and option marks come from the engine's own math module (compiled once at start).
+  const greeks = await createGreeksCalculator().catch((e: unknown) => {
+    logger.warn({ err: e }, "option Greeks unavailable: the math module did not compile");
+    return undefined;
+  });
+  const api = await createApiServer({
+    node: createNodeApi(n, greeks),
+    host: config.host,
+    port: config.apiPort,
+    onInternalError: (e: unknown) => logger.error({ err: e }, "trader API internal error"),
+  });
+  shutdown.add("stop intake", "trader API", () => api.drain());
   shutdown.add("stop intake", "node intake", () => n.stopIntake());
   shutdown.add("drain", "execution and durable writes", () => n.drain());
   shutdown.add("flush", "log and state tree", () => n.flush());
   shutdown.add("close", "node", () => n.close());
+  shutdown.add("close", "trader API", () => api.close());
   shutdown.add("close", "operator port", () => operator.close());
-  logger.info({ operator: operator.url, dataDir: join(config.dataDir), ...n.status() }, "sequencer serving");
-  return { node: n, operator, shutdown };
+  logger.info(
+    { api: api.url, operator: operator.url, dataDir: join(config.dataDir), ...n.status() },
+    "sequencer serving",
+  );
+  return { node: n, operator, api, shutdown };
 }

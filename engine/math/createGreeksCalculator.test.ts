@@ -102,3 +102,24 @@ describe("optionSeriesInputs", () => {
     });
   });
 });
+
+describe("createGreeksCalculator price", () => {
+  it("is the engine's blackScholesCall/Put, rounded down or up", async () => {
+    const calc = await createGreeksCalculator();
+    const p = {
+      isCall: true,
+      spot: 3_000_000_000n,
+      strike: 3_000_000_000n,
+      volE8: 60_000_000n,
+      timeSeconds: 86_400n,
+    };
+    const down = calc.price(p);
+    const up = calc.price(p, true);
+    expect(down).toBeGreaterThan(0n);
+    expect(up! - down!).toBeLessThanOrEqual(1n);
+    // Put-call parity at rate 0: C - P = S - K = 0 here, within rounding.
+    const put = calc.price({ ...p, isCall: false });
+    expect(down! - put!).toBeLessThanOrEqual(1n);
+    expect(calc.price({ ...p, spot: -1n })).toBeUndefined();
+  });
+});

@@ -72,6 +72,11 @@ export function optionSeriesInputs(
 }
 
 export interface GreeksCalculator {
+  /**
+   * The Black-Scholes price per option with the engine's own function (blackScholesCall/Put), rounded
+   * down (up with roundUp, as the engine values a short); undefined outside the domain.
+   */
+  price(inputs: GreeksInputs, roundUp?: boolean): bigint | undefined;
   /** The Greeks, or undefined when an input is outside Black-Scholes' domain (docs/engine.md). */
   greeks(inputs: GreeksInputs): SeriesGreeks | undefined;
   /**
@@ -95,6 +100,12 @@ export async function createGreeksCalculator(): Promise<GreeksCalculator> {
   const out = Number(call("greeksOut", []));
   let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   return {
+    price(p, roundUp = false) {
+      const values = [p.spot, p.strike, p.volE8, p.timeSeconds, p.rateE8 ?? 0n];
+      if (!allI64(values)) return undefined;
+      const v = call(p.isCall ? "blackScholesCall" : "blackScholesPut", [...values, roundUp ? 1 : 0]);
+      return v === MATH_ERROR || v < 0n ? undefined : v;
+    },
     greeks(p) {
       const values = [p.spot, p.strike, p.volE8, p.timeSeconds, p.rateE8 ?? 0n];
       if (!allI64(values)) return undefined;
