@@ -41,7 +41,7 @@ import {
   TxSender,
   testTokenAbi,
 } from "../../l1/index.ts";
-import { startDevnet, type TestDevnet } from "./devnet.ts";
+import { startDevnet, type TestDevnet } from "../../l1/testing/startDevnet.ts";
 import {
   balanceOf,
   cleanRedis,
