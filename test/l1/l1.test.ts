@@ -4,6 +4,7 @@
 // One file, so the tests share one devnet (each uses its own Hardhat account and Redis prefix).
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 import {
   type Address,
   createWalletClient,
@@ -48,6 +49,7 @@ import {
   freshAddress,
   hardhatAccount,
   mintIntent,
+  REDIS,
   saltedState,
   senderOptions,
   sleep,
@@ -690,3 +692,114 @@ test("delayedInboxFollower_depositsInOrderChecked_rewindsOnReorg", async () => {
     }),
   );
 }, 60_000);
+
+test("batchPoster_redisWipedMidFlight_noBatchLostOrDuplicated", async () => {
+  // The sequencer's key again (after the proposer's test); its running sender stops first (one writer per key).
+  const d = dev.deployment;
+  const inbox = d.contracts.sequencerInbox.address;
+  const sequencer = hardhatAccount(0);
+  for (const s of senders) if (s.signer === sequencer.address) await s.stop();
+  const count = () =>
+    dev.client.readContract({ address: inbox, abi: sequencerInboxAbi, functionName: "batchCount" });
+  const start0 = await count();
+  const source = new MemoryBatchSource();
+  for (let n = 0n; n < start0; n++)
+    source.posted.set(n, { number: n, batchHash: `0x${"00".repeat(32)}`, txHash: null, blockNumber: null });
+  const ts = Number((await dev.client.getBlock()).timestamp);
+  for (let n = start0; n < start0 + 8n; n++) {
+    source.batches.push({
+      number: n,
+      transactions: [Uint8Array.from([0x77, Number(n)])],
+      timestamp: ts,
+      delayedAfter: Number(
+        await dev.client.readContract({
+          address: inbox,
+          abi: sequencerInboxAbi,
+          functionName: "delayedConsumed",
+        }),
+      ),
+      postRoot: `0x${"00".repeat(32)}`,
+    });
+  }
+  const p = prefix();
+  const run = async () => {
+    const sender = await start(
+      dev.client,
+      sequencer,
+      p,
+      { confirmations: 2 },
+      {
+        postBatch: BatchPoster.alreadyPosted(dev.client, inbox),
+      },
+    );
+    const poster = new BatchPoster({
+      source,
+      sender,
+      client: dev.client,
+      inbox,
+      bridge: d.contracts.bridge.address,
+      logger: silentLogger,
+    });
+    return { sender, poster };
+  };
+  await dev.rpc("evm_setAutomine", [false]);
+  const stopMining = miner(600);
+  try {
+    const a = await run();
+    // Some batches on L1, others in flight: then Redis loses everything of this service (and the key's lock).
+    await until(
+      "some posted, some in flight",
+      async () => {
+        await a.poster.tick();
+        const mined = await dev.client.getTransactionCount({
+          address: sequencer.address,
+          blockTag: "latest",
+        });
+        const pending = await dev.client.getTransactionCount({
+          address: sequencer.address,
+          blockTag: "pending",
+        });
+        return (await count()) > start0 && pending > mined;
+      },
+      30_000,
+    );
+    await cleanRedis(p);
+    const r = new Redis(REDIS);
+    await r.del(TxSender.lockKey(31337, sequencer.address));
+    r.disconnect();
+    // The old sender notices its lock is gone and stops; a new one starts once the orphaned transactions are mined.
+    const b = await until("a new sender", () => run().catch(() => null), 20_000);
+    await until(
+      "every batch on L1",
+      async () => {
+        await b.poster.tick();
+        return (await count()) === start0 + 8n && source.posted.size === Number(start0) + 8;
+      },
+      40_000,
+    );
+    await sleep(1_500);
+    expect(await count()).toBe(start0 + 8n);
+    // Each batch once, in order: L1's hashes are the plan's from where the test began.
+    const l1 = await dev.client.readContract({
+      address: inbox,
+      abi: sequencerInboxAbi,
+      functionName: "totalTransactions",
+    });
+    expect(l1).toBeGreaterThan(0n);
+    for (const b of source.batches) {
+      const onL1 = await dev.client.readContract({
+        address: inbox,
+        abi: sequencerInboxAbi,
+        functionName: "batchHashes",
+        args: [b.number],
+      });
+      expect(source.posted.get(b.number)?.batchHash).toBe(onL1);
+      const tx = await dev.client.getTransaction({ hash: source.posted.get(b.number)!.txHash! });
+      const args = decodeFunctionData({ abi: sequencerInboxAbi, data: tx.input }).args as readonly unknown[];
+      expect(args[0]).toBe(`0x0002${"77"}${Number(b.number).toString(16).padStart(2, "0")}`);
+    }
+  } finally {
+    await stopMining();
+    await dev.rpc("evm_setAutomine", [true]);
+  }
+}, 120_000);
