@@ -85,6 +85,27 @@ export class IntentQueue {
     );
   }
 
+  /**
+   * Queues again an intent whose job failed (it reverted: a caller that fixed the cause, e.g. a batch sealed again
+   * with a fresh timestamp). A failed intent holds no unmined nonce, so this cannot send anything twice; its
+   * alreadyDone check runs first as always. Refused for an intent that has not failed.
+   */
+  async resubmit(intent: Intent, keepFinishedMs = DEFAULT_TX_SENDER_CONFIG.keepFinishedMs): Promise<void> {
+    checkIntent(intent);
+    const job = await this.queue.getJob(intent.key);
+    if (job) {
+      const state = await job.getState();
+      if (state !== "failed") {
+        throw new L1Error(
+          `intent ${intent.key} is ${state}, not failed; only a failed intent is queued again`,
+          "wait for it to finish (IntentQueue.result)",
+        );
+      }
+      await job.remove();
+    }
+    await this.submit(intent, keepFinishedMs);
+  }
+
   /** The intent's status, or null when no job has its key. */
   async status(key: string): Promise<IntentStatus | null> {
     const job = await this.queue.getJob(key);

@@ -615,9 +615,19 @@ export class TxSender {
       const again = {
         ...next,
         attempts: next.attempts.map((a, i) => (i === next.attempts.length - 1 ? { ...a, sentAt: 0 } : a)),
+        lastError: { kind, message: `${bump ? "replacement" : "rebroadcast"} refused: ${kind}` },
       };
       await save(again);
       return again;
+    }
+    if (kind !== null && kind !== "alreadyKnown") {
+      // Shown to the operator (IntentQueue.list); the next poll decides again from what L1 shows.
+      const noted = {
+        ...next,
+        lastError: { kind, message: `${bump ? "replacement" : "rebroadcast"} failed: ${kind}` },
+      };
+      await save(noted);
+      return noted;
     }
     return next;
   }

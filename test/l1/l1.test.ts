@@ -25,6 +25,7 @@ import {
   DelayedInboxFollower,
   type DelayedMessage,
   type DelayedSink,
+  formatIntentStatus,
   type IntentKind,
   intentKey,
   L1RevertError,
@@ -124,10 +125,20 @@ test("txSender_severalInFlight_consecutiveNoncesInSubmissionOrder", async () => 
     expect(results.map((r) => r.nonce)).toEqual(to.map((_, i) => first + i));
     for (const r of to) expect(await balanceOf(dev.client, token(), r)).toBe(1n);
     expect(await nonceOf(account.address)).toBe(first + 6);
-    // Submitting a finished intent again sends nothing.
+    // Submitting a finished intent again sends nothing; queueing it again is refused (it did not fail).
     await sender.submit(mintIntent(token(), to[0]));
+    await expect(sender.intents.resubmit(mintIntent(token(), to[0]))).rejects.toThrow(
+      /is completed, not failed/,
+    );
     await sleep(300);
     expect(await nonceOf(account.address)).toBe(first + 6);
+    // The operator view: one line per intent with its state, nonce and transactions.
+    const row = (await sender.intents.list()).find((r) => r.key === `mint/${to[0]}`)!;
+    expect(formatIntentStatus(row)).toMatch(
+      new RegExp(
+        `^mint/${to[0]}\tcompleted/confirmed\tnonce=${first}\tbumps=0\treorgs=0\ttxs=${results[0].hash!.slice(0, 10)}\t`,
+      ),
+    );
   } finally {
     await dev.rpc("evm_setAutomine", [true]);
   }
@@ -316,6 +327,35 @@ test("txSender_revertingIntent_typedCustomErrorAndNoNonceUsed", async () => {
   const status = await sender.intents.status("transferFrom/nothing-approved");
   expect(status?.jobState).toBe("failed");
   expect(status?.progress.state).toBe("reverted");
+  // Once the cause is fixed (here: an allowance), the failed intent can be queued again, and goes through.
+  const owner = hardhatAccount(13);
+  await createWalletClient({ account: owner, transport: http(dev.url) }).writeContract({
+    chain: null,
+    address: token(),
+    abi: testTokenAbi,
+    functionName: "approve",
+    args: [account.address, 5n],
+  });
+  await createWalletClient({ account: owner, transport: http(dev.url) }).writeContract({
+    chain: null,
+    address: token(),
+    abi: testTokenAbi,
+    functionName: "mint",
+    args: [owner.address, 5n],
+  });
+  const again = {
+    key: "transferFrom/nothing-approved",
+    kind: "call" as const,
+    to: token(),
+    data: encodeFunctionData({
+      abi: testTokenAbi,
+      functionName: "transferFrom",
+      args: [owner.address, account.address, 5n],
+    }),
+  };
+  await sender.intents.resubmit(again);
+  expect((await sender.intents.result(again.key, 20_000)).outcome).toBe("confirmed");
+  expect(await balanceOf(dev.client, token(), account.address)).toBeGreaterThanOrEqual(5n);
 }, 40_000);
 
 test("logWatcher_confirmedLogsInOrder_rewindsOnReorg", async () => {
