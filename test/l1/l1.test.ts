@@ -3,14 +3,17 @@
 // writer per key, a crash mid-flight, typed custom-error reverts. The log watcher: confirmation depth and reorgs.
 // One file, so the tests share one devnet (each uses its own Hardhat account and Redis prefix).
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import {
   type Address,
+  createPublicClient,
   createWalletClient,
   decodeFunctionData,
   encodeFunctionData,
   http,
+  type PublicClient,
   parseGwei,
   toHex,
 } from "viem";
@@ -43,7 +46,7 @@ import {
   TxSender,
   testTokenAbi,
 } from "../../l1/index.ts";
-import { startDevnet, type TestDevnet } from "../../l1/testing/startDevnet.ts";
+import { freePort, startDevnet, type TestDevnet } from "../../l1/testing/startDevnet.ts";
 import {
   balanceOf,
   cleanRedis,
@@ -843,3 +846,75 @@ test("batchPoster_redisWipedMidFlight_noBatchLostOrDuplicated", async () => {
     await dev.rpc("evm_setAutomine", [true]);
   }
 }, 120_000);
+
+/** An HTTP proxy to the devnet that can be taken down (connections refused) and brought back on the same port. */
+async function rpcProxy(target: string) {
+  const port = await freePort();
+  const sockets = new Set<import("node:net").Socket>();
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      const r = await fetch(target, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: Buffer.concat(chunks),
+      });
+      res.writeHead(r.status, { "content-type": "application/json" });
+      res.end(Buffer.from(await r.arrayBuffer()));
+    } catch {
+      res.destroy();
+    }
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  const listen = () => new Promise<void>((r) => server.listen(port, "127.0.0.1", () => r()));
+  await listen();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    down: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        for (const s of sockets) s.destroy();
+      }),
+    up: listen,
+  };
+}
+
+test("txSender_l1RpcUnavailable_resumesByItselfWithoutDuplicates", async () => {
+  const account = hardhatAccount(15);
+  const p = prefix();
+  const proxy = await rpcProxy(dev.url);
+  const client = createPublicClient({
+    transport: http(proxy.url, { retryCount: 0, timeout: 2_000 }),
+  }) as PublicClient;
+  const first = await nonceOf(account.address);
+  await dev.rpc("evm_setAutomine", [false]);
+  const stopMining = miner(300);
+  try {
+    const sender = await start(client, account, p, { confirmations: 2 });
+    const to = [freshAddress(), freshAddress(), freshAddress()];
+    for (const r of to) await sender.submit(mintIntent(token(), r));
+    await until("all pending", async () =>
+      (await sender.intents.list()).every((r) => r.progress.nonce !== null),
+    );
+    // L1 goes away for 3 s: blocks are still mined (through the direct URL), the sender sees nothing.
+    await proxy.down();
+    const late = freshAddress();
+    await sender.submit(mintIntent(token(), late));
+    await sleep(3_000);
+    expect((await sender.intents.status(`mint/${late}`))?.progress.nonce).toBeNull();
+    await proxy.up();
+    const results = await Promise.all([...to, late].map((r) => sender.intents.result(`mint/${r}`, 30_000)));
+    expect(results.map((r) => r.outcome)).toEqual(Array(4).fill("confirmed"));
+    for (const r of [...to, late]) expect(await balanceOf(dev.client, token(), r)).toBe(1n);
+    expect(await nonceOf(account.address)).toBe(first + 4);
+    expect(sender.metrics().errors.unavailable ?? 0).toBeGreaterThan(0);
+  } finally {
+    await stopMining();
+    await dev.rpc("evm_setAutomine", [true]);
+    await proxy.down().catch(() => {});
+  }
+}, 60_000);
