@@ -178,6 +178,11 @@ export class TxSender {
     return this.intents.submit(intent, this.config.keepFinishedMs);
   }
 
+  /** The key's balance (wei): the metric to alert on before sends fail for funds. */
+  balance(): Promise<bigint> {
+    return this.client.getBalance({ address: this.signer });
+  }
+
   metrics(): TxSenderMetrics {
     return { ...this.stats, nextNonce: this.nextNonce, errors: { ...this.stats.errors } };
   }

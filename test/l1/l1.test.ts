@@ -124,6 +124,8 @@ test("txSender_severalInFlight_consecutiveNoncesInSubmissionOrder", async () => 
     const results = await Promise.all(to.map((r) => sender.intents.result(`mint/${r}`, 30_000)));
     await stopMining();
     expect(results.map((r) => r.outcome)).toEqual(Array(6).fill("confirmed"));
+    expect(sender.metrics()).toMatchObject({ confirmed: 6, sent: 6, bumps: 0, nextNonce: first + 6 });
+    expect(await sender.balance()).toBeGreaterThan(0n);
     // Nonces follow the order of submission, with no gap and no duplicate.
     expect(results.map((r) => r.nonce)).toEqual(to.map((_, i) => first + i));
     for (const r of to) expect(await balanceOf(dev.client, token(), r)).toBe(1n);
@@ -626,7 +628,9 @@ test("proposer_assertsDeepBatches_confirmsAfterThePeriod_withdrawsTheBond", asyn
     expect(a.status).toBe(AssertionStatus.Pending);
     expect(a.stateRoot).toBe(states.get(a.batchEnd)!.root);
     // Within the cadence, nothing new; a restarted proposer finds its chain on L1 and does not post it again.
-    expect((await proposer(false).tick()).proposed).toBeNull();
+    const again = await proposer(false).tick();
+    expect(again.proposed).toBeNull();
+    expect(again.sinceLastAssertion).not.toBeNull();
     expect((await proposer(false).ownAssertions()).length).toBe(1);
     // The challenge period passes: it confirms, then withdraws the bond.
     const balanceBefore = await dev.client.getBalance({ address: proposerKey.address });
@@ -822,6 +826,7 @@ test("batchPoster_redisWipedMidFlight_noBatchLostOrDuplicated", async () => {
     );
     await sleep(1_500);
     expect(await count()).toBe(start0 + 8n);
+    expect((await b.poster.tick()).oldestUnpostedAge).toBe(0n);
     // Each batch once, in order: L1's hashes are the plan's from where the test began.
     const l1 = await dev.client.readContract({
       address: inbox,
