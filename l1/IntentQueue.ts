@@ -34,11 +34,12 @@ export interface IntentStatus {
 }
 
 function checkIntent(i: Intent): void {
-  if (typeof i.key !== "string" || i.key.length === 0 || i.key.length > 200 || i.key.includes("\n")) {
+  // BullMQ job ids may not contain ':' nor be an integer.
+  if (typeof i.key !== "string" || !/^[A-Za-z0-9_./=+-]{1,200}$/.test(i.key) || /^[0-9]+$/.test(i.key)) {
     throw new InvalidIntentError(
       "key",
       String(i.key),
-      "a non-empty one-line string of at most 200 characters",
+      "1-200 characters of A-Z a-z 0-9 _ . / = + - (not only digits), e.g. postBatch/12",
     );
   }
   if (!isAddress(i.to)) throw new InvalidIntentError("to", String(i.to), "an address");
