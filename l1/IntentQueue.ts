@@ -34,11 +34,12 @@ export interface IntentStatus {
 }
 
 function checkIntent(i: Intent): void {
-  if (typeof i.key !== "string" || i.key.length === 0 || i.key.length > 200 || i.key.includes("\n")) {
+  // BullMQ job ids may not contain ':' nor be an integer.
+  if (typeof i.key !== "string" || !/^[A-Za-z0-9_./=+-]{1,200}$/.test(i.key) || /^[0-9]+$/.test(i.key)) {
     throw new InvalidIntentError(
       "key",
       String(i.key),
-      "a non-empty one-line string of at most 200 characters",
+      "1-200 characters of A-Z a-z 0-9 _ . / = + - (not only digits), e.g. postBatch/12",
     );
   }
   if (!isAddress(i.to)) throw new InvalidIntentError("to", String(i.to), "an address");
@@ -83,6 +84,27 @@ export class IntentQueue {
         removeOnFail: { age: Math.ceil(keepFinishedMs / 1000) },
       },
     );
+  }
+
+  /**
+   * Queues again an intent whose job failed (it reverted: a caller that fixed the cause, e.g. a batch sealed again
+   * with a fresh timestamp). A failed intent holds no unmined nonce, so this cannot send anything twice; its
+   * alreadyDone check runs first as always. Refused for an intent that has not failed.
+   */
+  async resubmit(intent: Intent, keepFinishedMs = DEFAULT_TX_SENDER_CONFIG.keepFinishedMs): Promise<void> {
+    checkIntent(intent);
+    const job = await this.queue.getJob(intent.key);
+    if (job) {
+      const state = await job.getState();
+      if (state !== "failed") {
+        throw new L1Error(
+          `intent ${intent.key} is ${state}, not failed; only a failed intent is queued again`,
+          "wait for it to finish (IntentQueue.result)",
+        );
+      }
+      await job.remove();
+    }
+    await this.submit(intent, keepFinishedMs);
   }
 
   /** The intent's status, or null when no job has its key. */

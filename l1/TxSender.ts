@@ -178,6 +178,11 @@ export class TxSender {
     return this.intents.submit(intent, this.config.keepFinishedMs);
   }
 
+  /** The key's balance (wei): the metric to alert on before sends fail for funds. */
+  balance(): Promise<bigint> {
+    return this.client.getBalance({ address: this.signer });
+  }
+
   metrics(): TxSenderMetrics {
     return { ...this.stats, nextNonce: this.nextNonce, errors: { ...this.stats.errors } };
   }
@@ -285,7 +290,9 @@ export class TxSender {
         if (token) await job.moveToDelayed(Date.now() + 10, token);
         throw new DelayedError();
       }
-      if (!(await this.lock?.held())) throw new SignerLockLostError(this.signer, this.lock?.key ?? "", 0n);
+      if (!(await this.lock?.held())) {
+        throw new SignerLockLostError(this.signer, this.lock?.key ?? "", this.lock?.token ?? 0n);
+      }
       let obs: IntentObservation;
       try {
         obs = await this.observe(intent, progress);
@@ -311,86 +318,107 @@ export class TxSender {
         confirmations: this.config.confirmations,
         bumpAfterMs: this.config.fees.bumpAfterMs,
       });
-      switch (action.do) {
-        case "checkDone":
-          // observe() asks alreadyDone whenever the intent holds no nonce, so this is unreachable.
-          throw new Error("TxSender: observation without alreadyDone");
-        case "finishAlreadyDone":
-          this.stats.alreadyDone++;
-          await save({ ...progress, state: "alreadyDone" });
-          return this.resultOf(intent, progress, "alreadyDone", null);
-        case "send":
-          turn.current ??= this.takeTurn();
-          await turn.current.ready;
-          progress = await this.firstSend(intent, progress, save);
-          if (progress.nonce !== null) {
-            turn.current.done();
-            turn.current = null;
-          }
-          break;
-        case "rebroadcast":
-          progress = await this.resend(intent, progress, save, false);
-          break;
-        case "bump":
-          progress = await this.resend(intent, progress, save, true);
-          break;
-        case "releaseNonce":
-          this.count("nonceReleased");
-          this.log.warn(
-            { ...ids, nonce: progress.nonce },
-            "nonce used by another transaction; the intent takes a new one",
-          );
-          await save({ ...progress, state: "queued", nonce: null });
-          break;
-        case "waitConfirmations": {
-          const r = obs.receipt!;
-          if (!progress.mined || progress.mined.hash !== r.hash) {
-            const blockHash = (await this.client.getTransactionReceipt({ hash: r.hash })).blockHash;
-            await save({
-              ...progress,
-              state: "mined",
-              mined: { hash: r.hash, blockNumber: r.blockNumber.toString(), blockHash },
-            });
-          }
-          await sleep(this.config.pollMs);
-          break;
-        }
-        case "finishConfirmed": {
-          const receipt = await this.client.getTransactionReceipt({ hash: obs.receipt!.hash });
-          const fee = receipt.gasUsed * receipt.effectiveGasPrice;
-          this.stats.confirmed++;
-          this.stats.feePaidWei += fee;
-          await save({
-            ...progress,
-            state: "confirmed",
-            mined: {
-              hash: receipt.transactionHash,
-              blockNumber: receipt.blockNumber.toString(),
-              blockHash: receipt.blockHash,
-            },
-          });
-          return this.resultOf(intent, progress, "confirmed", {
-            hash: receipt.transactionHash,
-            blockNumber: receipt.blockNumber,
-            gasUsed: receipt.gasUsed,
-            fee,
-          });
-        }
-        case "finishReverted": {
-          // A revert after someone else did the work (two posters, a reorg replay) is the work being done.
-          if (await this.alreadyDone(intent)) {
+      // Acting keeps the intent's place in the line of first sends whatever fails: an RPC or Redis failure here is
+      // retried from a fresh observation, never by giving the job back (a later intent would take its nonce).
+      try {
+        switch (action.do) {
+          case "checkDone":
+            // observe() asks alreadyDone whenever the intent holds no nonce, so this is unreachable.
+            throw new Error("TxSender: observation without alreadyDone");
+          case "finishAlreadyDone":
             this.stats.alreadyDone++;
             await save({ ...progress, state: "alreadyDone" });
             return this.resultOf(intent, progress, "alreadyDone", null);
+          case "send":
+            turn.current ??= this.takeTurn();
+            await turn.current.ready;
+            // The earlier intents' sends may have taken a while: ask again right before taking a nonce.
+            if (await this.alreadyDone(intent)) {
+              this.stats.alreadyDone++;
+              await save({ ...progress, state: "alreadyDone" });
+              return this.resultOf(intent, progress, "alreadyDone", null);
+            }
+            progress = await this.firstSend(intent, progress, save);
+            if (progress.nonce !== null) {
+              turn.current.done();
+              turn.current = null;
+            }
+            break;
+          case "rebroadcast":
+            progress = await this.resend(intent, progress, save, false);
+            break;
+          case "bump":
+            progress = await this.resend(intent, progress, save, true);
+            break;
+          case "releaseNonce":
+            this.count("nonceReleased");
+            this.log.warn(
+              { ...ids, nonce: progress.nonce },
+              "nonce used by another transaction; the intent takes a new one",
+            );
+            await save({ ...progress, state: "queued", nonce: null });
+            break;
+          case "waitConfirmations": {
+            const r = obs.receipt!;
+            if (!progress.mined || progress.mined.hash !== r.hash) {
+              const blockHash = (await this.client.getTransactionReceipt({ hash: r.hash })).blockHash;
+              await save({
+                ...progress,
+                state: "mined",
+                mined: { hash: r.hash, blockNumber: r.blockNumber.toString(), blockHash },
+              });
+            }
+            await sleep(this.config.pollMs);
+            break;
           }
-          const err = await this.revertReason(intent, obs.receipt!.blockNumber);
-          this.stats.reverted++;
-          await save({ ...progress, state: "reverted", lastError: this.errorRecord("reverted", err) });
-          throw new UnrecoverableError(err.message);
+          case "finishConfirmed": {
+            const receipt = await this.client.getTransactionReceipt({ hash: obs.receipt!.hash });
+            const fee = receipt.gasUsed * receipt.effectiveGasPrice;
+            this.stats.confirmed++;
+            this.stats.feePaidWei += fee;
+            await save({
+              ...progress,
+              state: "confirmed",
+              mined: {
+                hash: receipt.transactionHash,
+                blockNumber: receipt.blockNumber.toString(),
+                blockHash: receipt.blockHash,
+              },
+            });
+            return this.resultOf(intent, progress, "confirmed", {
+              hash: receipt.transactionHash,
+              blockNumber: receipt.blockNumber,
+              gasUsed: receipt.gasUsed,
+              fee,
+            });
+          }
+          case "finishReverted": {
+            // A revert after someone else did the work (two posters, a reorg replay) is the work being done.
+            if (await this.alreadyDone(intent)) {
+              this.stats.alreadyDone++;
+              await save({ ...progress, state: "alreadyDone" });
+              return this.resultOf(intent, progress, "alreadyDone", null);
+            }
+            const err = await this.revertReason(intent, obs.receipt!.blockNumber);
+            this.stats.reverted++;
+            await save({ ...progress, state: "reverted", lastError: this.errorRecord("reverted", err) });
+            throw new UnrecoverableError(err.message);
+          }
+          case "wait":
+            await sleep(Math.max(10, Math.min(this.config.pollMs, action.until - Date.now())));
+            break;
         }
-        case "wait":
-          await sleep(Math.max(10, Math.min(this.config.pollMs, action.until - Date.now())));
-          break;
+      } catch (e) {
+        if (e instanceof UnrecoverableError || e instanceof DelayedError || e instanceof SignerLockLostError)
+          throw e;
+        const kind = classifyRpcError(e);
+        this.count(kind);
+        failures++;
+        this.log.warn(
+          { ...ids, kind, err: String(e).slice(0, 300) },
+          "acting on the intent failed; retrying",
+        );
+        await sleep(Math.min(this.config.retryMaxMs, this.config.retryMinMs * 2 ** Math.min(failures, 6)));
       }
     }
   }
@@ -615,9 +643,19 @@ export class TxSender {
       const again = {
         ...next,
         attempts: next.attempts.map((a, i) => (i === next.attempts.length - 1 ? { ...a, sentAt: 0 } : a)),
+        lastError: { kind, message: `${bump ? "replacement" : "rebroadcast"} refused: ${kind}` },
       };
       await save(again);
       return again;
+    }
+    if (kind !== null && kind !== "alreadyKnown") {
+      // Shown to the operator (IntentQueue.list); the next poll decides again from what L1 shows.
+      const noted = {
+        ...next,
+        lastError: { kind, message: `${bump ? "replacement" : "rebroadcast"} failed: ${kind}` },
+      };
+      await save(noted);
+      return noted;
     }
     return next;
   }

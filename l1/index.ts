@@ -80,5 +80,6 @@ export {
 } from "./proposer/Proposer.ts";
 export { AssertionStatus, nextAssertionEnd, type OwnAssertion } from "./proposer/planProposal.ts";
 export { SignerLock } from "./signerLock.ts";
+export { formatIntentStatus, statusCommand } from "./statusCommand.ts";
 export { type AlreadyDone, TxSender, type TxSenderMetrics, type TxSenderOptions } from "./TxSender.ts";
 export { type DecodedLog, LogWatcher, type WatchLogsOptions } from "./watchLogs.ts";

@@ -46,6 +46,8 @@ export interface BatchPosterTick {
   readonly recorded: readonly bigint[];
   /** Why the next sealed batch cannot be posted, if so (nothing from it on is sent). */
   readonly refusal: { readonly number: bigint; readonly refusal: BatchPlanRefusal } | null;
+  /** Seconds of L1 time since the oldest sealed batch not on L1 was sealed (0 when none waits): a metric. */
+  readonly oldestUnpostedAge: bigint;
 }
 
 const batchOfKey = (key: string): bigint | null => {
@@ -148,7 +150,10 @@ export class BatchPoster {
         "sealed batch refused before sending",
       );
     }
-    return { batchCount: l1.batchCount, submitted, recorded, refusal };
+    const oldest = sealed[0];
+    const now = (await this.o.client.getBlock({ blockTag: "latest" })).timestamp;
+    const oldestUnpostedAge = oldest && now > BigInt(oldest.timestamp) ? now - BigInt(oldest.timestamp) : 0n;
+    return { batchCount: l1.batchCount, submitted, recorded, refusal, oldestUnpostedAge };
   }
 
   /**

@@ -148,7 +148,13 @@ export class Proposer {
   }
 
   /** One round: confirm what is due, withdraw bonds, propose the next assertion if due. Returns what it submitted. */
-  async tick(): Promise<{ proposed: Hash | null; confirming: Hash[]; withdrawing: boolean }> {
+  async tick(): Promise<{
+    proposed: Hash | null;
+    confirming: Hash[];
+    withdrawing: boolean;
+    /** L1 seconds since its last assertion was created (null before its first): a metric. */
+    sinceLastAssertion: bigint | null;
+  }> {
     const block = await this.o.client.getBlock({ blockTag: "latest" });
     const now = block.timestamp;
     const own = await this.ownAssertions();
@@ -196,7 +202,13 @@ export class Proposer {
       });
       withdrawing = true;
     }
-    return { proposed: await this.propose(own, now), confirming, withdrawing };
+    const lastOwn = own.at(-1);
+    return {
+      proposed: await this.propose(own, now),
+      confirming,
+      withdrawing,
+      sinceLastAssertion: lastOwn ? now - lastOwn.createdAt : null,
+    };
   }
 
   private async propose(

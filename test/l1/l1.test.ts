@@ -3,13 +3,17 @@
 // writer per key, a crash mid-flight, typed custom-error reverts. The log watcher: confirmation depth and reorgs.
 // One file, so the tests share one devnet (each uses its own Hardhat account and Redis prefix).
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 import {
   type Address,
+  createPublicClient,
   createWalletClient,
   decodeFunctionData,
   encodeFunctionData,
   http,
+  type PublicClient,
   parseGwei,
   toHex,
 } from "viem";
@@ -24,6 +28,7 @@ import {
   DelayedInboxFollower,
   type DelayedMessage,
   type DelayedSink,
+  formatIntentStatus,
   type IntentKind,
   intentKey,
   L1RevertError,
@@ -41,13 +46,14 @@ import {
   TxSender,
   testTokenAbi,
 } from "../../l1/index.ts";
-import { startDevnet, type TestDevnet } from "./devnet.ts";
+import { freePort, startDevnet, type TestDevnet } from "../../l1/testing/startDevnet.ts";
 import {
   balanceOf,
   cleanRedis,
   freshAddress,
   hardhatAccount,
   mintIntent,
+  REDIS,
   saltedState,
   senderOptions,
   sleep,
@@ -118,14 +124,26 @@ test("txSender_severalInFlight_consecutiveNoncesInSubmissionOrder", async () => 
     const results = await Promise.all(to.map((r) => sender.intents.result(`mint/${r}`, 30_000)));
     await stopMining();
     expect(results.map((r) => r.outcome)).toEqual(Array(6).fill("confirmed"));
+    expect(sender.metrics()).toMatchObject({ confirmed: 6, sent: 6, bumps: 0, nextNonce: first + 6 });
+    expect(await sender.balance()).toBeGreaterThan(0n);
     // Nonces follow the order of submission, with no gap and no duplicate.
     expect(results.map((r) => r.nonce)).toEqual(to.map((_, i) => first + i));
     for (const r of to) expect(await balanceOf(dev.client, token(), r)).toBe(1n);
     expect(await nonceOf(account.address)).toBe(first + 6);
-    // Submitting a finished intent again sends nothing.
+    // Submitting a finished intent again sends nothing; queueing it again is refused (it did not fail).
     await sender.submit(mintIntent(token(), to[0]));
+    await expect(sender.intents.resubmit(mintIntent(token(), to[0]))).rejects.toThrow(
+      /is completed, not failed/,
+    );
     await sleep(300);
     expect(await nonceOf(account.address)).toBe(first + 6);
+    // The operator view: one line per intent with its state, nonce and transactions.
+    const row = (await sender.intents.list()).find((r) => r.key === `mint/${to[0]}`)!;
+    expect(formatIntentStatus(row)).toMatch(
+      new RegExp(
+        `^mint/${to[0]}\tcompleted/confirmed\tnonce=${first}\tbumps=0\treorgs=0\ttxs=${results[0].hash!.slice(0, 10)}\t`,
+      ),
+    );
   } finally {
     await dev.rpc("evm_setAutomine", [true]);
   }
@@ -314,6 +332,35 @@ test("txSender_revertingIntent_typedCustomErrorAndNoNonceUsed", async () => {
   const status = await sender.intents.status("transferFrom/nothing-approved");
   expect(status?.jobState).toBe("failed");
   expect(status?.progress.state).toBe("reverted");
+  // Once the cause is fixed (here: an allowance), the failed intent can be queued again, and goes through.
+  const owner = hardhatAccount(13);
+  await createWalletClient({ account: owner, transport: http(dev.url) }).writeContract({
+    chain: null,
+    address: token(),
+    abi: testTokenAbi,
+    functionName: "approve",
+    args: [account.address, 5n],
+  });
+  await createWalletClient({ account: owner, transport: http(dev.url) }).writeContract({
+    chain: null,
+    address: token(),
+    abi: testTokenAbi,
+    functionName: "mint",
+    args: [owner.address, 5n],
+  });
+  const again = {
+    key: "transferFrom/nothing-approved",
+    kind: "call" as const,
+    to: token(),
+    data: encodeFunctionData({
+      abi: testTokenAbi,
+      functionName: "transferFrom",
+      args: [owner.address, account.address, 5n],
+    }),
+  };
+  await sender.intents.resubmit(again);
+  expect((await sender.intents.result(again.key, 20_000)).outcome).toBe("confirmed");
+  expect(await balanceOf(dev.client, token(), account.address)).toBeGreaterThanOrEqual(5n);
 }, 40_000);
 
 test("logWatcher_confirmedLogsInOrder_rewindsOnReorg", async () => {
@@ -581,7 +628,9 @@ test("proposer_assertsDeepBatches_confirmsAfterThePeriod_withdrawsTheBond", asyn
     expect(a.status).toBe(AssertionStatus.Pending);
     expect(a.stateRoot).toBe(states.get(a.batchEnd)!.root);
     // Within the cadence, nothing new; a restarted proposer finds its chain on L1 and does not post it again.
-    expect((await proposer(false).tick()).proposed).toBeNull();
+    const again = await proposer(false).tick();
+    expect(again.proposed).toBeNull();
+    expect(again.sinceLastAssertion).not.toBeNull();
     expect((await proposer(false).ownAssertions()).length).toBe(1);
     // The challenge period passes: it confirms, then withdraws the bond.
     const balanceBefore = await dev.client.getBalance({ address: proposerKey.address });
@@ -689,4 +738,188 @@ test("delayedInboxFollower_depositsInOrderChecked_rewindsOnReorg", async () => {
       args: [4n],
     }),
   );
+}, 60_000);
+
+test("batchPoster_redisWipedMidFlight_noBatchLostOrDuplicated", async () => {
+  // The sequencer's key again (after the proposer's test); its running sender stops first (one writer per key).
+  const d = dev.deployment;
+  const inbox = d.contracts.sequencerInbox.address;
+  const sequencer = hardhatAccount(0);
+  for (const s of senders) if (s.signer === sequencer.address) await s.stop();
+  const count = () =>
+    dev.client.readContract({ address: inbox, abi: sequencerInboxAbi, functionName: "batchCount" });
+  const start0 = await count();
+  const source = new MemoryBatchSource();
+  for (let n = 0n; n < start0; n++)
+    source.posted.set(n, { number: n, batchHash: `0x${"00".repeat(32)}`, txHash: null, blockNumber: null });
+  const ts = Number((await dev.client.getBlock()).timestamp);
+  for (let n = start0; n < start0 + 8n; n++) {
+    source.batches.push({
+      number: n,
+      transactions: [Uint8Array.from([0x77, Number(n)])],
+      timestamp: ts,
+      delayedAfter: Number(
+        await dev.client.readContract({
+          address: inbox,
+          abi: sequencerInboxAbi,
+          functionName: "delayedConsumed",
+        }),
+      ),
+      postRoot: `0x${"00".repeat(32)}`,
+    });
+  }
+  const p = prefix();
+  const run = async () => {
+    const sender = await start(
+      dev.client,
+      sequencer,
+      p,
+      { confirmations: 2 },
+      {
+        postBatch: BatchPoster.alreadyPosted(dev.client, inbox),
+      },
+    );
+    const poster = new BatchPoster({
+      source,
+      sender,
+      client: dev.client,
+      inbox,
+      bridge: d.contracts.bridge.address,
+      logger: silentLogger,
+    });
+    return { sender, poster };
+  };
+  await dev.rpc("evm_setAutomine", [false]);
+  const stopMining = miner(600);
+  try {
+    const a = await run();
+    // Some batches on L1, others in flight: then Redis loses everything of this service (and the key's lock).
+    await until(
+      "some posted, some in flight",
+      async () => {
+        await a.poster.tick();
+        const mined = await dev.client.getTransactionCount({
+          address: sequencer.address,
+          blockTag: "latest",
+        });
+        const pending = await dev.client.getTransactionCount({
+          address: sequencer.address,
+          blockTag: "pending",
+        });
+        return (await count()) > start0 && pending > mined;
+      },
+      30_000,
+    );
+    await cleanRedis(p);
+    const r = new Redis(REDIS);
+    await r.del(TxSender.lockKey(31337, sequencer.address));
+    r.disconnect();
+    // The old sender notices its lock is gone and stops; a new one starts once the orphaned transactions are mined.
+    const b = await until("a new sender", () => run().catch(() => null), 20_000);
+    await until(
+      "every batch on L1",
+      async () => {
+        await b.poster.tick();
+        return (await count()) === start0 + 8n && source.posted.size === Number(start0) + 8;
+      },
+      40_000,
+    );
+    await sleep(1_500);
+    expect(await count()).toBe(start0 + 8n);
+    expect((await b.poster.tick()).oldestUnpostedAge).toBe(0n);
+    // Each batch once, in order: L1's hashes are the plan's from where the test began.
+    const l1 = await dev.client.readContract({
+      address: inbox,
+      abi: sequencerInboxAbi,
+      functionName: "totalTransactions",
+    });
+    expect(l1).toBeGreaterThan(0n);
+    for (const b of source.batches) {
+      const onL1 = await dev.client.readContract({
+        address: inbox,
+        abi: sequencerInboxAbi,
+        functionName: "batchHashes",
+        args: [b.number],
+      });
+      expect(source.posted.get(b.number)?.batchHash).toBe(onL1);
+      const tx = await dev.client.getTransaction({ hash: source.posted.get(b.number)!.txHash! });
+      const args = decodeFunctionData({ abi: sequencerInboxAbi, data: tx.input }).args as readonly unknown[];
+      expect(args[0]).toBe(`0x0002${"77"}${Number(b.number).toString(16).padStart(2, "0")}`);
+    }
+  } finally {
+    await stopMining();
+    await dev.rpc("evm_setAutomine", [true]);
+  }
+}, 120_000);
+
+/** An HTTP proxy to the devnet that can be taken down (connections refused) and brought back on the same port. */
+async function rpcProxy(target: string) {
+  const port = await freePort();
+  const sockets = new Set<import("node:net").Socket>();
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      const r = await fetch(target, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: Buffer.concat(chunks),
+      });
+      res.writeHead(r.status, { "content-type": "application/json" });
+      res.end(Buffer.from(await r.arrayBuffer()));
+    } catch {
+      res.destroy();
+    }
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  const listen = () => new Promise<void>((r) => server.listen(port, "127.0.0.1", () => r()));
+  await listen();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    down: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        for (const s of sockets) s.destroy();
+      }),
+    up: listen,
+  };
+}
+
+test("txSender_l1RpcUnavailable_resumesByItselfWithoutDuplicates", async () => {
+  const account = hardhatAccount(15);
+  const p = prefix();
+  const proxy = await rpcProxy(dev.url);
+  const client = createPublicClient({
+    transport: http(proxy.url, { retryCount: 0, timeout: 2_000 }),
+  }) as PublicClient;
+  const first = await nonceOf(account.address);
+  await dev.rpc("evm_setAutomine", [false]);
+  const stopMining = miner(300);
+  try {
+    const sender = await start(client, account, p, { confirmations: 2 });
+    const to = [freshAddress(), freshAddress(), freshAddress()];
+    for (const r of to) await sender.submit(mintIntent(token(), r));
+    await until("all pending", async () =>
+      (await sender.intents.list()).every((r) => r.progress.nonce !== null),
+    );
+    // L1 goes away for 3 s: blocks are still mined (through the direct URL), the sender sees nothing.
+    await proxy.down();
+    const late = freshAddress();
+    await sender.submit(mintIntent(token(), late));
+    await sleep(3_000);
+    expect((await sender.intents.status(`mint/${late}`))?.progress.nonce).toBeNull();
+    await proxy.up();
+    const results = await Promise.all([...to, late].map((r) => sender.intents.result(`mint/${r}`, 30_000)));
+    expect(results.map((r) => r.outcome)).toEqual(Array(4).fill("confirmed"));
+    for (const r of [...to, late]) expect(await balanceOf(dev.client, token(), r)).toBe(1n);
+    expect(await nonceOf(account.address)).toBe(first + 4);
+    expect(sender.metrics().errors.unavailable ?? 0).toBeGreaterThan(0);
+  } finally {
+    await stopMining();
+    await dev.rpc("evm_setAutomine", [true]);
+    await proxy.down().catch(() => {});
+  }
 }, 60_000);

@@ -1,5 +1,6 @@
-// A devnet for L1 tests: `./optio devnet`'s own command (deploy/cli.ts devnet) on a free loopback port, so tests
-// talk to a real Hardhat node process (EDR) over HTTP with the rollup deployed, as services do.
+// A devnet for L1 tests and the l1 benchmark: `./optio devnet`'s own command (deploy/cli.ts devnet) on a free
+// loopback port, so they talk to a real Hardhat node process (EDR) over HTTP with the rollup deployed, as services
+// do. Testing only: it reads the deployment record through deploy/ (l1/ proper does not import deploy/).
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -8,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { type RollupDeployment, readDeployment } from "../../deploy/index.ts";
-import { testTokenAbi } from "../../l1/index.ts";
+import { testTokenAbi } from "../abi/index.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
