@@ -175,6 +175,12 @@ export class SequencerNode {
     }
   }
 
+  /** Delayed-inbox messages executed so far (sealed and open batches): the next one's index. */
+  get delayedConsumed(): number {
+    const b = this.open_;
+    return b !== undefined ? b.record.delayedFrom + b.delayed : (this.lastSealed?.delayedTo ?? 0);
+  }
+
   get ready(): boolean {
     return this.ready_ && this.halted === undefined;
   }

@@ -12,6 +12,7 @@ import {
   startOperatorServer,
 } from "../service/index.ts";
 import { type ApiServer, createApiServer } from "./api/index.ts";
+import { type L1Work, l1DeploymentFrom, startL1Work } from "./l1/startL1Work.ts";
 import { readDeploymentRecord } from "./readDeploymentRecord.ts";
 import { SequencerMetrics } from "./SequencerMetrics.ts";
 import { SequencerNode } from "./SequencerNode.ts";
@@ -24,6 +25,7 @@ export interface RunningSequencer {
   readonly node: SequencerNode;
   readonly operator: OperatorServer;
   readonly api: ApiServer;
+  readonly l1: L1Work | undefined;
   readonly shutdown: Shutdown;
 }
 
@@ -67,6 +69,12 @@ export async function startSequencer(config: SequencerConfig, repoRoot: string):
     "starting sequencer",
   );
   let node: SequencerNode | undefined;
+  let l1: L1Work | undefined;
+  if (config.l1Key !== "" && !/^0x[0-9a-fA-F]{64}$/.test(config.l1Key))
+    throw new ServiceError(
+      "l1Key: expected 0x followed by 64 hex digits",
+      "set OPTIO_L1_KEY to the sequencer's key",
+    );
   const shutdown = new Shutdown(logger);
   const operator = await startOperatorServer({
     host: config.host,
@@ -86,7 +94,13 @@ export async function startSequencer(config: SequencerConfig, repoRoot: string):
     },
     readiness: () =>
       node?.ready
-        ? { ready: true }
+        ? l1?.degraded()
+          ? {
+              ready: false,
+              reason: `L1 work degraded: ${l1.degraded()}`,
+              fix: "intake goes on; check the L1 RPC and Redis, posting resumes by itself",
+            }
+          : { ready: true }
         : shutdown.started
           ? { ready: false, reason: "shutting down", fix: "wait for the restart" }
           : {
@@ -151,8 +165,23 @@ export async function startSequencer(config: SequencerConfig, repoRoot: string):
     logger.warn({ err: e }, "option Greeks unavailable: the math module did not compile");
     return undefined;
   });
+  if (config.l1Key !== "") {
+    const deployment = l1DeploymentFrom(config.deployment);
+    l1 = await startL1Work({
+      node: n,
+      deployment,
+      rpcUrl: config.l1Rpc === "" ? deployment.l1Rpc : config.l1Rpc,
+      key: config.l1Key as Hex,
+      redisUrl: config.redisUrl,
+      dataDir: config.dataDir,
+      confirmations: config.l1Confirmations,
+      proposeEveryS: config.proposeEverySeconds,
+      pollMs: config.l1PollMs,
+      logger,
+    });
+  }
   const api = await createApiServer({
-    node: createNodeApi(n, greeks),
+    node: createNodeApi(n, greeks, l1?.batches),
     host: config.host,
     port: config.apiPort,
     onInternalError: (e: unknown) => logger.error({ err: e }, "trader API internal error"),
@@ -162,11 +191,15 @@ export async function startSequencer(config: SequencerConfig, repoRoot: string):
   shutdown.add("drain", "execution and durable writes", () => n.drain());
   shutdown.add("flush", "log and state tree", () => n.flush());
   shutdown.add("close", "node", () => n.close());
+  if (l1 !== undefined) {
+    const work = l1;
+    shutdown.add("flush", "L1 work", () => work.stop());
+  }
   shutdown.add("close", "trader API", () => api.close());
   shutdown.add("close", "operator port", () => operator.close());
   logger.info(
     { api: api.url, operator: operator.url, dataDir: join(config.dataDir), ...n.status() },
     "sequencer serving",
   );
-  return { node: n, operator, api, shutdown };
+  return { node: n, operator, api, l1, shutdown };
 }

@@ -5,12 +5,24 @@
  */
 import type { Hex } from "viem";
 import type { GreeksCalculator } from "../../engine/math/createGreeksCalculator.ts";
-import type { NodeApi, TxStage } from "../api/NodeApi.ts";
+import type { BatchView, NodeApi, TxStage } from "../api/NodeApi.ts";
+import type { NodeBatchSource } from "../l1/nodeBatchSource.ts";
 import type { SequencerNode } from "../SequencerNode.ts";
 import { Views } from "./readViews.ts";
 
-export function createNodeApi(node: SequencerNode, greeks: GreeksCalculator | undefined): NodeApi {
+export function createNodeApi(
+  node: SequencerNode,
+  greeks: GreeksCalculator | undefined,
+  posted?: NodeBatchSource,
+): NodeApi {
   const views = new Views((k) => node.state.get(k), greeks);
+  // Where the batch poster recorded the batch on L1 (its stage moves from sealed to posted).
+  const batch = (n: number): BatchView | null => {
+    const b = node.batch(n);
+    const p = b === null ? undefined : posted?.postedBatch(n);
+    if (b === null || p === undefined || b.stage !== "sealed") return b;
+    return { ...b, stage: "posted", l1TxHash: p.txHash, l1Block: p.blockNumber };
+  };
   const asOf = () => node.status().headSeq ?? "-1";
   return {
     submit: (tx) => node.submit(tx),
@@ -23,15 +35,15 @@ export function createNodeApi(node: SequencerNode, greeks: GreeksCalculator | un
     underlyings: async () => views.underlyings(),
     optionsChain: async (u) => views.optionsChain(u),
     receipt: async (h) => node.receipt(h),
-    batch: async (n) => node.batch(n),
+    batch: async (n) => batch(n),
     async txStage(h) {
       const r = node.receipt(h);
       if (r === null) return null;
-      const b = node.batch(r.block);
+      const b = batch(r.block);
       const stage: TxStage = b === null || b.stage === "open" ? "executed" : b.stage;
       return { stage, block: r.block };
     },
-    status: async () => node.status(),
+    status: async () => ({ ...node.status(), lastPostedBatch: posted?.lastPosted() ?? null }),
     subscribe: (listener) => node.subscribe(listener),
   };
 }
