@@ -1,8 +1,9 @@
 // The `optio` command table (./optio is the setup shim that runs it): one file per command.
-import { CliError } from "./CliError.ts";
+import { devnetCli } from "./devnet.ts";
 import { tradeCommand } from "./trade.ts";
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
+  devnet: devnetCli,
   trade: tradeCommand,
 };
 
@@ -17,7 +18,10 @@ if (run === undefined) {
 try {
   process.exit(await run(args));
 } catch (e) {
-  if (e instanceof CliError) console.error(`optio ${command}: ${e.message}\n  fix: ${e.fix}`);
+  // CliError, and the components' errors that carry a fix (DeployError, ServiceError, L1Error).
+  const fix = (e as { fix?: unknown }).fix;
+  if (e instanceof Error && typeof fix === "string")
+    console.error(`optio ${command}: ${e.message}\n  fix: ${fix}`);
   else if (e instanceof Error && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS"))
     console.error(`optio ${command}: ${e.message} (./optio ${command} --help)`);
   else console.error(`optio ${command}: unexpected failure`, e);

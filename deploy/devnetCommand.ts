@@ -55,7 +55,22 @@ function stopNode(node: ChildProcess): Promise<void> {
  * devnet parameters (Hardhat account #0 as admin, sequencer and proposer), mints test collateral to the first
  * accounts, prints a summary and keeps the node in the foreground until Ctrl-C, then stops it (no orphans).
  */
-export async function devnetCommand(argv: readonly string[]): Promise<number> {
+/** Services the full devnet starts once the rollup is deployed (cli/devnet.ts); what they print, and how they stop. */
+export type DevnetServicesStarter = (
+  deployment: Awaited<ReturnType<typeof deployRollup>>,
+  deploymentFile: string,
+  rpcUrl: string,
+) => Promise<{
+  readonly lines: readonly string[];
+  /** Where the L1 node's request log goes once the services run (they poll it: too much for the terminal). */
+  readonly l1Log?: NodeJS.WritableStream;
+  stop(): Promise<void>;
+}>;
+
+export async function devnetCommand(
+  argv: readonly string[],
+  services?: DevnetServicesStarter,
+): Promise<number> {
   // --out moves the deployment record (tests use it so a running devnet's file is left alone).
   const { values } = parseArgs({ args: [...argv], options: { out: { type: "string" } }, strict: true });
   const out = values.out ?? DEFAULT_DEPLOYMENT_FILE;
@@ -77,7 +92,11 @@ export async function devnetCommand(argv: readonly string[]): Promise<number> {
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
-  const stop = () => stopNode(node);
+  let stopServices: () => Promise<void> = async () => {};
+  const stop = async () => {
+    await stopServices();
+    await stopNode(node);
+  };
   let exited = false;
   node.once("exit", () => {
     exited = true;
@@ -85,12 +104,13 @@ export async function devnetCommand(argv: readonly string[]): Promise<number> {
   // The node's start-up banner (accounts, keys) is held back until the rollup is deployed, then replayed.
   const banner: Buffer[] = [];
   let live = false;
+  let sink: NodeJS.WritableStream = process.stdout;
   node.stdout?.on("data", (chunk: Buffer) => {
-    if (live) process.stdout.write(chunk);
+    if (live) sink.write(chunk);
     else banner.push(chunk);
   });
   const onSignal = () => {
-    console.error("\noptio devnet: stopping the chain");
+    console.error("\noptio devnet: stopping the services and the chain");
     void stop().then(() => process.exit(0));
   };
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, onSignal);
@@ -130,6 +150,10 @@ export async function devnetCommand(argv: readonly string[]): Promise<number> {
       DEVNET_MINT,
     );
 
+    const started = services === undefined ? undefined : await services(d, out, url);
+    if (started !== undefined) stopServices = () => started.stop();
+    if (started?.l1Log !== undefined) sink = started.l1Log;
+
     // Replay the node's start-up banner (not its log of the deployment's calls), cut to the funded accounts.
     // The node logs each call as a line starting with a colour escape (ESC): the banner is what precedes them.
     const held = Buffer.concat(banner).toString("utf8");
@@ -145,10 +169,19 @@ export async function devnetCommand(argv: readonly string[]): Promise<number> {
         "",
         formatSummary(d, out, key),
         `Test collateral: ${DEVNET_MINT / 10n ** 6n} ${d.token.symbol} minted to Hardhat accounts #0-#${FUNDED_ACCOUNTS - 1}.`,
-        "Next: deposit with token.approve(bridge, amount) then bridge.deposit(amount, l2Recipient, subaccount) from",
-        "one of those accounts (keys above); the sequencer must post GENESIS as batch 0 before deposits are credited.",
-        "The sequencer, proposer and verifier services are not built yet: batches and assertions are posted by hand.",
-        "Ctrl-C stops the chain (its state is not kept).",
+        ...(started === undefined
+          ? [
+              "Next: deposit with token.approve(bridge, amount) then bridge.deposit(amount, l2Recipient, subaccount) from",
+              "one of those accounts (keys above); the sequencer must post GENESIS as batch 0 before deposits are credited.",
+              "This is the chain alone (deploy/cli.ts devnet): ./optio devnet also starts the services.",
+              "Ctrl-C stops the chain (its state is not kept).",
+            ]
+          : [
+              ...started.lines,
+              "Ctrl-C stops everything (the chain's state is not kept).",
+              "",
+              "optio devnet: ready",
+            ]),
         "",
       ].join("\n"),
     );

@@ -70,6 +70,7 @@ export async function startSequencer(config: SequencerConfig, repoRoot: string):
   );
   let node: SequencerNode | undefined;
   let l1: L1Work | undefined;
+  let serving = false;
   if (config.l1Key !== "" && !/^0x[0-9a-fA-F]{64}$/.test(config.l1Key))
     throw new ServiceError(
       "l1Key: expected 0x followed by 64 hex digits",
@@ -93,21 +94,23 @@ export async function startSequencer(config: SequencerConfig, repoRoot: string):
           };
     },
     readiness: () =>
-      node?.ready
-        ? l1?.degraded()
-          ? {
-              ready: false,
-              reason: `L1 work degraded: ${l1.degraded()}`,
-              fix: "intake goes on; check the L1 RPC and Redis, posting resumes by itself",
-            }
-          : { ready: true }
-        : shutdown.started
-          ? { ready: false, reason: "shutting down", fix: "wait for the restart" }
-          : {
-              ready: false,
-              reason: "replaying the log",
-              fix: "wait: the node serves once its log is replayed",
-            },
+      node?.ready && !serving
+        ? { ready: false, reason: "starting the trader API", fix: "wait a few seconds" }
+        : node?.ready
+          ? l1?.degraded()
+            ? {
+                ready: false,
+                reason: `L1 work degraded: ${l1.degraded()}`,
+                fix: "intake goes on; check the L1 RPC and Redis, posting resumes by itself",
+              }
+            : { ready: true }
+          : shutdown.started
+            ? { ready: false, reason: "shutting down", fix: "wait for the restart" }
+            : {
+                ready: false,
+                reason: "replaying the log",
+                fix: "wait: the node serves once its log is replayed",
+              },
     admin: {
       submit: async (body) => node!.submitMany(hexList(body, "txs")),
       receipts: (body) =>
@@ -186,6 +189,7 @@ export async function startSequencer(config: SequencerConfig, repoRoot: string):
     port: config.apiPort,
     onInternalError: (e: unknown) => logger.error({ err: e }, "trader API internal error"),
   });
+  serving = true;
   shutdown.add("stop intake", "trader API", () => api.drain());
   shutdown.add("stop intake", "node intake", () => n.stopIntake());
   shutdown.add("drain", "execution and durable writes", () => n.drain());

@@ -87,9 +87,12 @@ export async function startL1Work(o: L1WorkOptions): Promise<L1Work> {
     warn: (f: Record<string, unknown>, m: string) => o.logger.warn(f, m),
     error: (f: Record<string, unknown>, m: string) => o.logger.error(f, m),
   };
+  // Queues are per deployment: the hash of the block that created the rollup tells two chains apart even where a
+  // deterministic deployment repeats its addresses (every new devnet), so a new chain never sees an old one's intents.
+  const created = await client.getBlock({ blockNumber: BigInt(d.contracts.rollup.block) });
   const sender = await TxSender.start({
     redis: redisOptions(o.redisUrl),
-    prefix: `optio:${d.contracts.rollup.address.toLowerCase()}`,
+    prefix: `optio:${d.chainId}:${created.hash.slice(2, 18)}`,
     publicClient: client,
     account,
     chainId: d.chainId,
