@@ -138,7 +138,14 @@ export class TxSender {
   static async start(opts: TxSenderOptions): Promise<TxSender> {
     const s = new TxSender(opts);
     try {
-      const chainId = await s.client.getChainId();
+      const chainId = await s.client.getChainId().catch((e: unknown) => {
+        throw new L1Error(
+          `no L1 RPC answers (${classifyRpcError(e)}): ${String((e as Error)?.message ?? e).split("\n")[0]}`,
+          "start the L1 node or fix the RPC URL; the service retries starting (nothing was sent)",
+          {},
+          { cause: e },
+        );
+      });
       if (chainId !== opts.chainId) {
         throw new L1Error(
           `the L1 RPC serves chain ${chainId}, not ${opts.chainId}`,
