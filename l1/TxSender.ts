@@ -345,6 +345,27 @@ export class TxSender {
               await save({ ...progress, state: "alreadyDone" });
               return this.resultOf(intent, progress, "alreadyDone", null);
             }
+            if (intent.after !== undefined) {
+              const before = await this.intents.status(intent.after);
+              if (before?.jobState === "failed") {
+                await save({
+                  ...progress,
+                  state: "failed",
+                  lastError: {
+                    kind: "predecessorFailed",
+                    message: `intent ${intent.after} failed; not sent`,
+                  },
+                });
+                throw new UnrecoverableError(`intent ${intent.after}, which must be sent first, failed`);
+              }
+              if (before && before.progress.nonce === null && before.jobState !== "completed") {
+                // Not sent yet (queued again behind this one): give the turn back and queue behind it.
+                turn.current.done();
+                turn.current = null;
+                await sleep(this.config.pollMs);
+                break;
+              }
+            }
             progress = await this.firstSend(intent, progress, save);
             if (progress.nonce !== null) {
               turn.current.done();
