@@ -128,7 +128,7 @@ export class IntentQueue {
     };
   }
 
-  /** Every intent Redis still holds, oldest first (the operator view). */
+  /** Every intent Redis still holds, sorted by key (the operator view). */
   async list(): Promise<IntentStatus[]> {
     const jobs = await this.queue.getJobs([
       "active",
