@@ -38,6 +38,11 @@ export interface TxSenderOptions {
   readonly checks?: Partial<Record<IntentKind, AlreadyDone>>;
   readonly config?: Partial<TxSenderConfig>;
   readonly logger?: L1Logger;
+  /**
+   * Where the signer lock lives (default "optio", whatever the prefix): only for unrelated chains that share a chain
+   * id and a Redis, e.g. tests with several devnets at once. Services of one chain must use the same namespace.
+   */
+  readonly lockNamespace?: string;
   /** A name for this process in the lock and the logs (default host-pid-random). */
   readonly instance?: string;
 }
@@ -120,10 +125,11 @@ export class TxSender {
 
   /**
    * The lock's Redis key for a signer on a chain. Not under the queue prefix: two services with different prefixes
-   * on the same key would still share its nonces.
+   * on the same key would still share its nonces. `namespace` (default "optio") separates unrelated chains that
+   * share a chain id and a Redis (tests running several devnets at once).
    */
-  static lockKey(chainId: number, signer: Address): string {
-    return `optio:l1lock:${chainId}:${signer.toLowerCase()}`;
+  static lockKey(chainId: number, signer: Address, namespace = "optio"): string {
+    return `${namespace}:l1lock:${chainId}:${signer.toLowerCase()}`;
   }
 
   /** Adds (or replaces) the alreadyDone check of a kind: services sharing a key register theirs on its TxSender. */
@@ -152,7 +158,7 @@ export class TxSender {
           "point the service at the deployment's chain",
         );
       }
-      const key = TxSender.lockKey(opts.chainId, s.signer);
+      const key = TxSender.lockKey(opts.chainId, s.signer, opts.lockNamespace);
       s.lock = await SignerLock.acquire(s.redis, {
         key,
         signer: s.signer,

@@ -824,7 +824,7 @@ test("batchPoster_redisWipedMidFlight_noBatchLostOrDuplicated", async () => {
     );
     await cleanRedis(p);
     const r = new Redis(REDIS);
-    await r.del(TxSender.lockKey(31337, sequencer.address));
+    await r.del(TxSender.lockKey(31337, sequencer.address, p));
     r.disconnect();
     // The old sender notices its lock is gone and stops; a new one starts once the orphaned transactions are mined.
     const b = await until("a new sender", () => run().catch(() => null), 20_000);
