@@ -68,7 +68,7 @@ interface Turn {
   readonly done: () => void;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const last = <T>(xs: readonly T[]): T | undefined => xs[xs.length - 1];
 
 /**
@@ -92,6 +92,11 @@ export class TxSender {
   private nextNonce = 0;
   private sendLine: Promise<void> = Promise.resolve();
   private stopping = false;
+  private wake: () => void = () => {};
+  // Resolves when stop() begins, so no intent sleeps through a shutdown (back-offs reach retryMaxMs).
+  private readonly stopped = new Promise<void>((r) => {
+    this.wake = r;
+  });
   private readonly stats: TxSenderMetrics = {
     nextNonce: 0,
     inFlight: 0,
@@ -204,6 +209,7 @@ export class TxSender {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.wake();
     await this.worker?.close().catch(() => {});
     await this.lock?.release().catch(() => {});
     await this.intents.close().catch(() => {});
@@ -236,7 +242,7 @@ export class TxSender {
         { signer: this.signer, mined, pending, tracked },
         "waiting for untracked pending transactions",
       );
-      await sleep(this.config.pollMs);
+      await this.pause(this.config.pollMs);
     }
   }
 
@@ -257,6 +263,11 @@ export class TxSender {
       },
     );
     this.worker.on("error", (e) => this.log.error({ signer: this.signer, err: String(e) }, "worker error"));
+  }
+
+  /** Waits `ms`, or less if the sender stops meanwhile. */
+  private pause(ms: number): Promise<void> {
+    return Promise.race([sleep(ms), this.stopped]);
   }
 
   private count(kind: keyof TxSenderMetrics["errors"]): void {
@@ -314,7 +325,9 @@ export class TxSender {
         this.count(kind);
         failures++;
         this.log.warn({ ...ids, kind, err: String(e).slice(0, 300) }, "L1 unreadable; retrying");
-        await sleep(Math.min(this.config.retryMaxMs, this.config.retryMinMs * 2 ** Math.min(failures, 6)));
+        await this.pause(
+          Math.min(this.config.retryMaxMs, this.config.retryMinMs * 2 ** Math.min(failures, 6)),
+        );
         continue;
       }
       failures = 0;
@@ -368,7 +381,7 @@ export class TxSender {
                 // Not sent yet (queued again behind this one): give the turn back and queue behind it.
                 turn.current.done();
                 turn.current = null;
-                await sleep(this.config.pollMs);
+                await this.pause(this.config.pollMs);
                 break;
               }
             }
@@ -402,7 +415,7 @@ export class TxSender {
                 mined: { hash: r.hash, blockNumber: r.blockNumber.toString(), blockHash },
               });
             }
-            await sleep(this.config.pollMs);
+            await this.pause(this.config.pollMs);
             break;
           }
           case "finishConfirmed": {
@@ -439,7 +452,7 @@ export class TxSender {
             throw new UnrecoverableError(err.message);
           }
           case "wait":
-            await sleep(Math.max(10, Math.min(this.config.pollMs, action.until - Date.now())));
+            await this.pause(Math.max(10, Math.min(this.config.pollMs, action.until - Date.now())));
             break;
         }
       } catch (e) {
@@ -452,7 +465,9 @@ export class TxSender {
           { ...ids, kind, err: String(e).slice(0, 300) },
           "acting on the intent failed; retrying",
         );
-        await sleep(Math.min(this.config.retryMaxMs, this.config.retryMinMs * 2 ** Math.min(failures, 6)));
+        await this.pause(
+          Math.min(this.config.retryMaxMs, this.config.retryMinMs * 2 ** Math.min(failures, 6)),
+        );
       }
     }
   }
@@ -577,7 +592,7 @@ export class TxSender {
         throw new UnrecoverableError(err.message);
       }
       await save({ ...progress, lastError: this.errorRecord(kind, e) });
-      await sleep(this.config.retryMinMs);
+      await this.pause(this.config.retryMinMs);
       return progress;
     }
     const fees = initialFees(await this.market(), this.config.fees);
@@ -616,7 +631,7 @@ export class TxSender {
         await this.client.getTransactionCount({ address: this.signer, blockTag: "pending" }),
       );
     } else {
-      await sleep(this.config.retryMinMs);
+      await this.pause(this.config.retryMinMs);
     }
     return next;
   }
