@@ -110,6 +110,7 @@ export async function main(args: string[]): Promise<void> {
     sender = await TxSender.start({
       redis: { host: "127.0.0.1", port: 6379 },
       prefix,
+      lockNamespace: prefix,
       publicClient: client,
       account: mnemonicToAccount("test test test test test test test test test test test junk", {
         addressIndex: 0,

@@ -27,6 +27,7 @@ export class InvalidIntentError extends L1Error {
 export interface IntentStatus {
   readonly key: string;
   readonly kind: string;
+  readonly intent: Intent;
   /** BullMQ's state of the job (waiting, active, delayed, completed, failed). */
   readonly jobState: string;
   readonly progress: IntentProgress;
@@ -44,6 +45,9 @@ function checkIntent(i: Intent): void {
   }
   if (!isAddress(i.to)) throw new InvalidIntentError("to", String(i.to), "an address");
   if (!isHex(i.data)) throw new InvalidIntentError("data", String(i.data), "0x-prefixed hex calldata");
+  if (i.after !== undefined && (typeof i.after !== "string" || !/^[A-Za-z0-9_./=+-]{1,200}$/.test(i.after))) {
+    throw new InvalidIntentError("after", String(i.after), "the key of another intent");
+  }
   for (const f of ["value", "gas"] as const) {
     const v = i[f];
     if (v !== undefined && !/^(0|[1-9][0-9]{0,77})$/.test(v)) {
@@ -117,13 +121,14 @@ export class IntentQueue {
     return {
       key: job.id ?? job.data.intent.key,
       kind: job.data.intent.kind,
+      intent: job.data.intent,
       jobState: await job.getState(),
       progress: job.data.progress,
       result: job.returnvalue ?? null,
     };
   }
 
-  /** Every intent Redis still holds, oldest first (the operator view). */
+  /** Every intent Redis still holds, sorted by key (the operator view). */
   async list(): Promise<IntentStatus[]> {
     const jobs = await this.queue.getJobs([
       "active",

@@ -38,6 +38,11 @@ export interface TxSenderOptions {
   readonly checks?: Partial<Record<IntentKind, AlreadyDone>>;
   readonly config?: Partial<TxSenderConfig>;
   readonly logger?: L1Logger;
+  /**
+   * Where the signer lock lives (default "optio", whatever the prefix): only for unrelated chains that share a chain
+   * id and a Redis, e.g. tests with several devnets at once. Services of one chain must use the same namespace.
+   */
+  readonly lockNamespace?: string;
   /** A name for this process in the lock and the logs (default host-pid-random). */
   readonly instance?: string;
 }
@@ -63,7 +68,7 @@ interface Turn {
   readonly done: () => void;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const last = <T>(xs: readonly T[]): T | undefined => xs[xs.length - 1];
 
 /**
@@ -87,6 +92,11 @@ export class TxSender {
   private nextNonce = 0;
   private sendLine: Promise<void> = Promise.resolve();
   private stopping = false;
+  private wake: () => void = () => {};
+  // Resolves when stop() begins, so no intent sleeps through a shutdown (back-offs reach retryMaxMs).
+  private readonly stopped = new Promise<void>((r) => {
+    this.wake = r;
+  });
   private readonly stats: TxSenderMetrics = {
     nextNonce: 0,
     inFlight: 0,
@@ -120,10 +130,11 @@ export class TxSender {
 
   /**
    * The lock's Redis key for a signer on a chain. Not under the queue prefix: two services with different prefixes
-   * on the same key would still share its nonces.
+   * on the same key would still share its nonces. `namespace` (default "optio") separates unrelated chains that
+   * share a chain id and a Redis (tests running several devnets at once).
    */
-  static lockKey(chainId: number, signer: Address): string {
-    return `optio:l1lock:${chainId}:${signer.toLowerCase()}`;
+  static lockKey(chainId: number, signer: Address, namespace = "optio"): string {
+    return `${namespace}:l1lock:${chainId}:${signer.toLowerCase()}`;
   }
 
   /** Adds (or replaces) the alreadyDone check of a kind: services sharing a key register theirs on its TxSender. */
@@ -138,14 +149,21 @@ export class TxSender {
   static async start(opts: TxSenderOptions): Promise<TxSender> {
     const s = new TxSender(opts);
     try {
-      const chainId = await s.client.getChainId();
+      const chainId = await s.client.getChainId().catch((e: unknown) => {
+        throw new L1Error(
+          `no L1 RPC answers (${classifyRpcError(e)}): ${String((e as Error)?.message ?? e).split("\n")[0]}`,
+          "start the L1 node or fix the RPC URL; the service retries starting (nothing was sent)",
+          {},
+          { cause: e },
+        );
+      });
       if (chainId !== opts.chainId) {
         throw new L1Error(
           `the L1 RPC serves chain ${chainId}, not ${opts.chainId}`,
           "point the service at the deployment's chain",
         );
       }
-      const key = TxSender.lockKey(opts.chainId, s.signer);
+      const key = TxSender.lockKey(opts.chainId, s.signer, opts.lockNamespace);
       s.lock = await SignerLock.acquire(s.redis, {
         key,
         signer: s.signer,
@@ -191,6 +209,7 @@ export class TxSender {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.wake();
     await this.worker?.close().catch(() => {});
     await this.lock?.release().catch(() => {});
     await this.intents.close().catch(() => {});
@@ -223,7 +242,7 @@ export class TxSender {
         { signer: this.signer, mined, pending, tracked },
         "waiting for untracked pending transactions",
       );
-      await sleep(this.config.pollMs);
+      await this.pause(this.config.pollMs);
     }
   }
 
@@ -244,6 +263,11 @@ export class TxSender {
       },
     );
     this.worker.on("error", (e) => this.log.error({ signer: this.signer, err: String(e) }, "worker error"));
+  }
+
+  /** Waits `ms`, or less if the sender stops meanwhile. */
+  private pause(ms: number): Promise<void> {
+    return Promise.race([sleep(ms), this.stopped]);
   }
 
   private count(kind: keyof TxSenderMetrics["errors"]): void {
@@ -301,7 +325,9 @@ export class TxSender {
         this.count(kind);
         failures++;
         this.log.warn({ ...ids, kind, err: String(e).slice(0, 300) }, "L1 unreadable; retrying");
-        await sleep(Math.min(this.config.retryMaxMs, this.config.retryMinMs * 2 ** Math.min(failures, 6)));
+        await this.pause(
+          Math.min(this.config.retryMaxMs, this.config.retryMinMs * 2 ** Math.min(failures, 6)),
+        );
         continue;
       }
       failures = 0;
@@ -338,6 +364,27 @@ export class TxSender {
               await save({ ...progress, state: "alreadyDone" });
               return this.resultOf(intent, progress, "alreadyDone", null);
             }
+            if (intent.after !== undefined) {
+              const before = await this.intents.status(intent.after);
+              if (before?.jobState === "failed") {
+                await save({
+                  ...progress,
+                  state: "failed",
+                  lastError: {
+                    kind: "predecessorFailed",
+                    message: `intent ${intent.after} failed; not sent`,
+                  },
+                });
+                throw new UnrecoverableError(`intent ${intent.after}, which must be sent first, failed`);
+              }
+              if (before && before.progress.nonce === null && before.jobState !== "completed") {
+                // Not sent yet (queued again behind this one): give the turn back and queue behind it.
+                turn.current.done();
+                turn.current = null;
+                await this.pause(this.config.pollMs);
+                break;
+              }
+            }
             progress = await this.firstSend(intent, progress, save);
             if (progress.nonce !== null) {
               turn.current.done();
@@ -368,7 +415,7 @@ export class TxSender {
                 mined: { hash: r.hash, blockNumber: r.blockNumber.toString(), blockHash },
               });
             }
-            await sleep(this.config.pollMs);
+            await this.pause(this.config.pollMs);
             break;
           }
           case "finishConfirmed": {
@@ -405,7 +452,7 @@ export class TxSender {
             throw new UnrecoverableError(err.message);
           }
           case "wait":
-            await sleep(Math.max(10, Math.min(this.config.pollMs, action.until - Date.now())));
+            await this.pause(Math.max(10, Math.min(this.config.pollMs, action.until - Date.now())));
             break;
         }
       } catch (e) {
@@ -418,7 +465,9 @@ export class TxSender {
           { ...ids, kind, err: String(e).slice(0, 300) },
           "acting on the intent failed; retrying",
         );
-        await sleep(Math.min(this.config.retryMaxMs, this.config.retryMinMs * 2 ** Math.min(failures, 6)));
+        await this.pause(
+          Math.min(this.config.retryMaxMs, this.config.retryMinMs * 2 ** Math.min(failures, 6)),
+        );
       }
     }
   }
@@ -543,7 +592,7 @@ export class TxSender {
         throw new UnrecoverableError(err.message);
       }
       await save({ ...progress, lastError: this.errorRecord(kind, e) });
-      await sleep(this.config.retryMinMs);
+      await this.pause(this.config.retryMinMs);
       return progress;
     }
     const fees = initialFees(await this.market(), this.config.fees);
@@ -582,7 +631,7 @@ export class TxSender {
         await this.client.getTransactionCount({ address: this.signer, blockTag: "pending" }),
       );
     } else {
-      await sleep(this.config.retryMinMs);
+      await this.pause(this.config.retryMinMs);
     }
     return next;
   }

@@ -35,6 +35,12 @@ export interface Intent {
   readonly value?: string;
   /** A fixed gas limit, decimal; by default the estimate plus TxSenderConfig.gasMarginPercent. */
   readonly gas?: string;
+  /**
+   * The key of an intent that must be sent before this one (batch n - 1 before batch n: postBatch carries no
+   * number, so order is all that makes it batch n). If that intent failed, this one fails too without sending
+   * (`predecessorFailed`); if it has not been sent yet, this one waits.
+   */
+  readonly after?: string;
 }
 
 /** One signed transaction of an intent (the first send or a replacement; all share the intent's nonce). */

@@ -113,29 +113,43 @@ export class BatchPoster {
     const sealed = await this.o.source.sealedFrom(l1.batchCount, ahead);
     const plan = planBatches(l1, sealed);
     const submitted: bigint[] = [];
+    let previousFailed = false;
     for (const b of plan.batches) {
       const key = intentKey.postBatch(b.number);
       const status = await this.o.sender.intents.status(key);
-      if (status && status.jobState !== "completed") {
-        if (status.progress.state === "reverted") {
-          this.log.error(
-            { batch: b.number.toString(), errorName: status.progress.lastError?.errorName },
-            "batch post reverted; the sequencer must seal it again",
-          );
-        }
-        continue;
-      }
-      if (status?.jobState === "completed") continue; // posted; L1's count catches up
-      await this.o.sender.submit({
+      const intent = {
         key,
-        kind: "postBatch",
+        kind: "postBatch" as const,
         to: this.o.inbox,
+        ...(b.number > 0n ? { after: intentKey.postBatch(b.number - 1n) } : {}),
         data: encodeFunctionData({
           abi: sequencerInboxAbi,
           functionName: "postBatch",
           args: [b.calldata, BigInt(b.timestamp), BigInt(b.delayedAfter)],
         }),
-      });
+      };
+      if (status?.jobState === "failed") {
+        // It reverted as sealed (e.g. a timestamp L1 no longer accepts): once the sequencer seals batch n again,
+        // differently, the new one is sent; the same batch again would only revert again.
+        const blocked = status.progress.lastError?.kind === "predecessorFailed";
+        // Same batch, reverted: it would revert again. Blocked by a batch before it still failed: wait for that one.
+        if ((!blocked && status.intent.data === intent.data) || (blocked && previousFailed)) {
+          previousFailed = true;
+          this.log.error(
+            { batch: b.number.toString(), errorName: status.progress.lastError?.errorName },
+            "batch post reverted; the sequencer must seal it again",
+          );
+          continue;
+        }
+        await this.o.sender.intents.resubmit(intent);
+        previousFailed = false;
+        submitted.push(b.number);
+        this.log.warn({ batch: b.number.toString(), batchHash: b.batchHash }, "resealed batch submitted");
+        continue;
+      }
+      previousFailed = false;
+      if (status) continue; // queued, in flight, or posted (L1's count catches up)
+      await this.o.sender.submit(intent);
       submitted.push(b.number);
       this.log.info({ batch: b.number.toString(), batchHash: b.batchHash }, "batch submitted");
     }

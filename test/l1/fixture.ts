@@ -92,6 +92,8 @@ export function senderOptions(
   return {
     redis: REDIS,
     prefix,
+    // The test's own lock namespace: other test files may run devnets with the same chain id and accounts.
+    lockNamespace: prefix,
     publicClient: client,
     account,
     chainId: 31337,

@@ -30,6 +30,7 @@ import {
   type DelayedSink,
   formatIntentStatus,
   type IntentKind,
+  IntentQueue,
   intentKey,
   L1RevertError,
   LogWatcher,
@@ -257,6 +258,11 @@ test("txSender_crashMidFlight_noDuplicateAndNoSkippedIntent", async () => {
       { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] },
     );
     const exited = new Promise((r) => child.once("exit", r));
+    let out = "";
+    child.stdout?.on("data", (b: Buffer) => {
+      out += b.toString();
+    });
+    await until("the child's intents queued", async () => out.includes("submitted"), 30_000);
     // Kill it once some intents are on L1 and others are in flight.
     await until(
       "some mined, some in flight",
@@ -272,9 +278,15 @@ test("txSender_crashMidFlight_noDuplicateAndNoSkippedIntent", async () => {
     );
     child.kill("SIGKILL");
     await exited;
-    const minedAtCrash = (await nonceOf(account.address)) - first;
-    expect(minedAtCrash).toBeGreaterThan(0);
-    expect(minedAtCrash).toBeLessThan(to.length);
+    // It died mid-flight: some intents finished, others not (nothing finishes them while no sender runs).
+    const r = new Redis(REDIS);
+    const view = new IntentQueue(r, { prefix: p, chainId: 31337, signer: account.address });
+    const states = (await view.list()).map((x) => x.jobState);
+    await view.close();
+    r.disconnect();
+    expect(states.length).toBe(to.length);
+    expect(states.filter((s) => s !== "completed").length).toBeGreaterThan(0);
+    expect((await nonceOf(account.address)) - first).toBeGreaterThan(0);
     // A new sender takes over once the dead one's lock expires, and finishes every intent.
     const sender = await until(
       "the lock to expire",
@@ -812,7 +824,7 @@ test("batchPoster_redisWipedMidFlight_noBatchLostOrDuplicated", async () => {
     );
     await cleanRedis(p);
     const r = new Redis(REDIS);
-    await r.del(TxSender.lockKey(31337, sequencer.address));
+    await r.del(TxSender.lockKey(31337, sequencer.address, p));
     r.disconnect();
     // The old sender notices its lock is gone and stops; a new one starts once the orphaned transactions are mined.
     const b = await until("a new sender", () => run().catch(() => null), 20_000);
@@ -922,4 +934,89 @@ test("txSender_l1RpcUnavailable_resumesByItselfWithoutDuplicates", async () => {
     await dev.rpc("evm_setAutomine", [true]);
     await proxy.down().catch(() => {});
   }
+}, 60_000);
+
+test("batchPoster_batchRevertsOnL1_laterBatchNotPostedInItsPlace_resealedBothPostedInOrder", async () => {
+  // postBatch carries no number: if batch n reverts, batch n + 1 sent next would become L1's batch n.
+  const d = dev.deployment;
+  const inbox = d.contracts.sequencerInbox.address;
+  const sequencer = hardhatAccount(0);
+  for (const s of senders) if (s.signer === sequencer.address) await s.stop();
+  const read = <T>(functionName: string, args: unknown[] = []) =>
+    dev.client.readContract({
+      address: inbox,
+      abi: sequencerInboxAbi,
+      functionName,
+      args,
+    } as never) as Promise<T>;
+  const n = await read<bigint>("batchCount");
+  const source = new MemoryBatchSource();
+  for (let i = 0n; i < n; i++)
+    source.posted.set(i, { number: i, batchHash: `0x${"00".repeat(32)}`, txHash: null, blockNumber: null });
+  // Batch n keeps the last batch's timestamp, which L1 refuses once it is over maxTimestampDrift old.
+  const last = Number(await read<bigint>("lastTimestamp"));
+  await dev.rpc("evm_increaseTime", [d.params.maxTimestampDrift + 100]);
+  await dev.rpc("evm_mine");
+  const now = Number((await dev.client.getBlock()).timestamp);
+  const delayed = Number(await read<bigint>("delayedConsumed"));
+  const sealed = (number: bigint, timestamp: number, b: number): SealedBatch => ({
+    number,
+    transactions: [Uint8Array.from([0x55, b])],
+    timestamp,
+    delayedAfter: delayed,
+    postRoot: `0x${"00".repeat(32)}`,
+  });
+  source.batches.push(sealed(n, last, 1), sealed(n + 1n, now, 2));
+  const sender = await start(
+    dev.client,
+    sequencer,
+    prefix(),
+    { confirmations: 1 },
+    {
+      postBatch: BatchPoster.alreadyPosted(dev.client, inbox),
+    },
+  );
+  const poster = new BatchPoster({
+    source,
+    sender,
+    client: dev.client,
+    inbox,
+    bridge: d.contracts.bridge.address,
+    logger: silentLogger,
+  });
+  await poster.tick();
+  const first = await sender.intents.result(intentKey.postBatch(n), 20_000).catch((x: unknown) => x);
+  expect((first as L1RevertError).errorName).toBe("BadTimestamp");
+  const second = await sender.intents.result(intentKey.postBatch(n + 1n), 20_000).catch((x: unknown) => x);
+  expect((second as Error).message).toMatch(new RegExp(`postBatch/${n}, which must be sent first, failed`));
+  expect((await sender.intents.status(intentKey.postBatch(n + 1n)))?.progress.nonce).toBeNull();
+  expect(await read<bigint>("batchCount")).toBe(n);
+  // The same batches again change nothing; once batch n is sealed again (a fresh timestamp), both go, in order.
+  expect((await poster.tick()).submitted).toEqual([]);
+  source.batches[0] = sealed(n, now, 1);
+  await until(
+    "both posted",
+    async () => {
+      await poster.tick();
+      return source.posted.has(n + 1n);
+    },
+    30_000,
+  );
+  const plan = planBatches(
+    {
+      batchCount: n,
+      delayedConsumed: delayed,
+      totalTransactions: 0,
+      lastTimestamp: 0,
+      delayedQueued: delayed,
+    },
+    source.batches,
+  );
+  expect(plan.ok).toBe(true);
+  for (const [i, b] of plan.batches.entries()) {
+    const tx = await dev.client.getTransaction({ hash: source.posted.get(b.number)!.txHash! });
+    const args = decodeFunctionData({ abi: sequencerInboxAbi, data: tx.input }).args as readonly unknown[];
+    expect([b.number, args[0]]).toEqual([n + BigInt(i), b.calldata]);
+  }
+  expect(await read<bigint>("batchCount")).toBe(n + 2n);
 }, 60_000);
