@@ -93,6 +93,8 @@ export async function startL1Work(o: L1WorkOptions): Promise<L1Work> {
   const sender = await TxSender.start({
     redis: redisOptions(o.redisUrl),
     prefix: `optio:${d.chainId}:${created.hash.slice(2, 18)}`,
+    // One writer per key per chain; the genesis block's hash tells apart local chains that share a chain id.
+    lockNamespace: `optio:${(await client.getBlock({ blockNumber: 0n })).hash}`,
     publicClient: client,
     account,
     chainId: d.chainId,
