@@ -30,6 +30,7 @@ import {
   type TradeEffects,
   tradeEffects,
 } from "./execution/engineReceipt.ts";
+import { StateCache } from "./execution/StateCache.ts";
 import { type Recovery, RecoveryPool } from "./intake/RecoveryPool.ts";
 import { type BatchRecord, type Durability, TxLog } from "./intake/TxLog.ts";
 import type {
@@ -108,6 +109,8 @@ export class SequencerNode {
   private readonly names = new AccountNames();
   private readonly listeners = new Set<NodeEventListener>();
   private overlay: StateOverlay;
+  /** The committed state, cached: every batch's overlay reads through it. */
+  private readonly cache: StateCache;
   private open_: OpenBatch | undefined;
   private queue: Pending[] = [];
   private head = 0;
@@ -138,7 +141,8 @@ export class SequencerNode {
     this.now = options.now ?? Date.now;
     this.runner = TransactionRunner.load(options.engineWasm);
     this.pool = new RecoveryPool(options.chainId, options.recoveryThreads);
-    this.overlay = new StateOverlay(tree);
+    this.cache = new StateCache(tree);
+    this.overlay = new StateOverlay(this.cache);
     this.nextSeq = log.nextSeq();
   }
 
@@ -480,9 +484,10 @@ export class SequencerNode {
     await this.log.putBatch(sealed);
     const writes: StateWrite[] = this.overlay.writes();
     const pending = this.tree.commitAsync(writes);
+    this.cache.committed(writes);
     if (pending.version !== sealed.number + 1)
       throw new CorruptionError(`state tree version ${pending.version} after sealing batch ${sealed.number}`);
-    this.overlay = new StateOverlay(this.tree);
+    this.overlay = new StateOverlay(this.cache);
     const done: BatchRecord = { ...sealed, stateRoot: hex(pending.root) };
     this.lastSealed = done;
     this.options.metrics?.batches.inc();
@@ -569,10 +574,12 @@ export class SequencerNode {
       this.nextSeq = end;
       if (rec.txCount !== undefined) {
         this.open_ = undefined;
-        const c = this.tree.commit(this.overlay.writes());
+        const writes = this.overlay.writes();
+        const c = this.tree.commit(writes);
+        this.cache.committed(writes);
         if (c.version !== n + 1)
           throw new CorruptionError(`state tree version ${c.version} after replaying batch ${n}`);
-        this.overlay = new StateOverlay(this.tree);
+        this.overlay = new StateOverlay(this.cache);
         const done = { ...rec, stateRoot: hex(c.root) };
         if (rec.stateRoot !== undefined && rec.stateRoot !== done.stateRoot)
           throw new CorruptionError(`batch ${n} replays to ${done.stateRoot}, logged ${rec.stateRoot}`);

@@ -85,6 +85,7 @@ export {
   stepVectors,
 } from "./proof/stepVectors.ts";
 export { verifyStep } from "./proof/verifyStep.ts";
+export { KeyMap } from "./state/KeyMap.ts";
 export { ProvableState, type StateProofSource, StateSourceError } from "./state/ProvableState.ts";
 export {
   EMPTY_STATE,
