@@ -601,6 +601,16 @@ export class SequencerNode {
   // Reads
   // -------------------------------------------------------------------------------------------
 
+  /** Finds account ids' owners (shared with the views: accounts never move). */
+  get accountNames(): AccountNames {
+    return this.names;
+  }
+
+  /** The open batch's timestamp, else the last sealed one's (seconds): the time views mark at. */
+  get batchTimestamp(): number {
+    return this.open_?.record.timestamp ?? this.lastSealed?.timestamp ?? this.lastTimestamp;
+  }
+
   /** The state as of the last executed transaction. */
   get state(): StateReader {
     return this.overlay;

@@ -64,6 +64,160 @@ export type SubmitResult =
   | { readonly ok: true; readonly receipt: Receipt }
   | { readonly ok: false; readonly rejection: Rejection };
 
+/** Integer Greeks of an option position or series. null until engine/math has them (see greeksTodo). */
+export interface Greeks {
+  /** Scales as engine/math defines them (docs/engine.md, "Options"); each a Decimal. */
+  readonly delta: Decimal;
+  readonly gamma: Decimal;
+  readonly vega: Decimal;
+  readonly theta: Decimal;
+}
+
+export interface PositionView {
+  readonly market: number;
+  /** Signed size, qtyE8. */
+  readonly base: Decimal;
+  /** Quote balance (quote units). */
+  readonly quote: Decimal;
+  readonly openBid: Decimal;
+  readonly openAsk: Decimal;
+  /** Mark price used for margin (index for perpetuals, Black-Scholes for options); null if no fresh price. */
+  readonly markPrice: Decimal | null;
+  /** quote + value(base) at the mark. */
+  readonly unrealizedPnl: Decimal | null;
+  /** The mark at which this account would fall below maintenance, other prices fixed; null if none. */
+  readonly liquidationPrice: Decimal | null;
+  /** Option positions: Greeks times size. null for perpetuals or until engine/math has them. */
+  readonly greeks: Greeks | null;
+}
+
+export interface OrderView {
+  readonly market: number;
+  readonly orderId: Decimal;
+  readonly owner: Hex;
+  readonly subaccount: number;
+  readonly side: 0 | 1;
+  readonly price: Decimal;
+  /** Remaining quantity, qtyE8. */
+  readonly quantity: Decimal;
+  /** "open" while it rests; the node may also know closed ones ("filled", "cancelled"). */
+  readonly status: "open" | "filled" | "cancelled";
+  /** The transaction that placed it, when known. */
+  readonly txHash?: Hex;
+}
+
+export interface MarginView {
+  readonly equity: Decimal;
+  readonly initialRequirement: Decimal;
+  readonly maintenanceRequirement: Decimal;
+  /** equity - initialRequirement (may be negative). */
+  readonly freeCollateral: Decimal;
+  readonly liquidatable: boolean;
+  /** Set when an unsettled option position is left out of equity (its Black-Scholes mark is not computed by the node yet). */
+  readonly optionsUnvalued?: boolean;
+}
+
+export interface SubaccountView {
+  readonly subaccount: number;
+  /** The engine's account id (LIQUIDATE and SETTLE take it). */
+  readonly accountId: number;
+  readonly collateral: Decimal;
+  readonly positions: readonly PositionView[];
+  readonly openOrders: readonly OrderView[];
+  readonly margin: MarginView;
+  /** Sum of the option positions' Greeks; null until engine/math has them. */
+  readonly greeks: Greeks | null;
+}
+
+export interface AccountView {
+  readonly address: Hex;
+  readonly nonce: Decimal;
+  /** Only subaccounts that exist (received collateral). Empty for an unknown address. */
+  readonly subaccounts: readonly SubaccountView[];
+  /** The seq of the last transaction this view includes (for snapshot-then-delta). */
+  readonly asOfSeq: Decimal;
+}
+
+export interface BookLevelView {
+  readonly price: Decimal;
+  /** Total resting quantity at this price, qtyE8. */
+  readonly quantity: Decimal;
+  readonly orders: number;
+}
+
+export interface BookView {
+  readonly market: number;
+  /** Best first. */
+  readonly bids: readonly BookLevelView[];
+  readonly asks: readonly BookLevelView[];
+  readonly asOfSeq: Decimal;
+}
+
+export interface OptionParams {
+  readonly isCall: boolean;
+  readonly strike: Decimal;
+  /** Seconds. */
+  readonly expiry: Decimal;
+  readonly volatilityE8: Decimal;
+  /** Settlement price once fixed, else null. */
+  readonly settlementPrice: Decimal | null;
+}
+
+export interface MarketView {
+  readonly market: number;
+  readonly kind: "perpetual" | "option";
+  readonly active: boolean;
+  readonly underlying: number;
+  readonly tickSize: Decimal;
+  readonly lotSize: Decimal;
+  readonly maxQuantity: Decimal;
+  readonly initialMarginPpm: number;
+  readonly maintenanceMarginPpm: number;
+  readonly makerFeePpm: number;
+  readonly takerFeePpm: number;
+  readonly liquidationPenaltyPpm: number;
+  /** The underlying's oracle price; null if none or stale. */
+  readonly indexPrice: Decimal | null;
+  /** Index for perpetuals, Black-Scholes mark for options; null if no fresh index. */
+  readonly markPrice: Decimal | null;
+  readonly bestBid: Decimal | null;
+  readonly bestAsk: Decimal | null;
+  /** Perpetuals: cumulative funding and the time it was last applied. */
+  readonly funding: { readonly cumulative: Decimal; readonly lastTime: Decimal } | null;
+  readonly option: OptionParams | null;
+}
+
+export interface UnderlyingView {
+  readonly underlying: number;
+  readonly oracleSigner: Hex;
+  readonly maxPriceAgeSeconds: number;
+  readonly indexPrice: Decimal | null;
+  /** Timestamp of the last price report, seconds; null if none. */
+  readonly priceTimestamp: Decimal | null;
+}
+
+export interface OptionSeriesView {
+  readonly market: number;
+  readonly isCall: boolean;
+  readonly strike: Decimal;
+  readonly expiry: Decimal;
+  readonly volatilityE8: Decimal;
+  readonly markPrice: Decimal | null;
+  /** Per one contract (one whole base unit). null until engine/math has integer Greeks. */
+  readonly greeks: Greeks | null;
+  readonly bestBid: Decimal | null;
+  readonly bestAsk: Decimal | null;
+}
+
+export interface OptionsChainView {
+  readonly underlying: number;
+  readonly indexPrice: Decimal | null;
+  /** The time marks are computed at (seconds; the last batch's timestamp). */
+  readonly time: Decimal;
+  /** By expiry, then strike, then calls before puts. */
+  readonly series: readonly OptionSeriesView[];
+}
+
 export type BatchStage = "open" | "sealed" | "posted" | "asserted" | "confirmed";
 
 export interface BatchView {

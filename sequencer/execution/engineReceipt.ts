@@ -238,7 +238,7 @@ function scanWord(v: Uint8Array, b: number, up: boolean): number {
  * -1: the engine's 4-level tick bitmap (engine/bitmap.as.ts) walked on bytes (readBook's
  * BigInt walk costs ~100 us per level; this runs for every crossing order).
  */
-function nextTick(
+export function nextTick(
   get: (k: Uint8Array) => Uint8Array,
   market: number,
   side: number,
