@@ -53,6 +53,10 @@ function ceilDiv(a: bigint, b: bigint): bigint {
   return a >= 0n ? (a + b - 1n) / b : a / b;
 }
 
+function max(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}
+
 function abs(x: bigint): bigint {
   return x < 0n ? -x : x;
 }
@@ -276,9 +280,7 @@ export class EngineViews {
         }
       const index = this.indexPrice(mk.underlying);
       let mark: bigint | null = null;
-      const exposureInitial = [abs(pos.base + pos.openBid), abs(pos.base - pos.openAsk)].reduce((a, b) =>
-        a > b ? a : b,
-      );
+      const exposureInitial = max(abs(pos.base + pos.openBid), abs(pos.base - pos.openAsk));
       if (mk.kind === MarketKind.OPTION) {
         const settled = decodeSettlement(this.get(engineKeys.funding(m)));
         const o = decodeOptionSeries(this.get(engineKeys.market(m, 2)));
