@@ -25,6 +25,8 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { recoveryInput } from "../protocol/engine/index.ts";
+import { TxLog } from "../sequencer/intake/TxLog.ts";
+import type { Receipt } from "../sequencer/nodeTypes.ts";
 import { SequencerNode } from "../sequencer/SequencerNode.ts";
 import { planMix } from "../sequencer/testing/mix.ts";
 import { trader } from "../sequencer/testing/traders.ts";
@@ -68,6 +70,7 @@ async function throughput(mix: ReturnType<typeof planMix>, window: number) {
   for (const r of await node.submitMany(mix.setup))
     if (!r.ok || r.receipt.outcome !== 0) throw new Error("setup failed");
   const codes = new Map<string, number>();
+  const receipts: Receipt[] = [];
   let fills = 0;
   let next = 0;
   const t = performance.now();
@@ -80,6 +83,7 @@ async function throughput(mix: ReturnType<typeof planMix>, window: number) {
           if (!r.ok) return reject(new Error(`rejected: ${JSON.stringify(r.rejection)}`));
           codes.set(r.receipt.outcomeName, (codes.get(r.receipt.outcomeName) ?? 0) + 1);
           fills += r.receipt.fills.length;
+          receipts.push(r.receipt);
           if (++done === mix.txs.length) resolve();
           else if (next - done < window / 2) more();
         }, reject);
@@ -92,7 +96,15 @@ async function throughput(mix: ReturnType<typeof planMix>, window: number) {
   const t1 = performance.now();
   await node.close();
   const closeS = (performance.now() - t1) / 1000;
-  return { rate: mix.txs.length / s, cpuUs: (c.user + c.system) / mix.txs.length, codes, fills, dir, closeS };
+  return {
+    rate: mix.txs.length / s,
+    cpuUs: (c.user + c.system) / mix.txs.length,
+    codes,
+    fills,
+    dir,
+    closeS,
+    receipts,
+  };
 }
 
 /** The fast path alone on the same mix: TransactionRunner, StateOverlay, signers recovered ahead. */
@@ -121,6 +133,37 @@ function baseline(mix: ReturnType<typeof planMix>, genesisAndSetup: Uint8Array[]
     state.apply(r.writes);
   }
   return mix.txs.length / ((performance.now() - t) / 1000);
+}
+
+/**
+ * The durable log alone: appends/s with group commit (appends of one turn share a commit and
+ * an fsync) against awaiting each append's fsync before the next (the same log, one by one).
+ */
+async function logAppends(receipts: Receipt[], txs: Uint8Array[]) {
+  const dir = mkdtempSync(join(tmpdir(), "optio-bench-log-"));
+  const log = new TxLog(dir, "flushed");
+  const hash = (i: number) => {
+    const h = new Uint8Array(32);
+    new DataView(h.buffer).setUint32(28, i);
+    return h;
+  };
+  let seq = 0;
+  const n = receipts.length;
+  const t = performance.now();
+  for (let start = 0; start < n; start += 1000) {
+    const turn: Promise<void>[] = [];
+    for (let i = start; i < Math.min(n, start + 1000); i++)
+      turn.push(log.append(seq++, txs[i], receipts[i], hash(seq), 0));
+    await Promise.all(turn);
+  }
+  const grouped = n / ((performance.now() - t) / 1000);
+  const one = Math.min(200, n);
+  const t1 = performance.now();
+  for (let i = 0; i < one; i++) await log.append(seq++, txs[i], receipts[i], hash(seq), 0);
+  const single = one / ((performance.now() - t1) / 1000);
+  await log.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { grouped, single };
 }
 
 /** Ack latency at a fixed offered load: `rate` per second for `count` transactions. */
@@ -199,6 +242,18 @@ export async function main(args: string[]): Promise<void> {
     txs: n,
     cpuUsPerTx: round(median(cpus), 1),
     runs: rates.map(Math.round),
+    load: load(),
+  });
+  const appends = [];
+  for (let run = 0; run < Number(values.runs); run++) appends.push(await logAppends(last!.receipts, mix.txs));
+  const grouped = median(appends.map((a) => a.grouped));
+  emit({
+    name: "sequencer.log.append",
+    value: Math.round(grouped),
+    unit: "appends/s",
+    baseline: "one fsync'd append at a time",
+    baselineValue: Math.round(median(appends.map((a) => a.single))),
+    usPerAppend: round(1e6 / grouped, 1),
     load: load(),
   });
   const rate = Number(values.rate);
