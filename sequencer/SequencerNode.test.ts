@@ -129,6 +129,7 @@ describe("SequencerNode", () => {
         new Uint8Array([0x40, 1, 2]),
         new Uint8Array([0xee]),
         new Uint8Array(0),
+        new Uint8Array(100_000).fill(0x40),
         good.subarray(0, 50),
       ])
         expect(await node.submit(junk)).toMatchObject({ ok: false, rejection: { reason: "BAD_ENCODING" } });

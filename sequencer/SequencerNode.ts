@@ -10,7 +10,14 @@
  */
 import { join } from "node:path";
 import { bytesToHex, type Hex } from "viem";
-import { decodeNonce, encodeGenesis, engineKeys, Outcome, TxType } from "../protocol/engine/index.ts";
+import {
+  decodeNonce,
+  encodeGenesis,
+  engineKeys,
+  MAX_TX_BYTES,
+  Outcome,
+  TxType,
+} from "../protocol/engine/index.ts";
 import { keccak256 } from "../protocol/keccak.ts";
 import { StateTree } from "../protocol/smt/StateTree.ts";
 import type { Logger } from "../service/index.ts";
@@ -208,6 +215,14 @@ export class SequencerNode {
       return Promise.resolve(reject({ reason: "OVERLOADED", queueDepth: depth, limit: this.maxPending }));
     if (tx.length === 0)
       return Promise.resolve(reject({ reason: "BAD_ENCODING", message: "empty transaction" }));
+    // The engine's longest transaction (MAX_TX_BYTES): longer bytes never reach a worker.
+    if (tx.length > MAX_TX_BYTES)
+      return Promise.resolve(
+        reject({
+          reason: "BAD_ENCODING",
+          message: `expected at most ${MAX_TX_BYTES} bytes (MAX_TX_BYTES), got ${tx.length}`,
+        }),
+      );
     if (tx[0] === TxType.GENESIS || tx[0] === TxType.DEPOSIT) {
       const type = tx[0] === TxType.GENESIS ? "GENESIS" : "DEPOSIT";
       return Promise.resolve(reject({ reason: "TYPE_NOT_ALLOWED", type }));
