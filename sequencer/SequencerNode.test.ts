@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { hexToBytes } from "viem";
+import { bytesToHex, hexToBytes } from "viem";
 import { afterEach, describe, expect, it } from "vitest";
 import { Outcome } from "../protocol/engine/index.ts";
+import { transactionHash } from "../protocol/rollup/batch.ts";
 import { StateTree } from "../protocol/smt/StateTree.ts";
 import { createLogger } from "../service/index.ts";
 import { loadModule, ProvableState, ProvableTransaction } from "../vm/index.ts";
@@ -73,7 +74,10 @@ describe("SequencerNode", () => {
       const events: NodeEvent[] = [];
       node.subscribe((e) => events.push(e));
       // a rests two asks, b buys through both and rests the remainder.
-      const ask1 = ok(await node.submit(order(CHAIN, a, 1, PRICE, 3n * LOT)));
+      const ask1Tx = order(CHAIN, a, 1, PRICE, 3n * LOT);
+      const ask1 = ok(await node.submit(ask1Tx));
+      // The hash batches commit (the inbox leaf), so a receipt's hash is found in the batch's tree.
+      expect(ask1.txHash).toBe(bytesToHex(transactionHash(ask1Tx)));
       const ask2 = ok(await node.submit(order(CHAIN, a, 1, PRICE + 10_000n, 2n * LOT)));
       expect(ask1.resting).toBe(true);
       expect([ask1.orderId, ask2.orderId]).toEqual(["1", "2"]);

@@ -18,7 +18,7 @@ import {
   Outcome,
   TxType,
 } from "../protocol/engine/index.ts";
-import { keccak256 } from "../protocol/keccak.ts";
+import { transactionHash } from "../protocol/rollup/batch.ts";
 import { StateTree } from "../protocol/smt/StateTree.ts";
 import type { Logger } from "../service/index.ts";
 import {
@@ -391,7 +391,7 @@ export class SequencerNode {
           };
     this.overlay.apply(r.writes);
     const seq = this.nextSeq++;
-    const hash = keccak256(tx);
+    const hash = transactionHash(tx);
     const txHash = hex(hash);
     const receipt: Receipt = {
       txHash,
@@ -463,14 +463,15 @@ export class SequencerNode {
         expectedDigest: hex(recovery.input.subarray(0, 32)),
       };
     if (code === Outcome.BAD_NONCE && env.signer !== null) {
-      const seq = this.log.seqOfHash(keccak256(tx));
+      const known = transactionHash(tx);
+      const seq = this.log.seqOfHash(known);
       const expected = decodeNonce(this.overlay.get(engineKeys.nonce(env.signer)));
       return {
         reason: "BAD_NONCE",
         signer: env.signer,
         expected: expected.toString(),
         got: (env.nonce ?? 0n).toString(),
-        ...(seq === undefined ? {} : { knownTxHash: hex(keccak256(tx)) }),
+        ...(seq === undefined ? {} : { knownTxHash: hex(known) }),
       };
     }
     if (code === -1)

@@ -24,6 +24,7 @@ export interface Fill {
 }
 
 export interface Receipt {
+  /** transactionHash(tx) (protocol/rollup/batch.ts: keccak(0x04 || bytes)), as batches commit it. */
   readonly txHash: Hex;
   readonly seq: Decimal;
   readonly block: number;
@@ -68,7 +69,7 @@ export type SubmitResult =
 export interface Greeks {
   /** Scales as engine/math defines them (docs/engine.md, "Options"); each a Decimal. */
   readonly delta: Decimal;
-  readonly gamma: Decimal;
+  readonly gamma: Decimal | null;
   readonly vega: Decimal;
   readonly theta: Decimal;
 }

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { bytesToHex, type Hex } from "viem";
 import { describe, expect, it } from "vitest";
 import { keccak256 } from "../protocol/keccak.ts";
+import { transactionHash } from "../protocol/rollup/batch.ts";
 import type { Receipt, SubmitResult } from "../sequencer/nodeTypes.ts";
 import { LOT, order, PRICE, setupTxs, trader } from "../sequencer/testing/traders.ts";
 
@@ -151,7 +152,7 @@ describe("sequencer process under kill -9", () => {
                 LOT,
               );
               txs.push(tx);
-              unsure.set(bytesToHex(keccak256(tx)), ti);
+              unsure.set(bytesToHex(transactionHash(tx)), ti);
             }
             let results: SubmitResult[];
             try {
