@@ -14,6 +14,8 @@
  *   with signers recovered ahead and no log, receipts or tree commits.
  * sequencer.core.ack.p50 / .p99: ms from submit to the durable answer at a fixed offered load
  *   (--rate per second, submitted on a timer).
+ * sequencer.core.txroots: seconds to recompute the per-transaction state roots of the run's
+ *   largest sealed batch from its start (re-executed, writes applied to the tree's proofs).
  * sequencer.core.reopen: seconds to reopen the node after the run (log and tree on disk,
  *   replaying the open batch) until it serves.
  * sequencer.core.rss: resident memory after the runs, MB.
@@ -93,6 +95,14 @@ async function throughput(mix: ReturnType<typeof planMix>, window: number) {
   });
   const s = (performance.now() - t) / 1000;
   const c = process.cpuUsage(cpu);
+  // Per-transaction roots of the largest sealed batch, recomputed from its start (a dispute's ask).
+  await node.sealNow();
+  let largest = 0;
+  for (let b = 1; b <= (node.status().lastSealedBatch ?? 0); b++)
+    if ((node.batch(b)?.txCount ?? 0) > (node.batch(largest)?.txCount ?? 0)) largest = b;
+  const tr = performance.now();
+  const roots = await node.txRoots(largest);
+  const txRootsS = (performance.now() - tr) / 1000;
   const t1 = performance.now();
   await node.close();
   const closeS = (performance.now() - t1) / 1000;
@@ -104,6 +114,8 @@ async function throughput(mix: ReturnType<typeof planMix>, window: number) {
     dir,
     closeS,
     receipts,
+    txRootsS,
+    txRootsCount: roots.length,
   };
 }
 
@@ -215,10 +227,12 @@ export async function main(args: string[]): Promise<void> {
   const cpus: number[] = [];
   const bases: number[] = [];
   const reopens: number[] = [];
+  const txRoots: { s: number; n: number }[] = [];
   let last: Awaited<ReturnType<typeof throughput>> | undefined;
   for (let run = 0; run < Number(values.runs); run++) {
     const r = await throughput(mix, Number(values.window));
     rates.push(r.rate);
+    txRoots.push({ s: r.txRootsS, n: r.txRootsCount });
     cpus.push(r.cpuUs);
     bases.push(baseline(mix, genesis));
     const t = performance.now();
@@ -242,6 +256,13 @@ export async function main(args: string[]): Promise<void> {
     txs: n,
     cpuUsPerTx: round(median(cpus), 1),
     runs: rates.map(Math.round),
+    load: load(),
+  });
+  emit({
+    name: "sequencer.core.txroots",
+    value: round(median(txRoots.map((x) => x.s)), 3),
+    unit: "s",
+    batchTxs: txRoots.map((x) => x.n),
     load: load(),
   });
   const appends = [];
