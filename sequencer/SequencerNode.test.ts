@@ -237,6 +237,53 @@ describe("SequencerNode", () => {
   });
 });
 
+describe("SequencerNode under attack", () => {
+  it("answers a flood past maxPending with OVERLOADED and changes nothing for those", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "optio-seq-"));
+    dirs.push(dir);
+    admin.nonce = 0n;
+    oracle.nonce = 0n;
+    const node = await open(dir, { maxPending: 8 });
+    try {
+      const t = trader(77);
+      const flood = Array.from({ length: 40 }, () =>
+        signed(CHAIN, t, "CANCEL_ALL", { market: 0n, subaccount: 0n }),
+      );
+      const rs = await Promise.all(flood.map((tx) => node.submit(tx)));
+      const over = rs.filter((r) => !r.ok && r.rejection.reason === "OVERLOADED");
+      const entered = rs.filter((r) => r.ok);
+      expect(over.length).toBeGreaterThan(0);
+      expect(over.length + entered.length).toBe(40);
+      // Only the accepted ones consumed nonces, in order: the first `entered` of the flood.
+      expect(node.nonce(t.address)).toBe(BigInt(entered.length));
+      expect(rs.slice(0, entered.length).every((r) => r.ok)).toBe(true);
+      // The queue drained: the node takes work again.
+      expect(
+        (
+          await node.submit(
+            signed(CHAIN, t, "CANCEL_ALL", { market: 0n, subaccount: 0n }, BigInt(entered.length)),
+          )
+        ).ok,
+      ).toBe(true);
+    } finally {
+      await node.close();
+    }
+  });
+
+  it("halts on a log that disagrees with its replay (local corruption) instead of serving it", async () => {
+    const { dir, node, a } = await setUp();
+    const r = ok(await node.submit(order(CHAIN, a, 1, PRICE, LOT)));
+    await node.close(); // the batch stays open: a restart replays it
+    const { open: openLmdb } = await import("lmdb");
+    const env = openLmdb({ path: join(dir, "log"), maxDbs: 8 });
+    const txs = env.openDB<{ t: Uint8Array; r: Receipt }, number>({ name: "txs" });
+    const rec = txs.get(Number(r.seq))!;
+    await txs.put(Number(r.seq), { ...rec, r: { ...rec.r, gasUsed: "1" } });
+    await env.close();
+    await expect(open(dir)).rejects.toThrow(/replay of seq .* differs from its acknowledged receipt/);
+  });
+});
+
 async function waitRoot(node: SequencerNode, n: number): Promise<string> {
   for (let i = 0; i < 100; i++) {
     const r = node.batch(n)?.stateRoot;
