@@ -270,6 +270,33 @@ describe("SequencerNode under attack", () => {
     }
   });
 
+  it("seals by time a batch whose first transaction was refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "optio-seq-"));
+    dirs.push(dir);
+    admin.nonce = 0n;
+    oracle.nonce = 0n;
+    let clock = T0;
+    const node = await open(dir, { limits: { batchTimeMs: 50 }, now: () => clock });
+    try {
+      await waitFor(() => node.status().lastSealedBatch === 0); // GENESIS's batch
+      const t = trader(78);
+      const late = signed(CHAIN, t, "CANCEL_ALL", { market: 0n, subaccount: 0n }, 5n);
+      expect(await node.submit(late)).toMatchObject({ ok: false, rejection: { reason: "BAD_NONCE" } });
+      await new Promise((r) => setTimeout(r, 120)); // the refused transaction's batch timer fires
+      clock += 2_000;
+      const good = ok(await node.submit(signed(CHAIN, t, "CANCEL_ALL", { market: 0n, subaccount: 0n }, 0n)));
+      expect(good.block).toBe(1);
+      await waitFor(() => node.status().lastSealedBatch === 1);
+      expect(node.batch(1)).toMatchObject({
+        stage: "sealed",
+        txCount: 1,
+        timestamp: String((T0 + 2_000) / 1000),
+      });
+    } finally {
+      await node.close();
+    }
+  });
+
   it("halts on a log that disagrees with its replay (local corruption) instead of serving it", async () => {
     const { dir, node, a } = await setUp();
     const r = ok(await node.submit(order(CHAIN, a, 1, PRICE, LOT)));
@@ -283,6 +310,11 @@ describe("SequencerNode under attack", () => {
     await expect(open(dir)).rejects.toThrow(/replay of seq .* differs from its acknowledged receipt/);
   });
 });
+
+async function waitFor(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(cond()).toBe(true);
+}
 
 async function waitRoot(node: SequencerNode, n: number): Promise<string> {
   for (let i = 0; i < 100; i++) {

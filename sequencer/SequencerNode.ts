@@ -487,8 +487,14 @@ export class SequencerNode {
   private async seal(): Promise<void> {
     this.sealDue = false;
     const b = this.open_;
-    if (b === undefined || b.txCount === 0) return;
+    if (b === undefined) return;
     clearTimeout(this.sealTimer);
+    if (b.txCount === 0) {
+      // Opened by transactions that were all refused: nothing to seal. The next transaction
+      // opens it again (same number, its own time) and arms a new timer.
+      this.open_ = undefined;
+      return;
+    }
     this.open_ = undefined;
     const sealed: BatchRecord = {
       ...b.record,
