@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { hexToBytes } from "viem";
+import { bytesToHex, hexToBytes } from "viem";
 import { afterEach, describe, expect, it } from "vitest";
 import { Outcome } from "../protocol/engine/index.ts";
+import { transactionHash } from "../protocol/rollup/batch.ts";
 import { StateTree } from "../protocol/smt/StateTree.ts";
 import { createLogger } from "../service/index.ts";
 import { loadModule, ProvableState, ProvableTransaction } from "../vm/index.ts";
@@ -73,7 +74,10 @@ describe("SequencerNode", () => {
       const events: NodeEvent[] = [];
       node.subscribe((e) => events.push(e));
       // a rests two asks, b buys through both and rests the remainder.
-      const ask1 = ok(await node.submit(order(CHAIN, a, 1, PRICE, 3n * LOT)));
+      const ask1Tx = order(CHAIN, a, 1, PRICE, 3n * LOT);
+      const ask1 = ok(await node.submit(ask1Tx));
+      // The hash batches commit (the inbox leaf), so a receipt's hash is found in the batch's tree.
+      expect(ask1.txHash).toBe(bytesToHex(transactionHash(ask1Tx)));
       const ask2 = ok(await node.submit(order(CHAIN, a, 1, PRICE + 10_000n, 2n * LOT)));
       expect(ask1.resting).toBe(true);
       expect([ask1.orderId, ask2.orderId]).toEqual(["1", "2"]);
@@ -129,6 +133,7 @@ describe("SequencerNode", () => {
         new Uint8Array([0x40, 1, 2]),
         new Uint8Array([0xee]),
         new Uint8Array(0),
+        new Uint8Array(100_000).fill(0x40),
         good.subarray(0, 50),
       ])
         expect(await node.submit(junk)).toMatchObject({ ok: false, rejection: { reason: "BAD_ENCODING" } });
@@ -231,6 +236,85 @@ describe("SequencerNode", () => {
     }
   });
 });
+
+describe("SequencerNode under attack", () => {
+  it("answers a flood past maxPending with OVERLOADED and changes nothing for those", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "optio-seq-"));
+    dirs.push(dir);
+    admin.nonce = 0n;
+    oracle.nonce = 0n;
+    const node = await open(dir, { maxPending: 8 });
+    try {
+      const t = trader(77);
+      const flood = Array.from({ length: 40 }, () =>
+        signed(CHAIN, t, "CANCEL_ALL", { market: 0n, subaccount: 0n }),
+      );
+      const rs = await Promise.all(flood.map((tx) => node.submit(tx)));
+      const over = rs.filter((r) => !r.ok && r.rejection.reason === "OVERLOADED");
+      const entered = rs.filter((r) => r.ok);
+      expect(over.length).toBeGreaterThan(0);
+      expect(over.length + entered.length).toBe(40);
+      // Only the accepted ones consumed nonces, in order: the first `entered` of the flood.
+      expect(node.nonce(t.address)).toBe(BigInt(entered.length));
+      expect(rs.slice(0, entered.length).every((r) => r.ok)).toBe(true);
+      // The queue drained: the node takes work again.
+      expect(
+        (
+          await node.submit(
+            signed(CHAIN, t, "CANCEL_ALL", { market: 0n, subaccount: 0n }, BigInt(entered.length)),
+          )
+        ).ok,
+      ).toBe(true);
+    } finally {
+      await node.close();
+    }
+  });
+
+  it("seals by time a batch whose first transaction was refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "optio-seq-"));
+    dirs.push(dir);
+    admin.nonce = 0n;
+    oracle.nonce = 0n;
+    let clock = T0;
+    const node = await open(dir, { limits: { batchTimeMs: 50 }, now: () => clock });
+    try {
+      await waitFor(() => node.status().lastSealedBatch === 0); // GENESIS's batch
+      const t = trader(78);
+      const late = signed(CHAIN, t, "CANCEL_ALL", { market: 0n, subaccount: 0n }, 5n);
+      expect(await node.submit(late)).toMatchObject({ ok: false, rejection: { reason: "BAD_NONCE" } });
+      await new Promise((r) => setTimeout(r, 120)); // the refused transaction's batch timer fires
+      clock += 2_000;
+      const good = ok(await node.submit(signed(CHAIN, t, "CANCEL_ALL", { market: 0n, subaccount: 0n }, 0n)));
+      expect(good.block).toBe(1);
+      await waitFor(() => node.status().lastSealedBatch === 1);
+      expect(node.batch(1)).toMatchObject({
+        stage: "sealed",
+        txCount: 1,
+        timestamp: String((T0 + 2_000) / 1000),
+      });
+    } finally {
+      await node.close();
+    }
+  });
+
+  it("halts on a log that disagrees with its replay (local corruption) instead of serving it", async () => {
+    const { dir, node, a } = await setUp();
+    const r = ok(await node.submit(order(CHAIN, a, 1, PRICE, LOT)));
+    await node.close(); // the batch stays open: a restart replays it
+    const { open: openLmdb } = await import("lmdb");
+    const env = openLmdb({ path: join(dir, "log"), maxDbs: 8 });
+    const txs = env.openDB<{ t: Uint8Array; r: Receipt }, number>({ name: "txs" });
+    const rec = txs.get(Number(r.seq))!;
+    await txs.put(Number(r.seq), { ...rec, r: { ...rec.r, gasUsed: "1" } });
+    await env.close();
+    await expect(open(dir)).rejects.toThrow(/replay of seq .* differs from its acknowledged receipt/);
+  });
+});
+
+async function waitFor(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(cond()).toBe(true);
+}
 
 async function waitRoot(node: SequencerNode, n: number): Promise<string> {
   for (let i = 0; i < 100; i++) {

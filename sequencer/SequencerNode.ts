@@ -10,8 +10,15 @@
  */
 import { join } from "node:path";
 import { bytesToHex, type Hex } from "viem";
-import { decodeNonce, encodeGenesis, engineKeys, Outcome, TxType } from "../protocol/engine/index.ts";
-import { keccak256 } from "../protocol/keccak.ts";
+import {
+  decodeNonce,
+  encodeGenesis,
+  engineKeys,
+  MAX_TX_BYTES,
+  Outcome,
+  TxType,
+} from "../protocol/engine/index.ts";
+import { transactionHash } from "../protocol/rollup/batch.ts";
 import { StateTree } from "../protocol/smt/StateTree.ts";
 import type { Logger } from "../service/index.ts";
 import {
@@ -30,6 +37,7 @@ import {
   type TradeEffects,
   tradeEffects,
 } from "./execution/engineReceipt.ts";
+import { StateCache } from "./execution/StateCache.ts";
 import { type Recovery, RecoveryPool } from "./intake/RecoveryPool.ts";
 import { type BatchRecord, type Durability, TxLog } from "./intake/TxLog.ts";
 import type {
@@ -108,6 +116,8 @@ export class SequencerNode {
   private readonly names = new AccountNames();
   private readonly listeners = new Set<NodeEventListener>();
   private overlay: StateOverlay;
+  /** The committed state, cached: every batch's overlay reads through it. */
+  private readonly cache: StateCache;
   private open_: OpenBatch | undefined;
   private queue: Pending[] = [];
   private head = 0;
@@ -138,7 +148,8 @@ export class SequencerNode {
     this.now = options.now ?? Date.now;
     this.runner = TransactionRunner.load(options.engineWasm);
     this.pool = new RecoveryPool(options.chainId, options.recoveryThreads);
-    this.overlay = new StateOverlay(tree);
+    this.cache = new StateCache(tree);
+    this.overlay = new StateOverlay(this.cache);
     this.nextSeq = log.nextSeq();
   }
 
@@ -210,6 +221,14 @@ export class SequencerNode {
       return Promise.resolve(reject({ reason: "OVERLOADED", queueDepth: depth, limit: this.maxPending }));
     if (tx.length === 0)
       return Promise.resolve(reject({ reason: "BAD_ENCODING", message: "empty transaction" }));
+    // The engine's longest transaction (MAX_TX_BYTES): longer bytes never reach a worker.
+    if (tx.length > MAX_TX_BYTES)
+      return Promise.resolve(
+        reject({
+          reason: "BAD_ENCODING",
+          message: `expected at most ${MAX_TX_BYTES} bytes (MAX_TX_BYTES), got ${tx.length}`,
+        }),
+      );
     if (tx[0] === TxType.GENESIS || tx[0] === TxType.DEPOSIT) {
       const type = tx[0] === TxType.GENESIS ? "GENESIS" : "DEPOSIT";
       return Promise.resolve(reject({ reason: "TYPE_NOT_ALLOWED", type }));
@@ -378,7 +397,7 @@ export class SequencerNode {
           };
     this.overlay.apply(r.writes);
     const seq = this.nextSeq++;
-    const hash = keccak256(tx);
+    const hash = transactionHash(tx);
     const txHash = hex(hash);
     const receipt: Receipt = {
       txHash,
@@ -450,14 +469,15 @@ export class SequencerNode {
         expectedDigest: hex(recovery.input.subarray(0, 32)),
       };
     if (code === Outcome.BAD_NONCE && env.signer !== null) {
-      const seq = this.log.seqOfHash(keccak256(tx));
+      const known = transactionHash(tx);
+      const seq = this.log.seqOfHash(known);
       const expected = decodeNonce(this.overlay.get(engineKeys.nonce(env.signer)));
       return {
         reason: "BAD_NONCE",
         signer: env.signer,
         expected: expected.toString(),
         got: (env.nonce ?? 0n).toString(),
-        ...(seq === undefined ? {} : { knownTxHash: hex(keccak256(tx)) }),
+        ...(seq === undefined ? {} : { knownTxHash: hex(known) }),
       };
     }
     if (code === -1)
@@ -473,8 +493,14 @@ export class SequencerNode {
   private async seal(): Promise<void> {
     this.sealDue = false;
     const b = this.open_;
-    if (b === undefined || b.txCount === 0) return;
+    if (b === undefined) return;
     clearTimeout(this.sealTimer);
+    if (b.txCount === 0) {
+      // Opened by transactions that were all refused: nothing to seal. The next transaction
+      // opens it again (same number, its own time) and arms a new timer.
+      this.open_ = undefined;
+      return;
+    }
     this.open_ = undefined;
     const sealed: BatchRecord = {
       ...b.record,
@@ -486,9 +512,10 @@ export class SequencerNode {
     await this.log.putBatch(sealed);
     const writes: StateWrite[] = this.overlay.writes();
     const pending = this.tree.commitAsync(writes);
+    this.cache.committed(writes);
     if (pending.version !== sealed.number + 1)
       throw new CorruptionError(`state tree version ${pending.version} after sealing batch ${sealed.number}`);
-    this.overlay = new StateOverlay(this.tree);
+    this.overlay = new StateOverlay(this.cache);
     const done: BatchRecord = { ...sealed, stateRoot: hex(pending.root) };
     this.lastSealed = done;
     this.options.metrics?.batches.inc();
@@ -575,10 +602,12 @@ export class SequencerNode {
       this.nextSeq = end;
       if (rec.txCount !== undefined) {
         this.open_ = undefined;
-        const c = this.tree.commit(this.overlay.writes());
+        const writes = this.overlay.writes();
+        const c = this.tree.commit(writes);
+        this.cache.committed(writes);
         if (c.version !== n + 1)
           throw new CorruptionError(`state tree version ${c.version} after replaying batch ${n}`);
-        this.overlay = new StateOverlay(this.tree);
+        this.overlay = new StateOverlay(this.cache);
         const done = { ...rec, stateRoot: hex(c.root) };
         if (rec.stateRoot !== undefined && rec.stateRoot !== done.stateRoot)
           throw new CorruptionError(`batch ${n} replays to ${done.stateRoot}, logged ${rec.stateRoot}`);
@@ -599,6 +628,16 @@ export class SequencerNode {
   // -------------------------------------------------------------------------------------------
   // Reads
   // -------------------------------------------------------------------------------------------
+
+  /** Finds account ids' owners (shared with the views: accounts never move). */
+  get accountNames(): AccountNames {
+    return this.names;
+  }
+
+  /** The open batch's timestamp, else the last sealed one's (seconds): the time views mark at. */
+  get batchTimestamp(): number {
+    return this.open_?.record.timestamp ?? this.lastSealed?.timestamp ?? this.lastTimestamp;
+  }
 
   /** The state as of the last executed transaction. */
   get state(): StateReader {

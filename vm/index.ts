@@ -69,6 +69,7 @@ export {
 export * as params from "./params.ts";
 export { HOST_FUNCTIONS, HOST_PARAMS, hostId, NOT_A_HOST } from "./proof/hostIds.ts";
 export type { MachineView } from "./proof/MachineView.ts";
+export { KeyMap } from "./state/KeyMap.ts";
 export { ProvableState, type StateProofSource, StateSourceError } from "./state/ProvableState.ts";
 export {
   EMPTY_STATE,

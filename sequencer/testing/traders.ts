@@ -50,25 +50,30 @@ export function signed<N extends SignedTypeName>(
 }
 
 const NO_REPORTER = "0x0000000000000000000000000000000000000000";
+
+/** SET_UNDERLYING's body for underlying `u` priced by one reporter (quorum 1, no move bound, no settlement window). */
+export function oneReporter(u: bigint, reporter: Hex) {
+  return {
+    underlying: u,
+    reporter0: reporter,
+    reporter1: NO_REPORTER,
+    reporter2: NO_REPORTER,
+    reporter3: NO_REPORTER,
+    reporter4: NO_REPORTER,
+    quorum: 1n,
+    maxPriceAgeSeconds: 1_000_000_000n,
+    maxMovePpm: 1_000_000n,
+    settlementWindowSeconds: 0n,
+    impactQuantity: 0n,
+  } as const;
+}
 export const PRICE = 100_000_000n; // 100 quote units (6 decimals)
 export const LOT = 100_000n; // 0.001 base
 
 /** Governance transactions: underlying 0 with `oracle` as its signer, its price, perpetual market 0. */
 export function setupTxs(chainId: bigint, admin: Trader, oracle: Trader, timestamp: bigint): Uint8Array[] {
   return [
-    signed(chainId, admin, "SET_UNDERLYING", {
-      underlying: 0n,
-      reporter0: oracle.address,
-      reporter1: NO_REPORTER,
-      reporter2: NO_REPORTER,
-      reporter3: NO_REPORTER,
-      reporter4: NO_REPORTER,
-      quorum: 1n,
-      maxPriceAgeSeconds: 1_000_000_000n,
-      maxMovePpm: 1_000_000n,
-      settlementWindowSeconds: 0n,
-      impactQuantity: 0n,
-    }),
+    signed(chainId, admin, "SET_UNDERLYING", oneReporter(0n, oracle.address)),
     signed(chainId, oracle, "PRICE", { underlying: 0n, price: PRICE, timestamp }),
     signed(chainId, admin, "SET_MARKET", {
       market: 0n,

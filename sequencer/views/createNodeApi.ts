@@ -15,7 +15,13 @@ export function createNodeApi(
   greeks: GreeksCalculator | undefined,
   posted?: NodeBatchSource,
 ): NodeApi {
-  const views = new Views((k) => node.state.get(k), greeks);
+  // Views are at the head's time: the open (or last) batch's timestamp, the engine's "now" there.
+  const now = (): bigint => {
+    const head = node.status().headBlock;
+    const b = node.batch(head) ?? node.batch(head - 1);
+    return b === null ? BigInt(Math.floor(Date.now() / 1000)) : BigInt(b.timestamp);
+  };
+  const views = new Views((k) => node.state.get(k), greeks, now);
   // Where the batch poster recorded the batch on L1 (its stage moves from sealed to posted).
   const batch = (n: number): BatchView | null => {
     const b = node.batch(n);
