@@ -1,8 +1,10 @@
 // The `optio` command table (./optio is the setup shim that runs it): one file per command.
 import { CliError } from "./CliError.ts";
+import { explorerCommand } from "./explorer.ts";
 import { tradeCommand } from "./trade.ts";
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
+  explorer: explorerCommand,
   trade: tradeCommand,
 };
 
