@@ -185,6 +185,20 @@ function rowsOf(g: GameDetail, level: 0 | 1): NarrowRow[] {
       picked: next?.part,
     });
   }
+  // The level switch's transaction as the last transaction-level row: the agreed root before it, the
+  // defender's root after it against ours.
+  const sw = g.moves.find((x) => x.kind === "switchToStep");
+  if (level === 0 && g.levelSwitch && sw)
+    rows.push({
+      move: sw,
+      lo: g.levelSwitch.tx,
+      hi: g.levelSwitch.tx + 1,
+      values: [g.levelSwitch.rootBefore, g.levelSwitch.defenderRoot],
+      ourValues: [
+        g.levelSwitch.rootBefore,
+        g.role === "challenger" ? g.levelSwitch.challengerRoot : g.levelSwitch.defenderRoot,
+      ],
+    });
   // The proof's step as a last, one-step row: the agreed hash before, the opponent's after.
   if (level === 1 && g.proof) {
     const prove = g.moves.find((x) => x.kind === "proveStep");
