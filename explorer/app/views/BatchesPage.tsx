@@ -34,6 +34,12 @@ export function BatchesPage({ conn, selected }: { conn: Connections; selected?: 
       } else {
         const b = m.data as BatchView;
         batches.current.set(b.number, b);
+        // The status line (last sealed, posted, ...) follows: batch deltas are rare, one read each is cheap.
+        void conn.reads.status().then((s) => {
+          if (!alive) return;
+          status.current = s;
+          render();
+        });
       }
       render();
     });

@@ -218,7 +218,7 @@ function MoveList({ g }: { g: GameDetail }) {
   return (
     <details open>
       <summary>Every move ({g.moves.length})</summary>
-      <ol class="moves" data-testid="moves">
+      <ol class="moves" data-testid="moves" start={0}>
         {g.moves.map((m) => (
           <li key={m.n}>
             <MoveLine m={m} g={g} />
@@ -245,32 +245,40 @@ function MoveLine({ m, g }: { m: GameMove; g: GameDetail }) {
         </>
       )}
       {m.values && (
-        <table class="values">
-          <caption class="sr-only">Values of move {m.n}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Position</th>
-              <th scope="col">{m.mover}'s value</th>
-              <th scope="col">Our value</th>
-            </tr>
-          </thead>
-          <tbody>
-            {m.values.map((v, j) => {
-              const o = m.ourValues?.[j];
-              return (
-                <tr key={j} class={o === undefined ? "" : o === v ? "agree" : "disagree"}>
-                  <td class="num">{boundary(m.lo!, m.hi!, parts, j).toLocaleString()}</td>
-                  <td>
-                    <code title={v}>{shortHex(v)}</code>
-                  </td>
-                  <td>
-                    <code title={o}>{o === undefined ? "—" : o === v ? "same" : shortHex(o)}</code>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <details>
+          <summary>
+            {m.values.length} values
+            {m.ourValues
+              ? `, ${m.values.filter((v, j) => m.ourValues?.[j] !== v).length} differ from ours`
+              : ""}
+          </summary>
+          <table class="values">
+            <caption class="sr-only">Values of move {m.n}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Position</th>
+                <th scope="col">{m.mover}'s value</th>
+                <th scope="col">Our value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {m.values.map((v, j) => {
+                const o = m.ourValues?.[j];
+                return (
+                  <tr key={j} class={o === undefined ? "" : o === v ? "agree" : "disagree"}>
+                    <td class="num">{boundary(m.lo!, m.hi!, parts, j).toLocaleString()}</td>
+                    <td>
+                      <code title={v}>{shortHex(v)}</code>
+                    </td>
+                    <td>
+                      <code title={o}>{o === undefined ? "—" : o === v ? "same" : shortHex(o)}</code>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </details>
       )}
     </>
   );

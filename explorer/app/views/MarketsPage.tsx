@@ -17,26 +17,32 @@ const TRADES = 30;
 const SAMPLES = 600;
 
 export function MarketsPage({ conn, market }: { conn: Connections; market: number }) {
-  const markets = usePoll(() => conn.reads.markets(), 1000, []);
   const samples = useRef(new Map<number, { t: number; index: number | null; mark: number | null }[]>());
   const funding = useRef(new Map<number, { lastTime: string; cumulative: string }[]>());
   const dec = conn.config.quoteDecimals;
-  // Sample index, mark and funding at each poll (the API keeps no history; the chart fills from page open).
-  useEffect(() => {
-    for (const m of markets.value ?? []) {
-      const s = samples.current.get(m.market) ?? [];
+  // Each poll samples index, mark and funding before it renders (the API keeps no price history: the chart
+  // fills from when the page opened).
+  const markets = usePoll(
+    async () => {
+      const all = await conn.reads.markets();
       const num = (v: string | null) => (v === null ? null : Number(BigInt(v)) / 10 ** dec);
-      s.push({ t: Date.now() / 1000, index: num(m.indexPrice), mark: num(m.markPrice) });
-      if (s.length > SAMPLES) s.shift();
-      samples.current.set(m.market, s);
-      if (m.funding !== null) {
-        const f = funding.current.get(m.market) ?? [];
-        if (f.at(-1)?.lastTime !== m.funding.lastTime) f.push({ ...m.funding });
-        if (f.length > 100) f.shift();
-        funding.current.set(m.market, f);
+      for (const m of all) {
+        const s = samples.current.get(m.market) ?? [];
+        s.push({ t: Date.now() / 1000, index: num(m.indexPrice), mark: num(m.markPrice) });
+        if (s.length > SAMPLES) s.shift();
+        samples.current.set(m.market, s);
+        if (m.funding !== null) {
+          const f = funding.current.get(m.market) ?? [];
+          if (f.at(-1)?.lastTime !== m.funding.lastTime) f.push({ ...m.funding });
+          if (f.length > 100) f.shift();
+          funding.current.set(m.market, f);
+        }
       }
-    }
-  }, [markets.value, dec]);
+      return all;
+    },
+    1000,
+    [],
+  );
   const m = markets.value?.find((x) => x.market === market);
   return (
     <section aria-labelledby="market-title">
