@@ -152,6 +152,13 @@ describe.skipIf("skip" in chrome)("explorer in Chromium", () => {
     await expect
       .poll(() => page.locator("[data-testid=option-chain] tbody tr").first().textContent())
       .toContain("60%");
+    // Index and mark sampled each second: a line once there are two samples, its label the latest values.
+    await page.waitForFunction(
+      () => (document.querySelector(".chart polyline")?.getAttribute("points")?.split(" ").length ?? 0) >= 2,
+      undefined,
+      { timeout: 4_000 },
+    );
+    expect(await page.locator(".chart svg").getAttribute("aria-label")).toContain("index 3,000, mark 3,000");
     await checkA11y();
     await shot("markets");
   });

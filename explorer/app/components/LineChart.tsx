@@ -37,6 +37,13 @@ export function LineChart({
           {v0.toLocaleString()}
         </text>
         <line x1={pad} y1={H - 20} x2={W - 8} y2={H - 20} class="axisline" />
+        {series.map((s) => {
+          const last = s.points.at(-1);
+          // The latest sample as a dot: visible from the first sample on, before there is a line.
+          return last === undefined ? null : (
+            <circle key={`${s.name}-last`} class={`last ${s.cls}`} cx={x(last.t)} cy={y(last.v)} r={3.5} />
+          );
+        })}
         {series.map((s) => (
           <polyline
             key={s.name}
