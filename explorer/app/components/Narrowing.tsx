@@ -29,11 +29,15 @@ export function Narrowing({ title, rows, ours }: { title: string; rows: NarrowRo
   return (
     <figure class="narrowing">
       <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${rows.length * RH + 6}`} role="img" aria-label={`${title}: ${describe(rows)}`}>
+      <svg
+        viewBox={`0 0 ${W} ${rows.length * RH + 10}`}
+        role="img"
+        aria-label={`${title}: ${describe(rows)}`}
+      >
         {rows.map((r, i) => {
           const parts = r.values.length - 1;
           const x = (p: number) => X0 + ((p - r.lo) / Math.max(1, r.hi - r.lo)) * (X1 - X0);
-          const y = i * RH + 18;
+          const y = i * RH + 24;
           const pick = r.picked;
           return (
             <g key={r.move.n} class={`nrow m-${r.move.mover === ours ? "ours" : "theirs"}`}>

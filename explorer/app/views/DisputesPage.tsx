@@ -149,8 +149,8 @@ function Clocks({ g, l1Now }: { g: GameDetail; l1Now: number }) {
         class={`clock ${running ? "running" : ""} ${left <= 0 ? "out" : ""}`}
         data-testid={`clock-${role}`}
       >
-        <span class="who">
-          {role}
+        <span>
+          <span class="who">{role}</span>
           {role === g.role ? " (us)" : ""}
         </span>
         <span class="time" role="timer" aria-label={`${role}'s clock: ${fmtDuration(left)} left`}>
