@@ -350,6 +350,7 @@ describe.skipIf("skip" in chrome)("explorer in Chromium", () => {
   it("keyboard: skip button then the views' links, Enter navigates; focus is visible", async () => {
     await page.goto(`${explorer.url}#/markets/0`);
     await page.reload(); // a fresh document: focus starts at the top
+    await page.getByRole("navigation", { name: "Views" }).waitFor(); // rendered (after /config.json)
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
     const names: string[] = [];
