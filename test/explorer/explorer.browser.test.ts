@@ -266,6 +266,10 @@ describe.skipIf("skip" in chrome)("explorer in Chromium", () => {
     await expect.poll(() => page.locator("[data-testid=open-orders] tbody").textContent()).toContain("2,990");
     expect(await page.locator("[data-testid=account]").textContent()).toContain("Collateral1,000,000");
     expect(await page.getByRole("meter").count()).toBe(1);
+    // The maker's side of the taker's earlier sell: a buy of 0.5 at 2,990 as maker.
+    await expect
+      .poll(() => page.locator("[data-testid=fills] tbody").textContent())
+      .toContain("0makerbuy2,9900.5");
     await checkA11y();
     await shot("account");
   });

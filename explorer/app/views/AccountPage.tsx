@@ -3,7 +3,7 @@
  * usage), positions with liquidation prices and Greeks, summed Greeks, and open orders.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { AccountView, Greeks, SubaccountView } from "../../../sequencer/api/NodeApi.ts";
+import type { AccountView, Fill, Greeks, SubaccountView } from "../../../sequencer/api/NodeApi.ts";
 import type { Connections } from "../api.ts";
 import { fmtQty, fmtQuote, fmtUnits, shortHex } from "../format.ts";
 import { useFrameRender } from "../hooks.ts";
@@ -75,7 +75,82 @@ function LiveAccount({ conn, address }: { conn: Connections; address: string }) 
       {a.subaccounts.map((s) => (
         <Subaccount key={s.subaccount} s={s} dec={conn.config.quoteDecimals} />
       ))}
+      <FillHistory
+        conn={conn}
+        address={a.address.toLowerCase()}
+        markets={[
+          ...new Set(a.subaccounts.flatMap((s) => [...s.positions, ...s.openOrders].map((x) => x.market))),
+        ].sort((x, y) => x - y)}
+      />
     </div>
+  );
+}
+
+/**
+ * The account's fills in the markets it holds positions or orders in: the `trades` channel's snapshot (the
+ * market's last 50 fills) and every fill since, kept when the account is maker or taker. The API has no
+ * per-account history, so this is what the node still shows plus what happened since the page opened.
+ */
+function FillHistory({ conn, address, markets }: { conn: Connections; address: string; markets: number[] }) {
+  const fills = useRef(new Map<string, Fill & { txHash?: string }>());
+  const render = useFrameRender("fills");
+  const key = markets.join(",");
+  useEffect(() => {
+    const mine = (f: Fill) => f.maker.toLowerCase() === address || f.taker.toLowerCase() === address;
+    const add = (f: Fill) => {
+      if (!mine(f)) return;
+      fills.current.set(`${f.market}:${f.takerOrderId}:${f.makerOrderId}`, f);
+      render();
+    };
+    const subs = markets.map((market) =>
+      conn.subscriber.subscribe<{ fills: Fill[] } | Fill>("trades", { market }, (m) => {
+        if (m.type === "snapshot") for (const f of (m.data as { fills: Fill[] }).fills) add(f);
+        else add(m.data as Fill);
+      }),
+    );
+    return () => {
+      for (const s of subs) s.unsubscribe();
+    };
+    // `key` (the markets joined) restarts it: a new array each render must not.
+  }, [conn, address, key, render]);
+  const dec = conn.config.quoteDecimals;
+  const rows = [...fills.current.values()].reverse().slice(0, 50);
+  return (
+    <table data-testid="fills">
+      <caption>
+        Fills (the node's recent fills in this account's markets, and every one since this page opened)
+      </caption>
+      <thead>
+        <tr>
+          {["Market", "Role", "Side", "Price", "Quantity", "Fee"].map((h) => (
+            <th key={h} scope="col">
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.length === 0 && (
+          <tr>
+            <td colSpan={6}>none</td>
+          </tr>
+        )}
+        {rows.map((f) => {
+          const taker = f.taker.toLowerCase() === address;
+          const side = taker ? f.takerSide : 1 - f.takerSide;
+          return (
+            <tr key={`${f.market}:${f.takerOrderId}:${f.makerOrderId}`}>
+              <td>{f.market}</td>
+              <td>{taker ? "taker" : "maker"}</td>
+              <td class={side === 0 ? "buy" : "sell"}>{side === 0 ? "buy" : "sell"}</td>
+              <td class="num">{fmtQuote(f.price, dec)}</td>
+              <td class="num">{fmtQty(f.quantity)}</td>
+              <td class="num">{fmtQuote(taker ? f.takerFee : f.makerFee, dec)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 
