@@ -261,7 +261,7 @@ function Subaccount({ s, dec }: { s: SubaccountView; dec: number }) {
         <caption>Open orders</caption>
         <thead>
           <tr>
-            {["Market", "Order", "Side", "Price", "Remaining", "Placed by"].map((h) => (
+            {["Market", "Order", "Side", "Price", "Remaining", "Placed in"].map((h) => (
               <th key={h} scope="col">
                 {h}
               </th>

@@ -119,8 +119,9 @@ function Game({ conn, id }: { conn: Connections; id: string }) {
       {g.outcome && (
         <section class="outcome" aria-labelledby="outcome-title" data-testid="outcome">
           <h3 id="outcome-title">
-            {g.outcome.winner === null ? "Dismissed" : `The ${g.outcome.winner} won`} by{" "}
-            {g.outcome.reason.replaceAll("-", " ")}
+            {g.outcome.winner === null
+              ? "Dismissed: the assertion no longer stood"
+              : `The ${g.outcome.winner} won by ${g.outcome.reason.replaceAll("-", " ")}`}
           </h3>
           <ul>
             {g.outcome.bonds.map((b, i) => (
