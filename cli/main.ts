@@ -1,9 +1,11 @@
 // The `optio` command table (./optio is the setup shim that runs it): one file per command.
 import { devnetCli } from "./devnet.ts";
+import { explorerCommand } from "./explorer.ts";
 import { tradeCommand } from "./trade.ts";
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
   devnet: devnetCli,
+  explorer: explorerCommand,
   trade: tradeCommand,
 };
 
