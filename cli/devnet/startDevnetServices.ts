@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { HARDHAT_TEST_KEYS, type RollupDeployment } from "../../deploy/index.ts";
+import { startExplorer } from "../../explorer/index.ts";
 import { bridgeAbi, testTokenAbi } from "../../l1/index.ts";
 import { createOptioClient } from "../../sdk/index.ts";
 import { CliError } from "../CliError.ts";
@@ -25,6 +26,7 @@ const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The devnet's ports (each moves with its OPTIO_* variable). */
 export const DEVNET_PORTS = {
   api: Number(process.env.OPTIO_API_PORT ?? 8547),
+  explorer: Number(process.env.OPTIO_EXPLORER_PORT ?? 8548),
   sequencerOperator: Number(process.env.OPTIO_OPERATOR_PORT ?? 9100),
 };
 /** The market maker's deposit (tUSD). */
@@ -194,10 +196,19 @@ export async function startDevnetServices(
     await mm.requote();
     admin.close();
 
+    step("building and serving the explorer");
+    const explorer = await startExplorer({
+      config: { apiUrl: api, wsUrl: api.replace(/^http/, "ws"), verifierUrl: null, quoteDecimals: 6 },
+      port: DEVNET_PORTS.explorer,
+      outDir: join(REPO_ROOT, ".optio", "explorer"),
+    });
+    stops.push(() => explorer.close());
+
     return {
       l1Log: createWriteStream(join(dir, "l1.log"), { flags: "a" }),
       lines: [
         "Services:",
+        `  explorer: ${explorer.url}  (docs/explorer.md)`,
         `  trader API (JSON-RPC over HTTP and WebSocket): ${api}  (docs/api.md; ./optio trade --help)`,
         `  sequencer operator: ${operator}/healthz /readyz /metrics; admin token: ${adminToken}`,
         `  Redis: ${redis.url}${redis.process ? " (started by the devnet)" : ""}`,

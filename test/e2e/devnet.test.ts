@@ -31,7 +31,12 @@ afterAll(async () => {
 });
 
 test("devnet_newUser_depositsTradesAndSeesTheFill", async () => {
-  const [l1Port, apiPort, opPort] = [await freePort(), await freePort(), await freePort()];
+  const [l1Port, apiPort, opPort, explorerPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const out = join(mkdtempSync(join(tmpdir(), "optio-e2e-")), "devnet.json");
   const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", "devnet", "--out", out], {
     cwd: ROOT,
@@ -59,6 +64,9 @@ test("devnet_newUser_depositsTradesAndSeesTheFill", async () => {
     await new Promise((r) => setTimeout(r, 500));
   }
   expect(stdout).toContain(`http://127.0.0.1:${apiPort}`);
+  // The explorer's page is served, with the API's URL in its config.
+  const config = await (await fetch(`http://127.0.0.1:${explorerPort}/config.json`)).json();
+  expect(config.apiUrl).toBe(`http://127.0.0.1:${apiPort}`);
 
   // Deposit on L1 through the bridge, as `./optio trade deposit` does.
   const d = readDeployment(out);
