@@ -1,11 +1,13 @@
 // The `optio` command table (./optio is the setup shim that runs it): one file per command.
 import { devnetCli } from "./devnet.ts";
 import { explorerCommand } from "./explorer.ts";
+import { l1Command } from "./l1.ts";
 import { tradeCommand } from "./trade.ts";
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
   devnet: devnetCli,
   explorer: explorerCommand,
+  l1: l1Command,
   trade: tradeCommand,
 };
 

@@ -48,6 +48,16 @@ export function l1DeploymentFrom(path: string): L1Deployment {
   return j;
 }
 
+/**
+ * The Redis prefix of a deployment's L1 queues: the hash of the block that created the rollup tells two chains apart
+ * even where a deterministic deployment repeats its addresses (every new devnet), so a new chain never sees an old
+ * one's intents. `./optio l1 status` finds the queues with it.
+ */
+export async function l1QueuePrefix(client: PublicClient, d: L1Deployment): Promise<string> {
+  const created = await client.getBlock({ blockNumber: BigInt(d.contracts.rollup.block) });
+  return `optio:${d.chainId}:${created.hash.slice(2, 18)}`;
+}
+
 export interface L1WorkOptions {
   readonly node: SequencerNode;
   readonly deployment: L1Deployment;
@@ -87,12 +97,9 @@ export async function startL1Work(o: L1WorkOptions): Promise<L1Work> {
     warn: (f: Record<string, unknown>, m: string) => o.logger.warn(f, m),
     error: (f: Record<string, unknown>, m: string) => o.logger.error(f, m),
   };
-  // Queues are per deployment: the hash of the block that created the rollup tells two chains apart even where a
-  // deterministic deployment repeats its addresses (every new devnet), so a new chain never sees an old one's intents.
-  const created = await client.getBlock({ blockNumber: BigInt(d.contracts.rollup.block) });
   const sender = await TxSender.start({
     redis: redisOptions(o.redisUrl),
-    prefix: `optio:${d.chainId}:${created.hash.slice(2, 18)}`,
+    prefix: await l1QueuePrefix(client, d),
     // One writer per key per chain; the genesis block's hash tells apart local chains that share a chain id.
     lockNamespace: `optio:${(await client.getBlock({ blockNumber: 0n })).hash}`,
     publicClient: client,
