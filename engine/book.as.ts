@@ -3,7 +3,7 @@
 // open-order list per market (for cancel-all). Side 0 = bids (buy), 1 = asks (sell).
 import { bitmapClear, bitmapSet, nextDown, nextUp } from "./bitmap.as";
 import { MAX_OPEN_ORDERS } from "./params.as";
-import { accountSlot, bookSlot, levelSlot, openOrdersSlot, orderRangeSlot, orderSlot, positionSlot } from "./state.as";
+import { accountSlot, bookSlot, levelSlot, openOrdersSlot, orderSlot, positionSlot } from "./state.as";
 import { clear, dirty } from "./store.as";
 
 const SELL_BIT: u32 = 0x80000000;
@@ -82,16 +82,8 @@ export function restOrder(market: u32, owner: u32, side: u32, tick: u32, qty: u6
   store<u64>(level + 16, load<u64>(level + 16) + qty);
   dirty(level);
   const pos = positionSlot(owner, market);
-  const open = load<u64>(pos + (side == 0 ? 16 : 24));
-  store<u64>(pos + (side == 0 ? 16 : 24), open + qty);
+  store<u64>(pos + (side == 0 ? 16 : 24), load<u64>(pos + (side == 0 ? 16 : 24)) + qty);
   dirty(pos);
-  // The side's extreme price bounds every resting order's open loss (margin.as.ts).
-  const range = orderRangeSlot(owner, market);
-  const extreme = load<u32>(range + (side == 0 ? 0 : 4));
-  if (open == 0 || (side == 0 ? tick > extreme : tick < extreme)) {
-    store<u32>(range + (side == 0 ? 0 : 4), tick);
-    dirty(range);
-  }
   const acct = accountSlot(owner);
   store<u32>(acct + 8, load<u32>(acct + 8) | (<u32>1 << market));
   dirty(acct);

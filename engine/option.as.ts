@@ -18,7 +18,6 @@ import { KIND_OPTION, MAX_OPEN_ORDERS, QTY_SCALE } from "./params.as";
 import { countersSlot, fundingSlot, marketSlot, orderSlot, positionSlot, underlyingSlot } from "./state.as";
 import { dirty, discard } from "./store.as";
 import { settle } from "./trade.as";
-import { holderRemove } from "./holders.as";
 import { absorbBadDebt, ADL_SLACK, insuranceFund, UNCOVERED } from "./waterfall.as";
 import { abs64, mulDiv, overflow } from "./wide.as";
 
@@ -131,7 +130,6 @@ function settleOnce(market: u32, id: u32, adl: bool): i32 {
     store<i64>(pos, 0);
     store<i64>(pos + 8, quote + (long ? amount : -amount));
     dirty(pos);
-    holderRemove(market, id);
     store<i64>(f2 + 16, pool + (long ? -amount : amount));
     dirty(f2);
   }

@@ -4,8 +4,8 @@
 // Risk rules (docs/engine.md, "Orders"): a limit price must lie in the market's price band
 // around the index (an option's: around its mark, the band a fraction of the underlying's
 // index); a maker order is cancelled instead of filled when its price has left the band or
-// when the fill would leave the maker short of margin (initial if the fill grows its position,
-// maintenance if it reduces it); a reduce-only order must leave its account above maintenance.
+// when the fill would leave the maker below its maintenance requirement; a reduce-only order
+// must leave its account above maintenance.
 import { hasOpenRoom, openOrderAt, reduceOrder, removeOrder, restOrder } from "./book.as";
 import { checkInitial, checkMaintenance, markPrice, priceError } from "./margin.as";
 import { marketExists } from "./market.as";
@@ -17,7 +17,7 @@ import {
 import { MAX_FILLS_PER_TX, MAX_OPEN_ORDERS, MAX_TICK, PPM } from "./params.as";
 import { bookSlot, levelSlot, marketSlot, orderSlot, positionSlot } from "./state.as";
 import { settle, fill, unfill } from "./trade.as";
-import { abs64, mulDiv } from "./wide.as";
+import { mulDiv } from "./wide.as";
 
 export const TIF_GTC: u8 = 0;
 export const TIF_IOC: u8 = 1;
@@ -121,13 +121,13 @@ export function placeOrder(
     }
     const avail = load<u64>(o + 8);
     const f = remaining < avail ? remaining : avail;
-    const makerBase = load<i64>(positionSlot(maker, market));
     reduceOrder(market, mid, o, f);
     fill(market, owner, maker, buy, f, makerPrice, makerFee, takerFee);
-    // The maker is checked at fill: a fill that would leave it short of margin is undone and
-    // the rest of its order cancelled (its orders were checked at older prices).
-    const grows = abs64(load<i64>(positionSlot(maker, market))) > abs64(makerBase);
-    if ((grows ? checkInitial(maker) : checkMaintenance(maker)) != OK) {
+    // The maker is checked at fill: a fill that would leave it below maintenance is undone and
+    // the rest of its order cancelled (its orders were checked at older prices). Maintenance,
+    // not initial: the fill of an order counted in the initial check changes equity minus that
+    // requirement only by the fee, and a solvent maker must stay fillable.
+    if (checkMaintenance(maker) != OK) {
       unfill(market, owner, maker, buy, f);
       if (avail > f) removeOrder(market, mid, o);
       settle(maker, market);

@@ -23,7 +23,6 @@ export const KeyTag = {
   OUTBOX: 0x0c,
   FUNDING: 0x0d,
   POSITION_FUNDING: 0x0e,
-  ORDER_RANGE: 0x10,
   HOLDER: 0x11,
   HOLDERS: 0x12,
   REPORTER: 0x20,
@@ -81,7 +80,6 @@ export const engineKeys = {
   funding: (market: number) => stateKey(logicalKey(KeyTag.FUNDING, market)),
   positionFunding: (id: number, market: number) =>
     stateKey(logicalKey(KeyTag.POSITION_FUNDING, id, BigInt(market))),
-  orderRange: (id: number, market: number) => stateKey(logicalKey(KeyTag.ORDER_RANGE, id, BigInt(market))),
   holder: (market: number, id: number) => stateKey(logicalKey(KeyTag.HOLDER, market, BigInt(id))),
   holders: (market: number) => stateKey(logicalKey(KeyTag.HOLDERS, market)),
   reporter: (u: number, i: number) => stateKey(logicalKey(KeyTag.REPORTER, u, BigInt(i))),
