@@ -1,6 +1,6 @@
 // Perpetual funding (docs/engine.md, "Funding"). Every index update samples each perpetual of
-// its underlying (at most one sample per market and batch time): the premium of the book's mid
-// over the index, 0 when a side is empty or thinner than the underlying's impact quantity,
+// its underlying (at most one sample per market and batch time): the premium of the book's impact
+// mid over the index (0 when a side cannot fill the underlying's impact quantity),
 // clamped to MAX_FUNDING_PPM of the index; the same premium clamped to MARK_BASIS_MAX_PPM moves
 // the market's basis average (the mark's basis, price.as.ts). FUNDING, once a whole interval has
 // passed, adds n * rate to the cumulative funding for the n whole intervals elapsed, where rate
@@ -10,10 +10,13 @@
 // last settlement whenever it is touched (trades, liquidations, margin checks): it owes
 // base * (cumulative - last) / 1e8, paid into the market's funding pool rounded up, received
 // from it rounded down, so the pool never pays out more than came in.
+import { nextDown, nextUp } from "./bitmap.as";
 import { context, CTX_TIMESTAMP } from "./host.as";
 import { isPerp, marketExists, marketUnderlying } from "./market.as";
 import { BAD_AMOUNT, FUNDING_TOO_EARLY, OK, UNKNOWN_MARKET, WRONG_MARKET_KIND } from "./outcome.as";
-import { FUNDING_INTERVAL, MARK_BASIS_MAX_PPM, MARK_BASIS_SMOOTHING, MAX_FUNDING_PPM, PPM, QTY_SCALE } from "./params.as";
+import {
+  FUNDING_INTERVAL, IMPACT_MAX_LEVELS, MARK_BASIS_MAX_PPM, MARK_BASIS_SMOOTHING, MAX_FUNDING_PPM, MAX_TICK, PPM, QTY_SCALE,
+} from "./params.as";
 import { fundingSamplesSlot, indexPrice, priceError } from "./price.as";
 import { bookSlot, fundingSlot, levelSlot, marketSlot, positionFundingSlot, positionSlot, underlyingSlot } from "./state.as";
 import { dirty } from "./store.as";
@@ -54,16 +57,43 @@ function clamp(v: i64, bound: i64): i64 {
 }
 
 /**
- * The book's premium over `index`: floor((bestBid + bestAsk) * tick / 2) - index, or 0 when a
- * side is empty or its best level holds less than `impact` (qtyE8).
+ * The impact tick of one side: walking from the best level away from the spread, the first
+ * level at which the side's cumulative quantity reaches `impact` (qtyE8); 0 if IMPACT_MAX_LEVELS
+ * levels do not hold it.
+ */
+function impactTick(market: u32, side: u32, best: u32, impact: u64): u32 {
+  let t = best;
+  let q: u64 = 0;
+  for (let i = 0; i < IMPACT_MAX_LEVELS; i++) {
+    q += load<u64>(levelSlot(market, side, t) + 16);
+    if (q >= impact) return t;
+    if (side == 0) {
+      if (t <= 1) return 0;
+      t = nextDown(market, 0, t - 1);
+    } else {
+      if (<u64>t >= MAX_TICK) return 0;
+      t = nextUp(market, 1, t + 1);
+    }
+    if (t == 0) return 0;
+  }
+  return 0;
+}
+
+/**
+ * The book's premium over `index`: floor((impactBid + impactAsk) * tick / 2) - index, where the
+ * impact bid and ask are the levels at which `impact` (qtyE8; 0 = the best levels) would fill;
+ * 0 when a side cannot fill it.
  */
 function premium(market: u32, index: u64, impact: u64): i64 {
   const book = bookSlot(market);
-  const bid = load<u32>(book);
-  const ask = load<u32>(book + 4);
+  let bid = load<u32>(book);
+  let ask = load<u32>(book + 4);
   if (bid == 0 || ask == 0) return 0;
-  if (impact != 0 && (load<u64>(levelSlot(market, 0, bid) + 16) < impact || load<u64>(levelSlot(market, 1, ask) + 16) < impact)) {
-    return 0;
+  if (impact != 0) {
+    bid = impactTick(market, 0, bid, impact);
+    if (bid == 0) return 0;
+    ask = impactTick(market, 1, ask, impact);
+    if (ask == 0) return 0;
   }
   // (bid + ask) * tick can pass 2^64 for a market with a huge tick: such a mid counts as no premium.
   const tick = load<u64>(marketSlot(market, 0));

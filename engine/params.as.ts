@@ -32,3 +32,5 @@ export const MARK_BASIS_MAX_PPM: u64 = 10_000;
 export const MARK_BASIS_SMOOTHING: i64 = 16;
 /** Largest accepted report price: index + its largest move (2x) and a mark stay below 2^63. */
 export const MAX_INDEX_PRICE: u64 = 1_000_000_000_000_000_000;
+/** Most book levels an impact price walks from the best (per side, per sample): bounds a report's work. */
+export const IMPACT_MAX_LEVELS: i32 = 4;

@@ -109,3 +109,34 @@ describe("engine funding: every interval, no drift", () => {
     expect(decodeFundingSamples(x.h.get(engineKeys.fundingSamples(0)))).toMatchObject({ sum: 0n, count: 0n });
   });
 });
+
+describe("engine funding: impact prices", () => {
+  it("with an impact quantity the premium is taken where that quantity would fill, not at a thin top", () => {
+    const x = new TestExchange(new EngineHarness());
+    x.setup();
+    expect(x.setUnderlying(0n, 3600n, { impactQuantity: ONE / 10n }).code).toBe(Outcome.OK);
+    for (const a of [alice, bob, carol]) x.deposit(a.address, 1_000_000_000n);
+    x.order(carol.address, Side.BUY, 100_500_000n, ONE / 1000n); // thin top of the bids
+    x.order(carol.address, Side.BUY, 100_300_000n, ONE / 20n); // 0.05: not enough either
+    x.order(bob.address, Side.BUY, 100_200_000n, ONE); // the impact bid: 0.001 + 0.05 + 1 >= 0.1
+    x.order(alice.address, Side.SELL, 100_600_000n, ONE); // the impact ask
+    later(x, FUNDING_INTERVAL);
+    expect(x.h.run(encodeFunding(0)).code).toBe(Outcome.OK);
+    // mid of 100.2 and 100.6 = 100.4 over the index of 100 (inside the 0.5 cap)
+    expect(decodeFunding(x.h.get(engineKeys.funding(0))).cumulative).toBe(400_000n);
+  });
+
+  it("a side that cannot fill the impact quantity within the walked levels carries no premium", () => {
+    const x = new TestExchange(new EngineHarness());
+    x.setup();
+    expect(x.setUnderlying(0n, 3600n, { impactQuantity: ONE }).code).toBe(Outcome.OK);
+    for (const a of [alice, carol]) x.deposit(a.address, 1_000_000_000n);
+    // Four thin bid levels, then a deep one past the walk's IMPACT_MAX_LEVELS (4).
+    for (let i = 0n; i < 4n; i++) x.order(carol.address, Side.BUY, 100_400_000n - i * 10_000n, ONE / 1000n);
+    x.order(carol.address, Side.BUY, 100_000_000n, 2n * ONE);
+    x.order(alice.address, Side.SELL, 100_600_000n, 2n * ONE);
+    later(x, FUNDING_INTERVAL);
+    expect(x.h.run(encodeFunding(0)).code).toBe(Outcome.OK);
+    expect(decodeFunding(x.h.get(engineKeys.funding(0))).cumulative).toBe(0n);
+  });
+});
