@@ -26,7 +26,7 @@ export const KIND_OPTION: u8 = 2;
 export const MAX_REPORTERS: u32 = 5;
 /** Longest settlement TWAP window an underlying may set (seconds; one day). */
 export const MAX_SETTLEMENT_WINDOW: u64 = 86_400;
-/** A perpetual's mark is the index plus its smoothed basis, bounded by this fraction of the index (ppm). */
+/** A perpetual's mark is the index plus its smoothed basis, bounded by this fraction of the index (ppm; must divide PPM). */
 export const MARK_BASIS_MAX_PPM: u64 = 10_000;
 /** The basis average moves 1/MARK_BASIS_SMOOTHING of the way to each new sample (an EMA over about that many samples). */
 export const MARK_BASIS_SMOOTHING: i64 = 16;
