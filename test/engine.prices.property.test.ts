@@ -22,9 +22,11 @@ import {
   Side,
   TimeInForce,
 } from "../protocol/engine/index.ts";
-import { EngineHarness, TestExchange, testAccount } from "./engineHarness.ts";
+import { EngineHarness, type RunnerKind, TestExchange, testAccount } from "./engineHarness.ts";
 
 const RUNS = 12;
+/** Steps of the sequence also replayed on the interpreter (the provable path): same state root. */
+const LOCKSTEP_STEPS = 200;
 const STEPS = 400;
 const ONE = 100_000_000n;
 const MAX_AGE = 600n;
@@ -105,8 +107,8 @@ function modelSettlement(updates: Update[], expiry: bigint, window: bigint): big
   return 0n; // not fixed yet
 }
 
-function exchange(): { x: TestExchange; expiry: bigint } {
-  const x = new TestExchange(new EngineHarness());
+function exchange(kind: RunnerKind, ttl: bigint): { x: TestExchange; expiry: bigint } {
+  const x = new TestExchange(new EngineHarness(kind));
   expect(x.genesis().code).toBe(Outcome.OK);
   expect(
     x.setUnderlying(0n, MAX_AGE, {
@@ -120,8 +122,8 @@ function exchange(): { x: TestExchange; expiry: bigint } {
   for (const a of honest)
     x.send(a.address, "PRICE", { underlying: 0n, price: ONE, timestamp: x.h.context.timestamp });
   expect(x.setMarket(0n).code).toBe(Outcome.OK);
-  const expiry = x.h.context.timestamp + TTL;
-  expect(x.setOption(1n, {}, TTL).code).toBe(Outcome.OK);
+  const expiry = x.h.context.timestamp + ttl;
+  expect(x.setOption(1n, {}, ttl).code).toBe(Outcome.OK);
   for (const a of [alice, bob, maker, thin]) x.deposit(a.address, 1_000_000_000_000n);
   x.order(alice.address, Side.SELL, 3_000_000n, 2n * ONE, { market: 1n });
   x.order(bob.address, Side.BUY, 3_000_000n, 2n * ONE, { market: 1n, tif: TimeInForce.IOC });
@@ -131,8 +133,8 @@ function exchange(): { x: TestExchange; expiry: bigint } {
 const index = (x: TestExchange) => decodeOraclePrice(x.h.get(engineKeys.underlying(0, 1)));
 
 /** Runs the steps (skipping SETTLEs unless `settles`); checks the per-transaction invariants. */
-function run(steps: Step[], settles: boolean) {
-  const { x, expiry } = exchange();
+function run(steps: Step[], settles: boolean, kind: RunnerKind = "jit", ttl = TTL) {
+  const { x, expiry } = exchange(kind, ttl);
   const updates: Update[] = [];
   let last = index(x);
   updates.push({ at: x.h.context.timestamp, price: last.price, staleAt: last.timestamp + MAX_AGE });
@@ -197,6 +199,7 @@ function run(steps: Step[], settles: boolean) {
   // Anyone settles both sides at the end.
   for (const a of [alice, bob]) x.h.run(encodeSettle(1, x.accountId(a.address)));
   return {
+    root: kind === "interpreter" || steps.length <= LOCKSTEP_STEPS ? x.h.root() : undefined,
     settlement: decodeSettlement(x.h.get(engineKeys.funding(1))),
     balances: [alice, bob].map((a) => x.account(a.address).collateral),
     model: modelSettlement(updates, expiry, WINDOW),
@@ -215,5 +218,15 @@ describe("engine prices: adversarial price actors", () => {
       if (racing.model !== 0n) fixed++;
     }
     expect(fixed).toBeGreaterThan(RUNS / 2); // most sequences reach the expiry and fix a price
+  });
+
+  it(`the interpreter replays ${LOCKSTEP_STEPS} adversarial steps to the same state root`, () => {
+    const steps = plan(7).slice(0, LOCKSTEP_STEPS);
+    const ttl = WINDOW + 600n; // the series settles inside the replayed steps
+    const jit = run(steps, true, "jit", ttl);
+    const interpreted = run(steps, true, "interpreter", ttl);
+    expect(jit.settlement.price).not.toBe(0n);
+    expect(interpreted.root).toEqual(jit.root);
+    expect(interpreted.settlement).toEqual(jit.settlement);
   });
 });
