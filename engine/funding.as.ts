@@ -2,11 +2,12 @@
 // its underlying (at most one sample per market and batch time): the premium of the book's impact
 // mid over the index (0 when a side cannot fill the underlying's impact quantity),
 // clamped to MAX_FUNDING_PPM of the index; the same premium clamped to MARK_BASIS_MAX_PPM moves
-// the market's basis average (the mark's basis, price.as.ts). FUNDING, once a whole interval has
-// passed, adds n * rate to the cumulative funding for the n whole intervals elapsed, where rate
-// is the mean of the samples taken since the last funding (0 without samples) clamped to
-// MAX_FUNDING_PPM of the current index; the funding clock advances by n intervals exactly, so
-// no interval is lost and the clock does not drift. A position settles what accrued since its
+// the market's basis average (the mark's basis, price.as.ts). Once a whole interval has passed,
+// the first sample after it (or FUNDING, whichever comes first) adds n * rate to the cumulative
+// funding for the n whole intervals elapsed, where rate is the mean of the samples taken since
+// the last funding (0 without samples) clamped to MAX_FUNDING_PPM of the current index; the
+// funding clock advances by n intervals exactly, so no interval is lost, the clock does not
+// drift and the time FUNDING is sent changes nothing. A position settles what accrued since its
 // last settlement whenever it is touched (trades, liquidations, margin checks): it owes
 // base * (cumulative - last) / 1e8, paid into the market's funding pool rounded up, received
 // from it rounded down, so the pool never pays out more than came in.
@@ -20,7 +21,7 @@ import {
 import { fundingSamplesSlot, indexPrice, priceError } from "./price.as";
 import { bookSlot, fundingSlot, levelSlot, marketSlot, positionFundingSlot, positionSlot, underlyingSlot } from "./state.as";
 import { dirty } from "./store.as";
-import { abs64, mulDiv, overflow } from "./wide.as";
+import { abs64, mulDiv } from "./wide.as";
 
 /** Settles the funding position (owner, market) accrued since its last settlement. */
 export function settleFunding(owner: u32, market: u32): void {
@@ -115,6 +116,10 @@ export function sampleBooks(u: u32, index: u64, now: u64): void {
     mask &= mask - 1;
     const s = fundingSamplesSlot(m);
     if (load<u64>(s + 16) == now) continue;
+    const f = fundingSlot(m);
+    // An interval boundary passed since the last sample: its funding is due now, from the
+    // samples before the boundary, so when FUNDING is sent does not change what it charges.
+    if (now >= load<u64>(f + 8) + FUNDING_INTERVAL) applyDue(f, s, index, now);
     const p = premium(m, index, impact);
     const sum = load<i64>(s);
     const add = clamp(p, fundCap);
@@ -123,7 +128,6 @@ export function sampleBooks(u: u32, index: u64, now: u64): void {
     store<u64>(s + 8, load<u64>(s + 8) + 1);
     store<u64>(s + 16, now);
     dirty(s);
-    const f = fundingSlot(m);
     const basis = load<i64>(f + 24);
     const next = basis + (clamp(p, markCap) - basis) / MARK_BASIS_SMOOTHING;
     if (next != basis) {
@@ -133,25 +137,23 @@ export function sampleBooks(u: u32, index: u64, now: u64): void {
   }
 }
 
-/** FUNDING: applies every whole interval elapsed since the market's funding clock. */
-export function applyFunding(market: u32): i32 {
-  if (!marketExists(market)) return UNKNOWN_MARKET;
-  if (!isPerp(market)) return WRONG_MARKET_KIND;
-  const f = fundingSlot(market);
-  const now = <u64>context(CTX_TIMESTAMP);
+/**
+ * Applies the whole intervals elapsed since the funding clock of market `m` (funding slot `f`,
+ * samples `s`) at `now`, with the rate from the samples taken so far and the cap at `index`.
+ * False, changing nothing, if the result would leave i64.
+ */
+function applyDue(f: usize, s: usize, index: u64, now: u64): bool {
   const last = load<u64>(f + 8);
-  if (now < last + FUNDING_INTERVAL) return FUNDING_TOO_EARLY;
   const intervals = (now - last) / FUNDING_INTERVAL;
-  const index = indexPrice(marketUnderlying(market));
-  if (index == 0) return priceError;
-  const s = fundingSamplesSlot(market);
   const count = load<u64>(s + 8);
-  // The mean sample, rounded toward zero, clamped with today's index.
+  // The mean sample, rounded toward zero, clamped with the current index.
   let rate = count == 0 ? 0 : load<i64>(s) / <i64>count;
   rate = clamp(rate, <i64>mulDiv(index, MAX_FUNDING_PPM, PPM, false));
-  const delta = <i64>mulDiv(abs64(rate), intervals, 1, false);
+  const size = abs64(rate);
+  if (size != 0 && intervals > <u64>i64.MAX_VALUE / size) return false;
+  const delta = <i64>(size * intervals);
   const cum = load<i64>(f);
-  if (overflow || (rate > 0 ? cum > i64.MAX_VALUE - delta : cum < i64.MIN_VALUE + delta)) return BAD_AMOUNT;
+  if (rate > 0 ? cum > i64.MAX_VALUE - delta : cum < i64.MIN_VALUE + delta) return false;
   store<i64>(f, rate > 0 ? cum + delta : cum - delta);
   store<u64>(f + 8, last + intervals * FUNDING_INTERVAL);
   dirty(f);
@@ -160,5 +162,17 @@ export function applyFunding(market: u32): i32 {
     store<u64>(s + 8, 0);
     dirty(s);
   }
-  return OK;
+  return true;
+}
+
+/** FUNDING: applies every whole interval elapsed since the market's funding clock. */
+export function applyFunding(market: u32): i32 {
+  if (!marketExists(market)) return UNKNOWN_MARKET;
+  if (!isPerp(market)) return WRONG_MARKET_KIND;
+  const f = fundingSlot(market);
+  const now = <u64>context(CTX_TIMESTAMP);
+  if (now < load<u64>(f + 8) + FUNDING_INTERVAL) return FUNDING_TOO_EARLY;
+  const index = indexPrice(marketUnderlying(market));
+  if (index == 0) return priceError;
+  return applyDue(f, fundingSamplesSlot(market), index, now) ? OK : BAD_AMOUNT;
 }
