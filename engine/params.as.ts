@@ -30,9 +30,11 @@ export const KIND_OPTION: u8 = 2;
 export const MAX_REPORTERS: u32 = 5;
 /** Longest settlement TWAP window an underlying may set (seconds; one day). */
 export const MAX_SETTLEMENT_WINDOW: u64 = 86_400;
-/** A perpetual's mark is the index plus its smoothed basis, bounded by this fraction of the index (ppm). */
+/** A perpetual's mark is the index plus its smoothed basis, bounded by this fraction of the index (ppm; must divide PPM). */
 export const MARK_BASIS_MAX_PPM: u64 = 10_000;
 /** The basis average moves 1/MARK_BASIS_SMOOTHING of the way to each new sample (an EMA over about that many samples). */
 export const MARK_BASIS_SMOOTHING: i64 = 16;
 /** Largest accepted report price: index + its largest move (2x) and a mark stay below 2^63. */
 export const MAX_INDEX_PRICE: u64 = 1_000_000_000_000_000_000;
+/** Most book levels an impact price walks from the best (per side, per sample): bounds a report's work. */
+export const IMPACT_MAX_LEVELS: i32 = 4;

@@ -101,12 +101,13 @@ describe("attack 5: funding from one snapshot", () => {
     return { x, start };
   }
 
-  /** Two untraded 0.001 quotes far above the index just before funding, then a report and FUNDING. */
+  /** Two untraded 0.001 quotes far above the index just before funding, a report, then FUNDING. */
   function thinQuotesThenFunding(x: TestExchange, start: bigint): bigint {
-    at(x, start + FUNDING_INTERVAL - 1n);
+    at(x, start + FUNDING_INTERVAL - 10n);
     expect(x.order(carol.address, Side.BUY, 150_000_000n, ONE / 1000n).code).toBe(Outcome.OK);
     expect(x.order(carol.address, Side.SELL, 151_000_000n, ONE / 1000n).code).toBe(Outcome.OK);
-    at(x, start + FUNDING_INTERVAL, P100);
+    at(x, start + FUNDING_INTERVAL - 5n, P100);
+    at(x, start + FUNDING_INTERVAL);
     expect(x.h.run(encodeFunding(0)).code).toBe(Outcome.OK);
     return decodeFunding(x.h.get(engineKeys.funding(0))).cumulative;
   }

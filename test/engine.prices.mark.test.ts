@@ -8,6 +8,7 @@ import {
   MARK_BASIS_SMOOTHING,
   Outcome,
   PPM,
+  perpetualMark,
   Side,
   TimeInForce,
 } from "../protocol/engine/index.ts";
@@ -42,6 +43,15 @@ function samples(x: TestExchange, n: number): void {
 const basis = (x: TestExchange) => decodeFunding(x.h.get(engineKeys.funding(0))).basis;
 
 describe("perpetual mark price", () => {
+  it("perpetualMark (protocol/engine) clamps the basis to 1% of the index, rounded down, and keeps the mark >= 1", () => {
+    expect(perpetualMark(P100, 300_000n)).toBe(100_300_000n);
+    expect(perpetualMark(P100, 5_000_000n)).toBe(101_000_000n);
+    expect(perpetualMark(P100, -5_000_000n)).toBe(99_000_000n);
+    expect(perpetualMark(199n, 10n)).toBe(200n); // bound floor(199 / 100) = 1
+    expect(perpetualMark(1n, -1n)).toBe(1n);
+    expect(() => perpetualMark(0n, 0n)).toThrow(RangeError);
+  });
+
   it("the basis average moves 1/16 of the way to each sample of mid - index", () => {
     const x = market(100_400_000n, 100_600_000n); // mid 100.5: basis 0.5
     samples(x, 1);
@@ -61,10 +71,30 @@ describe("perpetual mark price", () => {
     expect(basis(x)).toBeGreaterThan(990_000n);
   });
 
+  it("the bound applies at the index of the check: a basis built at 100 is cut to 1% of 50 after a drop", () => {
+    const x = market(9_000_000_000n, 11_000_000_000n, ONE / 1000n);
+    x.deposit(bob.address, 1_000_000_000n);
+    samples(x, 300); // basis near 1% of 100
+    x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + 1n };
+    expect(x.setPrice(0n, P100 / 2n).code).toBe(Outcome.OK);
+    expect(basis(x)).toBeGreaterThan(900_000n); // the average still holds most of it
+    const mark = perpetualMark(P100 / 2n, basis(x));
+    expect(mark).toBe(50_500_000n);
+    const free =
+      x.account(bob.address).collateral +
+      x.position(bob.address).quote +
+      mark -
+      (mark * 100_000n + PPM - 1n) / PPM;
+    expect(x.send(bob.address, "WITHDRAW", { subaccount: 0n, amount: free + 1n }).code).toBe(
+      Outcome.INSUFFICIENT_MARGIN,
+    );
+    expect(x.send(bob.address, "WITHDRAW", { subaccount: 0n, amount: free }).code).toBe(Outcome.OK);
+  });
+
   it("margin values positions at index + basis: a positive basis lets the long withdraw more", () => {
     const x = market(100_400_000n, 100_600_000n);
     samples(x, 200);
-    const mark = P100 + basis(x);
+    const mark = perpetualMark(P100, basis(x));
     const collateral = x.account(bob.address).collateral;
     const quote = x.position(bob.address).quote;
     const im = (mark * 100_000n + PPM - 1n) / PPM; // ceil(mark * 10%)

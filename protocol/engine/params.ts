@@ -37,6 +37,8 @@ export const MAX_SETTLEMENT_WINDOW = 86_400n;
 export const MARK_BASIS_MAX_PPM = 10_000n;
 /** The basis average moves 1/MARK_BASIS_SMOOTHING of the way to each new sample. */
 export const MARK_BASIS_SMOOTHING = 16n;
+/** Most book levels an impact price walks from the best, per side and sample. */
+export const IMPACT_MAX_LEVELS = 4;
 /** Largest accepted report price (quote units per whole base unit). */
 export const MAX_INDEX_PRICE = 1_000_000_000_000_000_000n;
 
