@@ -9,7 +9,7 @@ import { context, CTX_ORIGIN, ORIGIN_DELAYED_INBOX } from "./host.as";
 import { at, be16, be32, be64, inputLength, readInput, u8At } from "./input.as";
 import { LAYOUT_END } from "./layout.as";
 import { liquidate } from "./liquidation.as";
-import { settleOption } from "./option.as";
+import { settleOption } from "./optionSettlement.as";
 import { cancelAll, cancelOrder, placeOrder } from "./order.as";
 import {
   BAD_ENCODING, BAD_NONCE, BAD_SIGNATURE, NOT_FROM_L1, NOT_INITIALIZED, OK, UNKNOWN_ACCOUNT,

@@ -7,14 +7,15 @@
 // when the fill would leave the maker below its maintenance requirement; a reduce-only order
 // must leave its account above maintenance.
 import { hasOpenRoom, openOrderAt, reduceOrder, removeOrder, restOrder } from "./book.as";
-import { checkInitial, checkMaintenance, markPrice, priceError } from "./margin.as";
-import { marketExists } from "./market.as";
+import { checkInitial, checkMaintenance } from "./margin.as";
+import { marketExists, marketUnderlying } from "./market.as";
 import { isExpired, isOption, optionError, optionMark } from "./option.as";
 import {
   FOK_NOT_FILLED, MARKET_EXPIRED, OK, ORDER_NOT_FOUND, POST_ONLY_WOULD_CROSS, PRICE_OFF_TICK, QUANTITY_OFF_LOT,
   QUANTITY_TOO_LARGE, REDUCE_ONLY_REJECTED, TOO_MANY_OPEN_ORDERS, UNKNOWN_MARKET, BAD_ENCODING, PRICE_OUT_OF_BAND,
 } from "./outcome.as";
 import { MAX_FILLS_PER_TX, MAX_OPEN_ORDERS, MAX_TICK, PPM } from "./params.as";
+import { indexPrice, priceError } from "./price.as";
 import { bookSlot, levelSlot, marketSlot, orderSlot, positionSlot } from "./state.as";
 import { settle, fill, unfill } from "./trade.as";
 import { mulDiv } from "./wide.as";
@@ -36,12 +37,14 @@ let bandLow: u64 = 0;
 let bandHigh: u64 = 0;
 
 /**
- * Sets the market's band: a perpetual's index +- floor(index * band / 1e6); an option's mark
- * (Black-Scholes, rounded down) +- floor(underlying index * band / 1e6), at least 0. Returns
- * OK or the price error.
+ * Sets the market's band around the underlying's index, not the perpetual's mark (index plus
+ * the book's smoothed basis): the issue's band is "around the index", and a band that followed
+ * the mark would let quotes on the book move it. A perpetual's band is index +- floor(index *
+ * band / 1e6); an option's is its mark (Black-Scholes at the index, rounded down) +-
+ * floor(index * band / 1e6), at least 0. Returns OK or the price error.
  */
 function priceBand(market: u32): i32 {
-  const index = markPrice(market);
+  const index = indexPrice(marketUnderlying(market));
   if (index == 0) return priceError;
   const width = mulDiv(index, <u64>load<u32>(marketSlot(market, 1) + 20), PPM, false);
   let center = index;
