@@ -4,7 +4,7 @@
 // Black-Scholes (engine/math) at the index price, the series' volatility and zero rate,
 // rounded down for longs and up for shorts; after expiry at its payoff at the settlement
 // price, the first index report at or after expiry.
-import { openOrderAt, removeOrder } from "./book.as";
+import { removeAllOrders } from "./book.as";
 import { context, CTX_TIMESTAMP } from "./host.as";
 import { blackScholesCall, blackScholesPut } from "./math/blackScholes.as";
 import { MATH_ERROR } from "./math/fixed.as";
@@ -14,8 +14,8 @@ import {
   BAD_AMOUNT, NO_DELEVERAGE_COUNTERPARTY, NOTHING_TO_SETTLE, OK, SETTLEMENT_PENDING, UNKNOWN_ACCOUNT, UNKNOWN_MARKET,
   WRONG_MARKET_KIND,
 } from "./outcome.as";
-import { KIND_OPTION, MAX_OPEN_ORDERS, QTY_SCALE } from "./params.as";
-import { countersSlot, fundingSlot, marketSlot, orderSlot, positionSlot, underlyingSlot } from "./state.as";
+import { KIND_OPTION, QTY_SCALE } from "./params.as";
+import { countersSlot, fundingSlot, marketSlot, positionSlot, underlyingSlot } from "./state.as";
 import { dirty, discard } from "./store.as";
 import { settle } from "./trade.as";
 import { absorbBadDebt, ADL_SLACK, insuranceFund, UNCOVERED } from "./waterfall.as";
@@ -102,10 +102,7 @@ function settleOnce(market: u32, id: u32, adl: bool): i32 {
   }
   const pos = positionSlot(id, market);
   let any = load<u64>(pos + 16) != 0 || load<u64>(pos + 24) != 0;
-  for (let i: u32 = 0; i < <u32>MAX_OPEN_ORDERS; i++) {
-    const oid = openOrderAt(id, market, i);
-    if (oid != 0) removeOrder(market, oid, orderSlot(market, oid));
-  }
+  removeAllOrders(id, market);
   const per = payoff(market, s);
   if (adl) {
     const r = evaluate(id, false); // the expired series is valued at its payoff

@@ -6,15 +6,16 @@
 // index); a maker order is cancelled instead of filled when its price has left the band or
 // when the fill would leave the maker below its maintenance requirement; a reduce-only order
 // must leave its account above maintenance.
-import { hasOpenRoom, openOrderAt, reduceOrder, removeOrder, restOrder } from "./book.as";
+import { hasOpenRoom, reduceOrder, removeAllOrders, removeOrder, restOrder } from "./book.as";
 import { checkInitial, checkMaintenance, markPrice, priceError } from "./margin.as";
 import { isExpired, isOption, optionError, optionMark } from "./option.as";
 import {
   FOK_NOT_FILLED, MARKET_EXPIRED, OK, ORDER_NOT_FOUND, POST_ONLY_WOULD_CROSS, PRICE_OFF_TICK, QUANTITY_OFF_LOT,
   QUANTITY_TOO_LARGE, REDUCE_ONLY_REJECTED, TOO_MANY_OPEN_ORDERS, UNKNOWN_MARKET, BAD_ENCODING, PRICE_OUT_OF_BAND,
 } from "./outcome.as";
-import { MAX_FILLS_PER_TX, MAX_OPEN_ORDERS, MAX_TICK, PPM } from "./params.as";
+import { MATCH_SLOT_RESERVE, MAX_FILLS_PER_TX, MAX_TICK, PPM } from "./params.as";
 import { bookSlot, levelSlot, marketSlot, orderSlot, positionSlot } from "./state.as";
+import { slotsFree } from "./store.as";
 import { settle, fill, unfill } from "./trade.as";
 import { mulDiv } from "./wide.as";
 
@@ -98,7 +99,7 @@ export function placeOrder(
   if (mayRest && !hasOpenRoom(owner, market)) return TOO_MANY_OPEN_ORDERS;
   let remaining = qty;
   let touched = 0;
-  while (remaining > 0 && touched < MAX_FILLS_PER_TX) {
+  while (remaining > 0 && touched < MAX_FILLS_PER_TX && slotsFree() >= MATCH_SLOT_RESERVE) {
     best = load<u32>(book + oppOff);
     if (best == 0 || (buy ? best > tick : best < tick)) break;
     const level = levelSlot(market, opp, best);
@@ -163,10 +164,7 @@ export function cancelOrder(owner: u32, market: u32, id: u64): i32 {
 /** Cancels every resting order of `owner` in `market`. */
 export function cancelAll(owner: u32, market: u32): i32 {
   if (!marketExists(market)) return UNKNOWN_MARKET;
-  for (let i: u32 = 0; i < <u32>MAX_OPEN_ORDERS; i++) {
-    const id = openOrderAt(owner, market, i);
-    if (id != 0) removeOrder(market, id, orderSlot(market, id));
-  }
+  removeAllOrders(owner, market);
   settle(owner, market);
   return OK;
 }
