@@ -12,10 +12,11 @@ import { isExpired, isOption, optionError, optionMark } from "./option.as";
 import {
   FOK_NOT_FILLED, MARKET_EXPIRED, OK, ORDER_NOT_FOUND, POST_ONLY_WOULD_CROSS, PRICE_OFF_TICK, QUANTITY_OFF_LOT,
   QUANTITY_TOO_LARGE, REDUCE_ONLY_REJECTED, TOO_MANY_OPEN_ORDERS, UNKNOWN_MARKET, BAD_ENCODING, PRICE_OUT_OF_BAND,
+  DUPLICATE_CLIENT_ID,
 } from "./outcome.as";
 import { MATCH_SLOT_RESERVE, MAX_FILLS_PER_TX, MAX_TICK, PPM } from "./params.as";
-import { bookSlot, levelSlot, marketSlot, orderSlot, positionSlot } from "./state.as";
-import { slotsFree } from "./store.as";
+import { bookSlot, clientOrderSlot, levelSlot, marketSlot, orderSlot, positionSlot } from "./state.as";
+import { dirty, slotsFree } from "./store.as";
 import { settle, fill, unfill } from "./trade.as";
 import { mulDiv } from "./wide.as";
 
@@ -167,4 +168,38 @@ export function cancelAll(owner: u32, market: u32): i32 {
   removeAllOrders(owner, market);
   settle(owner, market);
   return OK;
+}
+
+/** The live order of `owner` a client order id names, 0 if none (filled, cancelled, never). */
+function clientOrder(owner: u32, market: u32, high: u64, low: u64): u64 {
+  const id = load<u64>(clientOrderSlot(owner, market, high, low));
+  if (id == 0) return 0;
+  const o = orderSlot(market, id);
+  return load<u64>(o + 8) != 0 && load<u32>(o) == owner ? id : 0;
+}
+
+/**
+ * ORDER_CID: placeOrder with a client order id, unique among the account's live orders in the
+ * market (DUPLICATE_CLIENT_ID); if the order rests, the id names it for CANCEL_CID.
+ */
+export function placeOrderCid(
+  owner: u32, market: u32, side: u8, tif: u8, reduceOnly: bool, price: u64, qty: u64, high: u64, low: u64,
+): i32 {
+  if (!marketExists(market)) return UNKNOWN_MARKET;
+  if (clientOrder(owner, market, high, low) != 0) return DUPLICATE_CLIENT_ID;
+  const r = placeOrder(owner, market, side, tif, reduceOnly, price, qty);
+  if (r == OK && restedId != 0) {
+    const s = clientOrderSlot(owner, market, high, low);
+    store<u64>(s, restedId);
+    dirty(s);
+  }
+  return r;
+}
+
+/** CANCEL_CID: cancels the live order of `owner` with this client order id. */
+export function cancelOrderCid(owner: u32, market: u32, high: u64, low: u64): i32 {
+  if (!marketExists(market)) return UNKNOWN_MARKET;
+  const id = clientOrder(owner, market, high, low);
+  if (id == 0) return ORDER_NOT_FOUND;
+  return cancelOrder(owner, market, id);
 }

@@ -71,6 +71,7 @@ export const Outcome = {
   WRONG_MARKET_KIND: 33,
   PRICE_OUT_OF_BAND: 34,
   NO_DELEVERAGE_COUNTERPARTY: 35,
+  DUPLICATE_CLIENT_ID: 36,
 } as const;
 export type OutcomeName = keyof typeof Outcome;
 

@@ -25,6 +25,7 @@ export const KeyTag = {
   POSITION_FUNDING: 0x0e,
   HOLDER: 0x11,
   HOLDERS: 0x12,
+  CLIENT_ORDER: 0x13,
 } as const;
 
 function putLe(out: Uint8Array, at: number, width: number, v: bigint): void {
@@ -79,6 +80,9 @@ export const engineKeys = {
     stateKey(logicalKey(KeyTag.POSITION_FUNDING, id, BigInt(market))),
   holder: (market: number, id: number) => stateKey(logicalKey(KeyTag.HOLDER, market, BigInt(id))),
   holders: (market: number) => stateKey(logicalKey(KeyTag.HOLDERS, market)),
+  /** The order id last rested under a client order id (check the order is still live). */
+  clientOrder: (id: number, market: number, high: bigint, low: bigint) =>
+    stateKey(logicalKey(KeyTag.CLIENT_ORDER, id, BigInt(market), high, low)),
   /** The outbox entry `index`: its index sits big-endian in field a, so L1 builds the key with abi.encodePacked. */
   outbox: (index: bigint) => {
     const k = logicalKey(KeyTag.OUTBOX, 0);
