@@ -11,8 +11,9 @@
 // listed is unlinked, three more writes), then at most ADL_MAX_COUNTERPARTIES closes.
 import { settleFunding } from "./funding.as";
 import { firstHolder, holderRemove, nextHolder } from "./holders.as";
-import { ADL_MAX_COUNTERPARTIES, ADL_MAX_SCAN, QTY_SCALE } from "./params.as";
+import { ADL_MAX_COUNTERPARTIES, ADL_MAX_SCAN, ADL_SLOT_RESERVE, QTY_SCALE } from "./params.as";
 import { accountSlot, marketSlot, positionSlot } from "./state.as";
+import { slotsFree } from "./store.as";
 import { move, settle } from "./trade.as";
 import { abs64, mulDiv } from "./wide.as";
 
@@ -63,7 +64,7 @@ function budget(id: u32, market: u32, mark: u64): i64 {
 function rank(market: u32, victim: u32, victimLong: bool, mark: u64): i32 {
   let count = 0;
   let id = firstHolder(market);
-  for (let scanned = 0; id != 0 && scanned < ADL_MAX_SCAN; scanned++) {
+  for (let scanned = 0; id != 0 && scanned < ADL_MAX_SCAN && slotsFree() >= ADL_SLOT_RESERVE; scanned++) {
     const next = nextHolder(market, id);
     const pos = positionSlot(id, market);
     const b = load<i64>(pos);

@@ -50,6 +50,23 @@ export function openOrderAt(owner: u32, market: u32, i: u32): u64 {
   return load<u64>(openOrdersSlot(owner, market, i >> 2) + (<usize>(i & 3) << 3));
 }
 
+/**
+ * Removes every resting order of `owner` in `market` (cancel-all, liquidation, settlement). The
+ * open list fills from its first free entry, so the walk stops at the first open-order slot
+ * reached once the account's open quantity is zero.
+ */
+export function removeAllOrders(owner: u32, market: u32): void {
+  const pos = positionSlot(owner, market);
+  for (let part: u32 = 0; part < <u32>MAX_OPEN_ORDERS / 4; part++) {
+    if ((load<u64>(pos + 16) | load<u64>(pos + 24)) == 0) return;
+    const s = openOrdersSlot(owner, market, part);
+    for (let i: usize = 0; i < 4; i++) {
+      const id = load<u64>(s + (i << 3));
+      if (id != 0) removeOrder(market, id, orderSlot(market, id));
+    }
+  }
+}
+
 /** Rests an order at the tail of its level. The caller checked hasOpenRoom. Returns its id. */
 export function restOrder(market: u32, owner: u32, side: u32, tick: u32, qty: u64): u64 {
   const book = bookSlot(market);

@@ -45,12 +45,15 @@ function openOrderLoss(id: u32, m: u32, pos: usize, bidRef: u64, askRef: u64, pr
   if (!walkBids && !walkAsks) return 0;
   let loss: u64 = 0;
   let paid: u64 = 0;
-  for (let i: u32 = 0; i < <u32>MAX_OPEN_ORDERS; i++) {
+  // Stops once every open unit is seen (the open list fills from its first free entry).
+  let unseen = load<u64>(pos + 16) + load<u64>(pos + 24);
+  for (let i: u32 = 0; i < <u32>MAX_OPEN_ORDERS && unseen != 0; i++) {
     const oid = openOrderAt(id, m, i);
     if (oid == 0) continue;
     const o = orderSlot(m, oid);
     const ts = load<u32>(o + 4);
     const q = load<u64>(o + 8);
+    unseen -= q;
     const price = <u64>(ts & 0x7fffffff) * tickSize;
     if (ts >> 31 == 0) {
       if (premium) paid += mulDiv(q, price, QTY_SCALE, true);

@@ -4,15 +4,15 @@
 // is its own module: option.as.ts, which margin reads for marks, stays below margin (no import
 // cycle, docs/engine.md "Layers").
 import { deleverage } from "./adl.as";
-import { openOrderAt, removeOrder } from "./book.as";
+import { removeAllOrders } from "./book.as";
 import { equity, evaluate } from "./margin.as";
 import { isExpired, isOption, payoff, settlementPrice } from "./option.as";
 import {
   BAD_AMOUNT, NO_DELEVERAGE_COUNTERPARTY, NOTHING_TO_SETTLE, OK, SETTLEMENT_PENDING, UNKNOWN_ACCOUNT, UNKNOWN_MARKET,
   WRONG_MARKET_KIND,
 } from "./outcome.as";
-import { MAX_OPEN_ORDERS, QTY_SCALE } from "./params.as";
-import { countersSlot, fundingSlot, marketSlot, orderSlot, positionSlot } from "./state.as";
+import { QTY_SCALE } from "./params.as";
+import { countersSlot, fundingSlot, marketSlot, positionSlot } from "./state.as";
 import { dirty, discard } from "./store.as";
 import { settle } from "./trade.as";
 import { absorbBadDebt, ADL_SLACK, insuranceFund, UNCOVERED } from "./waterfall.as";
@@ -47,10 +47,7 @@ function settleOnce(market: u32, id: u32, adl: bool): i32 {
   if (s == 0) return SETTLEMENT_PENDING;
   const pos = positionSlot(id, market);
   let any = load<u64>(pos + 16) != 0 || load<u64>(pos + 24) != 0;
-  for (let i: u32 = 0; i < <u32>MAX_OPEN_ORDERS; i++) {
-    const oid = openOrderAt(id, market, i);
-    if (oid != 0) removeOrder(market, oid, orderSlot(market, oid));
-  }
+  removeAllOrders(id, market);
   const per = payoff(market, s);
   if (adl) {
     const r = evaluate(id, false); // the expired series is valued at its payoff

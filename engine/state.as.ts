@@ -4,7 +4,7 @@
 import { addrKey, key } from "./store.as";
 import {
   K_ACCOUNT, K_ACCOUNT_ID, K_BITMAP, K_BOOK, K_CONFIG, K_LEVEL, K_MARKET, K_NONCE, K_OPEN_ORDERS,
-  K_ORDER, K_OUTBOX, K_POSITION, K_UNDERLYING, K_FUNDING, K_POSITION_FUNDING, K_HOLDER, K_HOLDERS,
+  K_ORDER, K_OUTBOX, K_POSITION, K_UNDERLYING, K_FUNDING, K_POSITION_FUNDING, K_HOLDER, K_HOLDERS, K_CLIENT_ORDER,
 } from "./keys.as";
 
 /** admin address @0 | initialized u8 @20 | chainId u64 @24. */
@@ -54,3 +54,9 @@ export function positionFundingSlot(id: u32, market: u32): usize { return key(K_
 export function holderSlot(market: u32, id: u32): usize { return key(K_HOLDER, market, id, 0, 0); }
 /** A market's list of accounts that had a position (base != 0) since the last ADL walk: first id u32 @0 | count u32 @4. */
 export function holdersSlot(market: u32): usize { return key(K_HOLDERS, market, 0, 0, 0); }
+/**
+ * The order id u64 @0 last rested under client order id (high, low) by (account, market). It
+ * may name an order that has since filled or been cancelled: readers check the order is live
+ * and the account's (order ids are never reused in a market).
+ */
+export function clientOrderSlot(id: u32, market: u32, high: u64, low: u64): usize { return key(K_CLIENT_ORDER, id, market, high, low); }

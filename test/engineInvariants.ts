@@ -17,6 +17,7 @@ import {
   decodeSettlement,
   decodeTotals,
   engineKeys,
+  MAX_OPEN_ORDERS,
 } from "../protocol/engine/index.ts";
 import type { TestExchange } from "./engineHarness.ts";
 import { MARKETS } from "./engineSequences.ts";
@@ -80,7 +81,7 @@ export function checkInvariants(x: TestExchange): void {
       // open quantities equal the account's resting orders
       let bid = 0n;
       let ask = 0n;
-      for (let part = 0; part < 2; part++) {
+      for (let part = 0; part < MAX_OPEN_ORDERS / 4; part++) {
         for (const oid of decodeOpenOrders(h.get(engineKeys.openOrders(id, m, part)))) {
           const o = decodeOrder(h.get(engineKeys.order(m, oid)));
           expect(o.owner).toBe(id);

@@ -11,7 +11,7 @@ export const PPM = 1_000_000n;
 /** Most maker orders one order touches (fills and self-trade cancels). */
 export const MAX_FILLS_PER_TX = 32;
 /** Most resting orders per (account, market). */
-export const MAX_OPEN_ORDERS = 8;
+export const MAX_OPEN_ORDERS = 64;
 /** Markets are numbered 0..MAX_MARKETS-1. */
 export const MAX_MARKETS = 32;
 /** Longest transaction, in bytes. */
@@ -19,6 +19,10 @@ export const MAX_TX_BYTES = 512;
 /** Largest price tick index (the top bit of a stored tick is the order's side). */
 export const MAX_TICK = 0x7fffffffn;
 
+/** Slot-cache room an order keeps for its own margin check (matching stops below it). */
+export const MATCH_SLOT_RESERVE = 320;
+/** Slot-cache room auto-deleveraging keeps for its closes (the holder walk stops below it). */
+export const ADL_SLOT_RESERVE = 64;
 /** Auto-deleveraging scans at most this many holders of a market per transaction. */
 export const ADL_MAX_SCAN = 64;
 /** ... and closes against at most this many of them. */
@@ -80,6 +84,7 @@ export const Outcome = {
   WRONG_MARKET_KIND: 33,
   PRICE_OUT_OF_BAND: 34,
   NO_DELEVERAGE_COUNTERPARTY: 35,
+  DUPLICATE_CLIENT_ID: 36,
 } as const;
 export type OutcomeName = keyof typeof Outcome;
 

@@ -25,6 +25,7 @@ export const KeyTag = {
   POSITION_FUNDING: 0x0e,
   HOLDER: 0x11,
   HOLDERS: 0x12,
+  CLIENT_ORDER: 0x13,
   REPORTER: 0x20,
   FUNDING_SAMPLES: 0x21,
   SETTLEMENT_WINDOW: 0x22,
@@ -82,6 +83,9 @@ export const engineKeys = {
     stateKey(logicalKey(KeyTag.POSITION_FUNDING, id, BigInt(market))),
   holder: (market: number, id: number) => stateKey(logicalKey(KeyTag.HOLDER, market, BigInt(id))),
   holders: (market: number) => stateKey(logicalKey(KeyTag.HOLDERS, market)),
+  /** The order id last rested under a client order id (check the order is still live). */
+  clientOrder: (id: number, market: number, high: bigint, low: bigint) =>
+    stateKey(logicalKey(KeyTag.CLIENT_ORDER, id, BigInt(market), high, low)),
   reporter: (u: number, i: number) => stateKey(logicalKey(KeyTag.REPORTER, u, BigInt(i))),
   fundingSamples: (market: number) => stateKey(logicalKey(KeyTag.FUNDING_SAMPLES, market)),
   settlementWindow: (market: number) => stateKey(logicalKey(KeyTag.SETTLEMENT_WINDOW, market)),
