@@ -19,6 +19,10 @@
  *   of CPU per transaction, 12,000 117 us, the whole 20,000 83-97 us.
  * engine.steps.per.order.TYPE: machine steps per transaction type on the interpreter for a
  *   sample of the mix (median, and max as an extra field).
+ * engine.gas.per.tx: mean gas per transaction over the whole mix (deterministic: compare two
+ *   engines by it when the machine is too busy for stable rates), per kind as extra fields.
+ * engine.liquidation.adl.gas: the worst-case liquidation that auto-deleverages (a bankrupt long
+ *   against 100 short holders: a walk of ADL_MAX_SCAN entries, ADL_MAX_COUNTERPARTIES closes).
  * Figures are medians of 3 runs.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -401,4 +405,49 @@ export async function main(args: string[]): Promise<void> {
       count: s.length,
     });
   }
+
+  // engine.gas.per.tx over the whole mix, on a harness with the presigned recoveries.
+  const hg = new EngineHarness();
+  for (const [k, v] of planner.recovered) hg.recovered.set(k, v);
+  setup(hg);
+  const gas = new Map<string, number[]>();
+  let total = 0;
+  for (let i = 0; i < mix.length; i++) {
+    hg.context = { ...hg.context, timestamp: mix[i].time };
+    const g = hg.run(mix[i].bytes).gasUsed;
+    total += g;
+    if (!gas.has(mix[i].kind)) gas.set(mix[i].kind, []);
+    gas.get(mix[i].kind)!.push(g);
+  }
+  const perKind: Record<string, number> = {};
+  for (const [k, g] of [...gas].sort()) perKind[k] = Math.round(g.reduce((a, b) => a + b, 0) / g.length);
+  emit({ name: "engine.gas.per.tx", value: Math.round(total / mix.length), unit: "gas", ...perKind });
+  emit({ name: "engine.liquidation.adl.gas", value: adlWorstCaseGas(), unit: "gas", target: 1_000_000 });
+}
+
+/** Gas of a liquidation that deleverages a bankrupt long against 100 profitable short holders. */
+function adlWorstCaseGas(): number {
+  const x = new TestExchange(new EngineHarness());
+  x.setup();
+  const victim = testAccount(500);
+  const keeper = testAccount(501);
+  const Q = 1_000_000n;
+  x.deposit(victim.address, 101n * Q);
+  x.deposit(keeper.address, 1_000_000n * Q);
+  for (let i = 0; i < 100; i++) {
+    const s = testAccount(600 + i);
+    x.deposit(s.address, 100n * Q);
+    x.order(s.address, 1, 100n * Q, LOT * 100n);
+  }
+  for (let i = 0; i < 4; i++) x.order(victim.address, 0, 100n * Q, LOT * 2_500n, { tif: 1 });
+  x.h.context = { ...x.h.context, timestamp: x.h.context.timestamp + 1n };
+  x.setPrice(0n, 85n * Q); // the victim's equity is -49 quote, the fund is empty
+  const r = x.send(keeper.address, "LIQUIDATE", {
+    subaccount: 0n,
+    market: 0n,
+    accountId: BigInt(x.accountId(victim.address)),
+    quantity: LOT * 10_000n,
+  });
+  if (r.code !== 0) throw new Error(`ADL liquidation failed: ${r.code}`);
+  return r.gasUsed;
 }

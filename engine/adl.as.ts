@@ -6,12 +6,14 @@
 // that market (the difference between the bankruptcy price and the mark), and at most its
 // collateral plus that profit (so a counterparty left without positions is never negative).
 //
-// Gas bound: one walk over at most ADL_MAX_SCAN holders of the market (three slots each: the
-// holder node, the position, the account), then at most ADL_MAX_COUNTERPARTIES closes.
+// Gas bound: one walk over at most ADL_MAX_SCAN entries of the market's holder list (three
+// slots each: the holder node, the position, the account; an entry that closed since it was
+// listed is unlinked, three more writes), then at most ADL_MAX_COUNTERPARTIES closes.
 import { settleFunding } from "./funding.as";
-import { firstHolder, nextHolder } from "./holders.as";
-import { ADL_MAX_COUNTERPARTIES, ADL_MAX_SCAN, QTY_SCALE } from "./params.as";
+import { firstHolder, holderRemove, nextHolder } from "./holders.as";
+import { ADL_MAX_COUNTERPARTIES, ADL_MAX_SCAN, ADL_SLOT_RESERVE, QTY_SCALE } from "./params.as";
 import { accountSlot, marketSlot, positionSlot } from "./state.as";
+import { slotsFree } from "./store.as";
 import { move, settle } from "./trade.as";
 import { abs64, mulDiv } from "./wide.as";
 
@@ -62,11 +64,12 @@ function budget(id: u32, market: u32, mark: u64): i64 {
 function rank(market: u32, victim: u32, victimLong: bool, mark: u64): i32 {
   let count = 0;
   let id = firstHolder(market);
-  for (let scanned = 0; id != 0 && scanned < ADL_MAX_SCAN; scanned++) {
+  for (let scanned = 0; id != 0 && scanned < ADL_MAX_SCAN && slotsFree() >= ADL_SLOT_RESERVE; scanned++) {
     const next = nextHolder(market, id);
     const pos = positionSlot(id, market);
     const b = load<i64>(pos);
-    if (id != victim && b != 0 && (b > 0) != victimLong) {
+    if (b == 0) holderRemove(market, id); // closed since it was listed
+    else if (id != victim && (b > 0) != victimLong) {
       const pnl = budget(id, market, mark);
       if (pnl > 0) {
         mul128(<u64>pnl, leverageE4(value, marketEquity));

@@ -3,7 +3,7 @@
 // open-order list per market (for cancel-all). Side 0 = bids (buy), 1 = asks (sell).
 import { bitmapClear, bitmapSet, nextDown, nextUp } from "./bitmap.as";
 import { MAX_OPEN_ORDERS } from "./params.as";
-import { accountSlot, bookSlot, levelSlot, openOrdersSlot, orderRangeSlot, orderSlot, positionSlot } from "./state.as";
+import { accountSlot, bookSlot, levelSlot, openOrdersSlot, orderSlot, positionSlot } from "./state.as";
 import { clear, dirty } from "./store.as";
 
 const SELL_BIT: u32 = 0x80000000;
@@ -50,6 +50,23 @@ export function openOrderAt(owner: u32, market: u32, i: u32): u64 {
   return load<u64>(openOrdersSlot(owner, market, i >> 2) + (<usize>(i & 3) << 3));
 }
 
+/**
+ * Removes every resting order of `owner` in `market` (cancel-all, liquidation, settlement). The
+ * open list fills from its first free entry, so the walk stops at the first open-order slot
+ * reached once the account's open quantity is zero.
+ */
+export function removeAllOrders(owner: u32, market: u32): void {
+  const pos = positionSlot(owner, market);
+  for (let part: u32 = 0; part < <u32>MAX_OPEN_ORDERS / 4; part++) {
+    if ((load<u64>(pos + 16) | load<u64>(pos + 24)) == 0) return;
+    const s = openOrdersSlot(owner, market, part);
+    for (let i: usize = 0; i < 4; i++) {
+      const id = load<u64>(s + (i << 3));
+      if (id != 0) removeOrder(market, id, orderSlot(market, id));
+    }
+  }
+}
+
 /** Rests an order at the tail of its level. The caller checked hasOpenRoom. Returns its id. */
 export function restOrder(market: u32, owner: u32, side: u32, tick: u32, qty: u64): u64 {
   const book = bookSlot(market);
@@ -82,16 +99,8 @@ export function restOrder(market: u32, owner: u32, side: u32, tick: u32, qty: u6
   store<u64>(level + 16, load<u64>(level + 16) + qty);
   dirty(level);
   const pos = positionSlot(owner, market);
-  const open = load<u64>(pos + (side == 0 ? 16 : 24));
-  store<u64>(pos + (side == 0 ? 16 : 24), open + qty);
+  store<u64>(pos + (side == 0 ? 16 : 24), load<u64>(pos + (side == 0 ? 16 : 24)) + qty);
   dirty(pos);
-  // The side's extreme price bounds every resting order's open loss (margin.as.ts).
-  const range = orderRangeSlot(owner, market);
-  const extreme = load<u32>(range + (side == 0 ? 0 : 4));
-  if (open == 0 || (side == 0 ? tick > extreme : tick < extreme)) {
-    store<u32>(range + (side == 0 ? 0 : 4), tick);
-    dirty(range);
-  }
   const acct = accountSlot(owner);
   store<u32>(acct + 8, load<u32>(acct + 8) | (<u32>1 << market));
   dirty(acct);

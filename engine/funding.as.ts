@@ -1,23 +1,27 @@
 // Perpetual funding (docs/engine.md, "Funding"). Every index update samples each perpetual of
-// its underlying (at most one sample per market and batch time): the premium of the book's mid
-// over the index, 0 when a side is empty or thinner than the underlying's impact quantity,
+// its underlying (at most one sample per market and batch time): the premium of the book's impact
+// mid over the index (0 when a side cannot fill the underlying's impact quantity),
 // clamped to MAX_FUNDING_PPM of the index; the same premium clamped to MARK_BASIS_MAX_PPM moves
-// the market's basis average (the mark's basis, price.as.ts). FUNDING, once a whole interval has
-// passed, adds n * rate to the cumulative funding for the n whole intervals elapsed, where rate
-// is the mean of the samples taken since the last funding (0 without samples) clamped to
-// MAX_FUNDING_PPM of the current index; the funding clock advances by n intervals exactly, so
-// no interval is lost and the clock does not drift. A position settles what accrued since its
+// the market's basis average (the mark's basis, price.as.ts). Once a whole interval has passed,
+// the first sample after it (or FUNDING, whichever comes first) adds n * rate to the cumulative
+// funding for the n whole intervals elapsed, where rate is the mean of the samples taken since
+// the last funding (0 without samples) clamped to MAX_FUNDING_PPM of the current index; the
+// funding clock advances by n intervals exactly, so no interval is lost, the clock does not
+// drift and the time FUNDING is sent changes nothing. A position settles what accrued since its
 // last settlement whenever it is touched (trades, liquidations, margin checks): it owes
 // base * (cumulative - last) / 1e8, paid into the market's funding pool rounded up, received
 // from it rounded down, so the pool never pays out more than came in.
+import { nextDown, nextUp } from "./bitmap.as";
 import { context, CTX_TIMESTAMP } from "./host.as";
 import { isPerp, marketExists, marketUnderlying } from "./market.as";
 import { BAD_AMOUNT, FUNDING_TOO_EARLY, OK, UNKNOWN_MARKET, WRONG_MARKET_KIND } from "./outcome.as";
-import { FUNDING_INTERVAL, MARK_BASIS_MAX_PPM, MARK_BASIS_SMOOTHING, MAX_FUNDING_PPM, PPM, QTY_SCALE } from "./params.as";
+import {
+  FUNDING_INTERVAL, IMPACT_MAX_LEVELS, MARK_BASIS_MAX_PPM, MARK_BASIS_SMOOTHING, MAX_FUNDING_PPM, MAX_TICK, PPM, QTY_SCALE,
+} from "./params.as";
 import { fundingSamplesSlot, indexPrice, priceError } from "./price.as";
 import { bookSlot, fundingSlot, levelSlot, marketSlot, positionFundingSlot, positionSlot, underlyingSlot } from "./state.as";
 import { dirty } from "./store.as";
-import { abs64, mulDiv, overflow } from "./wide.as";
+import { abs64, mulDiv } from "./wide.as";
 
 /** Settles the funding position (owner, market) accrued since its last settlement. */
 export function settleFunding(owner: u32, market: u32): void {
@@ -54,16 +58,43 @@ function clamp(v: i64, bound: i64): i64 {
 }
 
 /**
- * The book's premium over `index`: floor((bestBid + bestAsk) * tick / 2) - index, or 0 when a
- * side is empty or its best level holds less than `impact` (qtyE8).
+ * The impact tick of one side: walking from the best level away from the spread, the first
+ * level at which the side's cumulative quantity reaches `impact` (qtyE8); 0 if IMPACT_MAX_LEVELS
+ * levels do not hold it.
+ */
+function impactTick(market: u32, side: u32, best: u32, impact: u64): u32 {
+  let t = best;
+  let q: u64 = 0;
+  for (let i = 0; i < IMPACT_MAX_LEVELS; i++) {
+    q += load<u64>(levelSlot(market, side, t) + 16);
+    if (q >= impact) return t;
+    if (side == 0) {
+      if (t <= 1) return 0;
+      t = nextDown(market, 0, t - 1);
+    } else {
+      if (<u64>t >= MAX_TICK) return 0;
+      t = nextUp(market, 1, t + 1);
+    }
+    if (t == 0) return 0;
+  }
+  return 0;
+}
+
+/**
+ * The book's premium over `index`: floor((impactBid + impactAsk) * tick / 2) - index, where the
+ * impact bid and ask are the levels at which `impact` (qtyE8; 0 = the best levels) would fill;
+ * 0 when a side cannot fill it.
  */
 function premium(market: u32, index: u64, impact: u64): i64 {
   const book = bookSlot(market);
-  const bid = load<u32>(book);
-  const ask = load<u32>(book + 4);
+  let bid = load<u32>(book);
+  let ask = load<u32>(book + 4);
   if (bid == 0 || ask == 0) return 0;
-  if (impact != 0 && (load<u64>(levelSlot(market, 0, bid) + 16) < impact || load<u64>(levelSlot(market, 1, ask) + 16) < impact)) {
-    return 0;
+  if (impact != 0) {
+    bid = impactTick(market, 0, bid, impact);
+    if (bid == 0) return 0;
+    ask = impactTick(market, 1, ask, impact);
+    if (ask == 0) return 0;
   }
   // (bid + ask) * tick can pass 2^64 for a market with a huge tick: such a mid counts as no premium.
   const tick = load<u64>(marketSlot(market, 0));
@@ -85,6 +116,10 @@ export function sampleBooks(u: u32, index: u64, now: u64): void {
     mask &= mask - 1;
     const s = fundingSamplesSlot(m);
     if (load<u64>(s + 16) == now) continue;
+    const f = fundingSlot(m);
+    // An interval boundary passed since the last sample: its funding is due now, from the
+    // samples before the boundary, so when FUNDING is sent does not change what it charges.
+    if (now >= load<u64>(f + 8) + FUNDING_INTERVAL) applyDue(f, s, index, now);
     const p = premium(m, index, impact);
     const sum = load<i64>(s);
     const add = clamp(p, fundCap);
@@ -93,7 +128,6 @@ export function sampleBooks(u: u32, index: u64, now: u64): void {
     store<u64>(s + 8, load<u64>(s + 8) + 1);
     store<u64>(s + 16, now);
     dirty(s);
-    const f = fundingSlot(m);
     const basis = load<i64>(f + 24);
     const next = basis + (clamp(p, markCap) - basis) / MARK_BASIS_SMOOTHING;
     if (next != basis) {
@@ -103,25 +137,23 @@ export function sampleBooks(u: u32, index: u64, now: u64): void {
   }
 }
 
-/** FUNDING: applies every whole interval elapsed since the market's funding clock. */
-export function applyFunding(market: u32): i32 {
-  if (!marketExists(market)) return UNKNOWN_MARKET;
-  if (!isPerp(market)) return WRONG_MARKET_KIND;
-  const f = fundingSlot(market);
-  const now = <u64>context(CTX_TIMESTAMP);
+/**
+ * Applies the whole intervals elapsed since the funding clock of market `m` (funding slot `f`,
+ * samples `s`) at `now`, with the rate from the samples taken so far and the cap at `index`.
+ * False, changing nothing, if the result would leave i64.
+ */
+function applyDue(f: usize, s: usize, index: u64, now: u64): bool {
   const last = load<u64>(f + 8);
-  if (now < last + FUNDING_INTERVAL) return FUNDING_TOO_EARLY;
   const intervals = (now - last) / FUNDING_INTERVAL;
-  const index = indexPrice(marketUnderlying(market));
-  if (index == 0) return priceError;
-  const s = fundingSamplesSlot(market);
   const count = load<u64>(s + 8);
-  // The mean sample, rounded toward zero, clamped with today's index.
+  // The mean sample, rounded toward zero, clamped with the current index.
   let rate = count == 0 ? 0 : load<i64>(s) / <i64>count;
   rate = clamp(rate, <i64>mulDiv(index, MAX_FUNDING_PPM, PPM, false));
-  const delta = <i64>mulDiv(abs64(rate), intervals, 1, false);
+  const size = abs64(rate);
+  if (size != 0 && intervals > <u64>i64.MAX_VALUE / size) return false;
+  const delta = <i64>(size * intervals);
   const cum = load<i64>(f);
-  if (overflow || (rate > 0 ? cum > i64.MAX_VALUE - delta : cum < i64.MIN_VALUE + delta)) return BAD_AMOUNT;
+  if (rate > 0 ? cum > i64.MAX_VALUE - delta : cum < i64.MIN_VALUE + delta) return false;
   store<i64>(f, rate > 0 ? cum + delta : cum - delta);
   store<u64>(f + 8, last + intervals * FUNDING_INTERVAL);
   dirty(f);
@@ -130,5 +162,17 @@ export function applyFunding(market: u32): i32 {
     store<u64>(s + 8, 0);
     dirty(s);
   }
-  return OK;
+  return true;
+}
+
+/** FUNDING: applies every whole interval elapsed since the market's funding clock. */
+export function applyFunding(market: u32): i32 {
+  if (!marketExists(market)) return UNKNOWN_MARKET;
+  if (!isPerp(market)) return WRONG_MARKET_KIND;
+  const f = fundingSlot(market);
+  const now = <u64>context(CTX_TIMESTAMP);
+  if (now < load<u64>(f + 8) + FUNDING_INTERVAL) return FUNDING_TOO_EARLY;
+  const index = indexPrice(marketUnderlying(market));
+  if (index == 0) return priceError;
+  return applyDue(f, fundingSamplesSlot(market), index, now) ? OK : BAD_AMOUNT;
 }

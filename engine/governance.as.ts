@@ -129,7 +129,7 @@ export function setOption(signer: usize, b: i32): i32 {
     const window = <u64>load<u32>(underlyingSlot(u, 0) + 12);
     if (expiry - now < window) return BAD_MARKET_PARAMS;
     store<u32>(p + 28, <u32>window);
-    listSeries(u, market, expiry, window);
+    listSeries(u, market, expiry, window, now);
   }
   dirty(p);
   return OK;

@@ -1,17 +1,22 @@
-// Each market's list of position holders (docs/engine.md, "Bad debt"): the accounts whose base
+// Each market's list of position holders (docs/engine.md, "Bad debt"): every account whose base
 // is not zero there, doubly linked through their holder slots, newest first. Auto-deleveraging
-// walks it to find the opposite positions to close against a bankrupt one; trades keep it as
-// a position opens (base leaves 0) or closes (base returns to 0).
+// walks it to find the opposite positions to close against a bankrupt one. A trade that opens a
+// position lists its account if it is not listed yet (one slot read when it is); closing does
+// not unlist (that would cost three slot writes on every close of the trading path): the
+// deleveraging walk unlinks the flat accounts it meets. So the list holds every holder, and
+// possibly accounts that closed since the last walk.
 import { holderSlot, holdersSlot } from "./state.as";
 import { clear, dirty } from "./store.as";
 
-/** Links account `id` at the head of `market`'s holders. The caller knows it is not listed. */
+/** Links account `id` at the head of `market`'s holders unless it is listed already. */
 export function holderAdd(market: u32, id: u32): void {
+  const node = holderSlot(market, id);
+  if (load<u8>(node + 8) != 0) return;
   const list = holdersSlot(market);
   const head = load<u32>(list);
-  const node = holderSlot(market, id);
   store<u32>(node, 0);
   store<u32>(node + 4, head);
+  store<u8>(node + 8, 1);
   dirty(node);
   if (head != 0) {
     const h = holderSlot(market, head);

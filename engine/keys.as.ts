@@ -16,9 +16,9 @@ export const K_UNDERLYING: u8 = 0x0b; // x = underlying
 export const K_OUTBOX: u8 = 0x0c; // a = withdrawal index
 export const K_FUNDING: u8 = 0x0d; // x = market
 export const K_POSITION_FUNDING: u8 = 0x0e; // x = account id, a = market
-export const K_ORDER_RANGE: u8 = 0x10; // x = account id, a = market
 export const K_HOLDER: u8 = 0x11; // x = market, a = account id
 export const K_HOLDERS: u8 = 0x12; // x = market
+export const K_CLIENT_ORDER: u8 = 0x13; // x = account id, a = market, b = client id high, c = client id low
 export const K_REPORTER: u8 = 0x20; // x = underlying, a = reporter index
 export const K_FUNDING_SAMPLES: u8 = 0x21; // x = market
 export const K_SETTLEMENT_WINDOW: u8 = 0x22; // x = market

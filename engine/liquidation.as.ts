@@ -8,7 +8,7 @@
 // when the fund cannot, the liquidation is undone and the position is instead closed by
 // auto-deleveraging (adl.as.ts) against the most profitable opposite positions. The liquidator
 // must belong to another owner than the account (subaccounts of one address are one owner).
-import { openOrderAt, removeOrder } from "./book.as";
+import { removeAllOrders } from "./book.as";
 import { deleverage } from "./adl.as";
 import { accountFor } from "./collateral.as";
 import { checkInitial, equity, evaluate, markPrice, priceError, requirement } from "./margin.as";
@@ -18,8 +18,8 @@ import {
   BAD_AMOUNT, MARKET_EXPIRED, NOT_LIQUIDATABLE, NO_DELEVERAGE_COUNTERPARTY, OK, SELF_LIQUIDATION, UNKNOWN_ACCOUNT,
   UNKNOWN_MARKET,
 } from "./outcome.as";
-import { MAX_OPEN_ORDERS, PPM, QTY_SCALE } from "./params.as";
-import { accountSlot, countersSlot, marketSlot, orderSlot, positionSlot, totalsSlot } from "./state.as";
+import { PPM, QTY_SCALE } from "./params.as";
+import { accountSlot, countersSlot, marketSlot, positionSlot, totalsSlot } from "./state.as";
 import { dirty, discard } from "./store.as";
 import { move, settle } from "./trade.as";
 import { absorbBadDebt, ADL_SLACK, insuranceFund, UNCOVERED } from "./waterfall.as";
@@ -62,10 +62,7 @@ function liquidateOnce(liqAddr: usize, liqSub: u8, market: u32, victim: u32, qty
     mark = optionMark(market, mark, base < 0);
     if (optionError != OK) return optionError;
   }
-  for (let i: u32 = 0; i < <u32>MAX_OPEN_ORDERS; i++) {
-    const id = openOrderAt(victim, market, i);
-    if (id != 0) removeOrder(market, id, orderSlot(market, id));
-  }
+  removeAllOrders(victim, market);
   if (adl) {
     // The fund pays what it holds; the most profitable opposite positions pay the rest.
     const fromFund = insuranceFund();

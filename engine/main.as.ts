@@ -9,8 +9,8 @@ import { context, CTX_ORIGIN, ORIGIN_DELAYED_INBOX } from "./host.as";
 import { at, be16, be32, be64, inputLength, readInput, u8At } from "./input.as";
 import { LAYOUT_END } from "./layout.as";
 import { liquidate } from "./liquidation.as";
-import { settleOption } from "./option.as";
-import { cancelAll, cancelOrder, placeOrder } from "./order.as";
+import { settleOption } from "./optionSettlement.as";
+import { cancelAll, cancelOrder, cancelOrderCid, placeOrder, placeOrderCid } from "./order.as";
 import {
   BAD_ENCODING, BAD_NONCE, BAD_SIGNATURE, NOT_FROM_L1, NOT_INITIALIZED, OK, UNKNOWN_ACCOUNT,
 } from "./outcome.as";
@@ -20,7 +20,8 @@ import { commit, dirty, discard } from "./store.as";
 import {
   FIELDS_CANCEL, FIELDS_CANCEL_ALL, FIELDS_LIQUIDATE, TYPEHASH_LIQUIDATE, FIELDS_SET_OPTION, TYPEHASH_SET_OPTION, FIELDS_ORDER, FIELDS_PRICE, FIELDS_SET_MARKET, FIELDS_SET_UNDERLYING,
   FIELDS_TRANSFER, FIELDS_WITHDRAW, TYPEHASH_CANCEL, TYPEHASH_CANCEL_ALL, TYPEHASH_ORDER, TYPEHASH_PRICE,
-  TYPEHASH_SET_MARKET, TYPEHASH_SET_UNDERLYING, TYPEHASH_TRANSFER, TYPEHASH_WITHDRAW,
+  TYPEHASH_SET_MARKET, TYPEHASH_SET_UNDERLYING, TYPEHASH_TRANSFER, TYPEHASH_WITHDRAW, FIELDS_ORDER_CID,
+  TYPEHASH_ORDER_CID, FIELDS_CANCEL_CID, TYPEHASH_CANCEL_CID,
 } from "./typeHashes.as";
 
 const TX_GENESIS: u8 = 0x01;
@@ -36,6 +37,8 @@ const TX_TRANSFER: u8 = 0x31;
 const TX_ORDER: u8 = 0x40;
 const TX_CANCEL: u8 = 0x41;
 const TX_CANCEL_ALL: u8 = 0x42;
+const TX_ORDER_CID: u8 = 0x43;
+const TX_CANCEL_CID: u8 = 0x44;
 const TX_LIQUIDATE: u8 = 0x50;
 
 function bodyBytes(fields: StaticArray<u8>): i32 {
@@ -76,6 +79,20 @@ function dispatchSigned(type: u8, signer: usize): i32 {
       const owner = accountFor(signer, u8At(b + 2), false);
       if (owner == 0) return UNKNOWN_ACCOUNT;
       return cancelAll(owner, <u32>be16(b));
+    }
+    case TX_ORDER_CID: {
+      const owner = accountFor(signer, u8At(b + 2), false);
+      if (owner == 0) return UNKNOWN_ACCOUNT;
+      const ro = u8At(b + 5);
+      if (ro > 1) return BAD_ENCODING;
+      return placeOrderCid(
+        owner, <u32>be16(b), u8At(b + 3), u8At(b + 4), ro == 1, be64(b + 6), be64(b + 14), be64(b + 22), be64(b + 30),
+      );
+    }
+    case TX_CANCEL_CID: {
+      const owner = accountFor(signer, u8At(b + 2), false);
+      if (owner == 0) return UNKNOWN_ACCOUNT;
+      return cancelOrderCid(owner, <u32>be16(b), be64(b + 3), be64(b + 11));
     }
     case TX_LIQUIDATE:
       return liquidate(signer, u8At(b), <u32>be16(b + 1), be32(b + 3), be64(b + 7));
@@ -153,6 +170,10 @@ function run(): i32 {
       return signed(type, TYPEHASH_CANCEL, FIELDS_CANCEL);
     case TX_CANCEL_ALL:
       return signed(type, TYPEHASH_CANCEL_ALL, FIELDS_CANCEL_ALL);
+    case TX_ORDER_CID:
+      return signed(type, TYPEHASH_ORDER_CID, FIELDS_ORDER_CID);
+    case TX_CANCEL_CID:
+      return signed(type, TYPEHASH_CANCEL_CID, FIELDS_CANCEL_CID);
     case TX_LIQUIDATE:
       return signed(type, TYPEHASH_LIQUIDATE, FIELDS_LIQUIDATE);
   }

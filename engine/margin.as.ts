@@ -13,8 +13,7 @@ import { settleFunding } from "./funding.as";
 import { markPrice, priceError } from "./price.as";
 import { isOption, optionError, optionMark, payoff, settlementPrice } from "./option.as";
 import { MAX_OPEN_ORDERS, PPM, QTY_SCALE } from "./params.as";
-import { accountSlot, marketSlot, orderRangeSlot, orderSlot, positionSlot, underlyingSlot } from "./state.as";
-import { dirty } from "./store.as";
+import { accountSlot, bookSlot, marketSlot, orderSlot, positionSlot, underlyingSlot } from "./state.as";
 import { abs64, mulDiv, overflow } from "./wide.as";
 
 export let equity: i64 = 0;
@@ -34,47 +33,36 @@ export function positionValue(base: i64, mark: u64): i64 {
  * `bidRef`, ceil(qty * (price - bidRef) / 1e8), for each ask below `askRef`, ceil(qty * (askRef
  * - price) / 1e8): what filling it at its own price loses against the mark. With `premium` (an
  * option's bids) a bid counts its whole ceil(qty * price / 1e8) plus ceil(that * feePpm / 1e6)
- * instead: a long option pays its premium from free collateral. The side's extreme price (the
- * order range slot) skips the walk when no order of the side can lose; a walk refreshes it.
+ * instead: a long option pays its premium from free collateral. The book's best bid and ask
+ * bound every resting order's price, so the walk over the account's orders is skipped when no
+ * order on the book can lose (the usual case: bids below the mark, asks above it).
  */
 function openOrderLoss(id: u32, m: u32, pos: usize, bidRef: u64, askRef: u64, premium: bool, feePpm: u64): i64 {
-  const openBid = load<u64>(pos + 16);
-  const openAsk = load<u64>(pos + 24);
   const tickSize = load<u64>(marketSlot(m, 0));
-  const range = orderRangeSlot(id, m);
-  const walkBids = openBid != 0 && (premium || <u64>load<u32>(range) * tickSize > bidRef);
-  const walkAsks = openAsk != 0 && <u64>load<u32>(range + 4) * tickSize < askRef;
+  const book = bookSlot(m);
+  const walkBids = load<u64>(pos + 16) != 0 && (premium || <u64>load<u32>(book) * tickSize > bidRef);
+  const walkAsks = load<u64>(pos + 24) != 0 && <u64>load<u32>(book + 4) * tickSize < askRef;
   if (!walkBids && !walkAsks) return 0;
   let loss: u64 = 0;
   let paid: u64 = 0;
-  let maxBid: u32 = 0;
-  let minAsk: u32 = 0x7fffffff;
-  for (let i: u32 = 0; i < <u32>MAX_OPEN_ORDERS; i++) {
+  // Stops once every open unit is seen (the open list fills from its first free entry).
+  let unseen = load<u64>(pos + 16) + load<u64>(pos + 24);
+  for (let i: u32 = 0; i < <u32>MAX_OPEN_ORDERS && unseen != 0; i++) {
     const oid = openOrderAt(id, m, i);
     if (oid == 0) continue;
     const o = orderSlot(m, oid);
     const ts = load<u32>(o + 4);
-    const tick = ts & 0x7fffffff;
     const q = load<u64>(o + 8);
-    const price = <u64>tick * tickSize;
+    unseen -= q;
+    const price = <u64>(ts & 0x7fffffff) * tickSize;
     if (ts >> 31 == 0) {
-      if (tick > maxBid) maxBid = tick;
       if (premium) paid += mulDiv(q, price, QTY_SCALE, true);
       else if (price > bidRef) loss += mulDiv(q, price - bidRef, QTY_SCALE, true);
-    } else {
-      if (tick < minAsk) minAsk = tick;
-      if (price < askRef) loss += mulDiv(q, askRef - price, QTY_SCALE, true);
+    } else if (price < askRef) {
+      loss += mulDiv(q, askRef - price, QTY_SCALE, true);
     }
   }
   if (premium) loss += paid + mulDiv(paid, feePpm, PPM, true);
-  if (openBid != 0 && maxBid != load<u32>(range)) {
-    store<u32>(range, maxBid);
-    dirty(range);
-  }
-  if (openAsk != 0 && minAsk != load<u32>(range + 4)) {
-    store<u32>(range + 4, minAsk);
-    dirty(range);
-  }
   if (loss >> 62 != 0) return 0x4000000000000000; // absurd: larger than any equity, and the sum stays in i64
   return <i64>loss;
 }

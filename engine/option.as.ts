@@ -3,26 +3,14 @@
 // quantity = contracts of one base unit in qtyE8). Before expiry a position is marked with
 // Black-Scholes (engine/math) at the index price, the series' volatility and zero rate,
 // rounded down for longs and up for shorts; after expiry at its payoff at the settlement
-// price, which the index updates fix (settlement.as.ts).
-import { openOrderAt, removeOrder } from "./book.as";
+// price, which the index updates fix (settlement.as.ts). SETTLE itself, which values the
+// account and may deleverage, is optionSettlement.as.ts, above margin.
 import { context, CTX_TIMESTAMP } from "./host.as";
 import { blackScholesCall, blackScholesPut } from "./math/blackScholes.as";
 import { MATH_ERROR } from "./math/fixed.as";
-import { deleverage } from "./adl.as";
-import { equity, evaluate } from "./margin.as";
-import {
-  BAD_AMOUNT, NO_DELEVERAGE_COUNTERPARTY, NOTHING_TO_SETTLE, OK, SETTLEMENT_PENDING, UNKNOWN_ACCOUNT, UNKNOWN_MARKET,
-  WRONG_MARKET_KIND,
-} from "./outcome.as";
-import { KIND_OPTION, MAX_OPEN_ORDERS, QTY_SCALE } from "./params.as";
-import { countersSlot, fundingSlot, marketSlot, orderSlot, positionSlot, underlyingSlot } from "./state.as";
-import { dirty, discard } from "./store.as";
-import { settle } from "./trade.as";
-import { holderRemove } from "./holders.as";
-import { absorbBadDebt, ADL_SLACK, insuranceFund, UNCOVERED } from "./waterfall.as";
-import { abs64, mulDiv, overflow } from "./wide.as";
-
-const I64_MAX: i64 = 0x7fffffffffffffff;
+import { BAD_AMOUNT, OK } from "./outcome.as";
+import { KIND_OPTION } from "./params.as";
+import { fundingSlot, marketSlot } from "./state.as";
 
 /** Set by optionMark when Black-Scholes refuses its inputs. */
 export let optionError: i32 = OK;
@@ -68,76 +56,4 @@ export function optionMark(market: u32, spot: u64, short: bool): u64 {
     return 0;
   }
   return <u64>v;
-}
-
-/**
- * SETTLE: closes account `id`'s position in an expired option market at the payoff of the
- * settlement price (SETTLEMENT_PENDING until the index updates have fixed it) and
- * cancels its resting orders there. The long receives floor(base * payoff / 1e8) from the
- * market's settlement pool once the pool holds it (shorts pay in first: SETTLEMENT_PENDING
- * until then), the short pays ceil(|base| * payoff / 1e8) into it. A short that cannot pay
- * goes through the bad-debt waterfall: the insurance fund, then auto-deleveraging against the
- * longs. A figure that does not fit in 63 bits rejects with BAD_AMOUNT, never a wrapped sum.
- */
-export function settleOption(market: u32, id: u32): i32 {
-  const r = settleOnce(market, id, false);
-  if (r != UNCOVERED) return r;
-  discard(); // the fund cannot pay this short's deficit: deleverage the longs first
-  return settleOnce(market, id, true);
-}
-
-function settleOnce(market: u32, id: u32, adl: bool): i32 {
-  if (market >= 32 || load<u8>(marketSlot(market, 0) + 26) == 0) return UNKNOWN_MARKET;
-  if (!isOption(market)) return WRONG_MARKET_KIND;
-  if (!isExpired(market)) return SETTLEMENT_PENDING;
-  if (id == 0 || id > load<u32>(countersSlot())) return UNKNOWN_ACCOUNT;
-  // The settlement price is fixed by the index updates alone (settlement.as.ts): a TWAP of the
-  // index over the series' window before expiry, or the first index at or after expiry.
-  const s = settlementPrice(market);
-  if (s == 0) return SETTLEMENT_PENDING;
-  const pos = positionSlot(id, market);
-  let any = load<u64>(pos + 16) != 0 || load<u64>(pos + 24) != 0;
-  for (let i: u32 = 0; i < <u32>MAX_OPEN_ORDERS; i++) {
-    const oid = openOrderAt(id, market, i);
-    if (oid != 0) removeOrder(market, oid, orderSlot(market, oid));
-  }
-  const per = payoff(market, s);
-  if (adl) {
-    const r = evaluate(id, false); // the expired series is valued at its payoff
-    if (r != OK) return r;
-    const rest = -equity - insuranceFund() + ADL_SLACK;
-    if (rest <= 0) return NO_DELEVERAGE_COUNTERPARTY; // unreachable: the fund covered it
-    const size = abs64(load<i64>(pos));
-    const closed = deleverage(id, market, per, <u64>rest);
-    if (closed == 0) return NO_DELEVERAGE_COUNTERPARTY;
-    any = true;
-    if (closed < size) return overflow ? BAD_AMOUNT : OK; // the rest settles on a later SETTLE
-  }
-  const base = load<i64>(pos);
-  if (base != 0) {
-    any = true;
-    const long = base > 0;
-    const amount = <i64>mulDiv(abs64(base), per, QTY_SCALE, !long);
-    if (overflow) return BAD_AMOUNT;
-    const f2 = fundingSlot(market);
-    const pool = load<i64>(f2 + 16);
-    const quote = load<i64>(pos + 8);
-    if (long) {
-      if (pool < amount) return SETTLEMENT_PENDING; // paid only from what shorts paid in
-      if (quote > I64_MAX - amount) return BAD_AMOUNT;
-    } else {
-      if (pool > I64_MAX - amount || quote < -I64_MAX + amount) return BAD_AMOUNT;
-    }
-    store<i64>(pos, 0);
-    store<i64>(pos + 8, quote + (long ? amount : -amount));
-    dirty(pos);
-    holderRemove(market, id);
-    store<i64>(f2 + 16, pool + (long ? -amount : amount));
-    dirty(f2);
-  }
-  if (!any) return NOTHING_TO_SETTLE;
-  settle(id, market);
-  if (overflow) return BAD_AMOUNT;
-  if (!absorbBadDebt(id)) return adl ? NO_DELEVERAGE_COUNTERPARTY : UNCOVERED;
-  return OK;
 }

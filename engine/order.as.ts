@@ -4,20 +4,23 @@
 // Risk rules (docs/engine.md, "Orders"): a limit price must lie in the market's price band
 // around the index (an option's: around its mark, the band a fraction of the underlying's
 // index); a maker order is cancelled instead of filled when its price has left the band or
-// when the fill would leave the maker short of margin (initial if the fill grows its position,
-// maintenance if it reduces it); a reduce-only order must leave its account above maintenance.
-import { hasOpenRoom, openOrderAt, reduceOrder, removeOrder, restOrder } from "./book.as";
-import { checkInitial, checkMaintenance, markPrice, priceError } from "./margin.as";
-import { marketExists } from "./market.as";
+// when the fill would leave the maker below its maintenance requirement; a reduce-only order
+// must leave its account above maintenance.
+import { hasOpenRoom, reduceOrder, removeAllOrders, removeOrder, restOrder } from "./book.as";
+import { checkInitial, checkMaintenance } from "./margin.as";
+import { marketExists, marketUnderlying } from "./market.as";
 import { isExpired, isOption, optionError, optionMark } from "./option.as";
 import {
   FOK_NOT_FILLED, MARKET_EXPIRED, OK, ORDER_NOT_FOUND, POST_ONLY_WOULD_CROSS, PRICE_OFF_TICK, QUANTITY_OFF_LOT,
   QUANTITY_TOO_LARGE, REDUCE_ONLY_REJECTED, TOO_MANY_OPEN_ORDERS, UNKNOWN_MARKET, BAD_ENCODING, PRICE_OUT_OF_BAND,
+  DUPLICATE_CLIENT_ID,
 } from "./outcome.as";
-import { MAX_FILLS_PER_TX, MAX_OPEN_ORDERS, MAX_TICK, PPM } from "./params.as";
-import { bookSlot, levelSlot, marketSlot, orderSlot, positionSlot } from "./state.as";
+import { MATCH_SLOT_RESERVE, MAX_FILLS_PER_TX, MAX_TICK, PPM } from "./params.as";
+import { indexPrice, priceError } from "./price.as";
+import { bookSlot, clientOrderSlot, levelSlot, marketSlot, orderSlot, positionSlot } from "./state.as";
+import { dirty, slotsFree } from "./store.as";
 import { settle, fill, unfill } from "./trade.as";
-import { abs64, mulDiv } from "./wide.as";
+import { mulDiv } from "./wide.as";
 
 export const TIF_GTC: u8 = 0;
 export const TIF_IOC: u8 = 1;
@@ -36,12 +39,14 @@ let bandLow: u64 = 0;
 let bandHigh: u64 = 0;
 
 /**
- * Sets the market's band: a perpetual's index +- floor(index * band / 1e6); an option's mark
- * (Black-Scholes, rounded down) +- floor(underlying index * band / 1e6), at least 0. Returns
- * OK or the price error.
+ * Sets the market's band around the underlying's index, not the perpetual's mark (index plus
+ * the book's smoothed basis): the issue's band is "around the index", and a band that followed
+ * the mark would let quotes on the book move it. A perpetual's band is index +- floor(index *
+ * band / 1e6); an option's is its mark (Black-Scholes at the index, rounded down) +-
+ * floor(index * band / 1e6), at least 0. Returns OK or the price error.
  */
 function priceBand(market: u32): i32 {
-  const index = markPrice(market);
+  const index = indexPrice(marketUnderlying(market));
   if (index == 0) return priceError;
   const width = mulDiv(index, <u64>load<u32>(marketSlot(market, 1) + 20), PPM, false);
   let center = index;
@@ -98,7 +103,7 @@ export function placeOrder(
   if (mayRest && !hasOpenRoom(owner, market)) return TOO_MANY_OPEN_ORDERS;
   let remaining = qty;
   let touched = 0;
-  while (remaining > 0 && touched < MAX_FILLS_PER_TX) {
+  while (remaining > 0 && touched < MAX_FILLS_PER_TX && slotsFree() >= MATCH_SLOT_RESERVE) {
     best = load<u32>(book + oppOff);
     if (best == 0 || (buy ? best > tick : best < tick)) break;
     const level = levelSlot(market, opp, best);
@@ -121,13 +126,13 @@ export function placeOrder(
     }
     const avail = load<u64>(o + 8);
     const f = remaining < avail ? remaining : avail;
-    const makerBase = load<i64>(positionSlot(maker, market));
     reduceOrder(market, mid, o, f);
     fill(market, owner, maker, buy, f, makerPrice, makerFee, takerFee);
-    // The maker is checked at fill: a fill that would leave it short of margin is undone and
-    // the rest of its order cancelled (its orders were checked at older prices).
-    const grows = abs64(load<i64>(positionSlot(maker, market))) > abs64(makerBase);
-    if ((grows ? checkInitial(maker) : checkMaintenance(maker)) != OK) {
+    // The maker is checked at fill: a fill that would leave it below maintenance is undone and
+    // the rest of its order cancelled (its orders were checked at older prices). Maintenance,
+    // not initial: the fill of an order counted in the initial check changes equity minus that
+    // requirement only by the fee, and a solvent maker must stay fillable.
+    if (checkMaintenance(maker) != OK) {
       unfill(market, owner, maker, buy, f);
       if (avail > f) removeOrder(market, mid, o);
       settle(maker, market);
@@ -163,10 +168,41 @@ export function cancelOrder(owner: u32, market: u32, id: u64): i32 {
 /** Cancels every resting order of `owner` in `market`. */
 export function cancelAll(owner: u32, market: u32): i32 {
   if (!marketExists(market)) return UNKNOWN_MARKET;
-  for (let i: u32 = 0; i < <u32>MAX_OPEN_ORDERS; i++) {
-    const id = openOrderAt(owner, market, i);
-    if (id != 0) removeOrder(market, id, orderSlot(market, id));
-  }
+  removeAllOrders(owner, market);
   settle(owner, market);
   return OK;
+}
+
+/** The live order of `owner` a client order id names, 0 if none (filled, cancelled, never). */
+function clientOrder(owner: u32, market: u32, high: u64, low: u64): u64 {
+  const id = load<u64>(clientOrderSlot(owner, market, high, low));
+  if (id == 0) return 0;
+  const o = orderSlot(market, id);
+  return load<u64>(o + 8) != 0 && load<u32>(o) == owner ? id : 0;
+}
+
+/**
+ * ORDER_CID: placeOrder with a client order id, unique among the account's live orders in the
+ * market (DUPLICATE_CLIENT_ID); if the order rests, the id names it for CANCEL_CID.
+ */
+export function placeOrderCid(
+  owner: u32, market: u32, side: u8, tif: u8, reduceOnly: bool, price: u64, qty: u64, high: u64, low: u64,
+): i32 {
+  if (!marketExists(market)) return UNKNOWN_MARKET;
+  if (clientOrder(owner, market, high, low) != 0) return DUPLICATE_CLIENT_ID;
+  const r = placeOrder(owner, market, side, tif, reduceOnly, price, qty);
+  if (r == OK && restedId != 0) {
+    const s = clientOrderSlot(owner, market, high, low);
+    store<u64>(s, restedId);
+    dirty(s);
+  }
+  return r;
+}
+
+/** CANCEL_CID: cancels the live order of `owner` with this client order id. */
+export function cancelOrderCid(owner: u32, market: u32, high: u64, low: u64): i32 {
+  if (!marketExists(market)) return UNKNOWN_MARKET;
+  const id = clientOrder(owner, market, high, low);
+  if (id == 0) return ORDER_NOT_FOUND;
+  return cancelOrder(owner, market, id);
 }

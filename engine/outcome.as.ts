@@ -37,3 +37,4 @@ export const NOTHING_TO_SETTLE: i32 = 32;
 export const WRONG_MARKET_KIND: i32 = 33;
 export const PRICE_OUT_OF_BAND: i32 = 34;
 export const NO_DELEVERAGE_COUNTERPARTY: i32 = 35;
+export const DUPLICATE_CLIENT_ID: i32 = 36;

@@ -76,9 +76,12 @@ function accumulatedAt(u: u32, t: u64): void {
  */
 export function accrue(u: u32, now: u64, newIndex: u64): void {
   const cfg = underlyingSlot(u, 0);
-  const idx = underlyingSlot(u, 1);
   let pending = load<u32>(cfg + 28);
-  if (pending != 0 && now >= load<u64>(idx + 24)) {
+  // Without a series waiting for its price nobody needs the integral: it rests (listSeries
+  // restarts it), and a perpetual-only underlying's reports skip its slot.
+  if (pending == 0) return;
+  const idx = underlyingSlot(u, 1);
+  if (now >= load<u64>(idx + 24)) {
     let next: u64 = u64.MAX_VALUE;
     let mask = pending;
     while (mask != 0) {
@@ -135,14 +138,21 @@ export function accrue(u: u32, now: u64, newIndex: u64): void {
 
 /**
  * Registers a new option series `market` of underlying `u` expiring at `expiry` with settlement
- * window `window`: its window start is a pending boundary of the underlying. The caller checked
- * expiry - window >= now, so no index update has passed it yet.
+ * window `window` at batch time `now`: its window start is a pending boundary of the underlying.
+ * The caller checked expiry - window >= now, so no index update has passed it yet.
  */
-export function listSeries(u: u32, market: u32, expiry: u64, window: u64): void {
+export function listSeries(u: u32, market: u32, expiry: u64, window: u64, now: u64): void {
   const cfg = underlyingSlot(u, 0);
   const idx = underlyingSlot(u, 1);
   const pending = load<u32>(cfg + 28);
   const start = expiry - window;
+  if (pending == 0) {
+    // The integral rested while no series waited: it restarts now, from the current index (no
+    // series' window reaches back before now).
+    const acc = underlyingSlot(u, 2);
+    store<u64>(acc + 24, now);
+    dirty(acc);
+  }
   if (pending == 0 || start < load<u64>(idx + 24)) {
     store<u64>(idx + 24, start);
     dirty(idx);

@@ -4,8 +4,7 @@
 import { addrKey, key } from "./store.as";
 import {
   K_ACCOUNT, K_ACCOUNT_ID, K_BITMAP, K_BOOK, K_CONFIG, K_LEVEL, K_MARKET, K_NONCE, K_OPEN_ORDERS,
-  K_ORDER, K_OUTBOX, K_POSITION, K_UNDERLYING, K_FUNDING, K_POSITION_FUNDING, K_ORDER_RANGE, K_HOLDER,
-  K_HOLDERS,
+  K_ORDER, K_OUTBOX, K_POSITION, K_UNDERLYING, K_FUNDING, K_POSITION_FUNDING, K_HOLDER, K_HOLDERS, K_CLIENT_ORDER,
 } from "./keys.as";
 
 /** admin address @0 | initialized u8 @20 | chainId u64 @24. */
@@ -51,13 +50,13 @@ export function outboxSlot(index: u64): usize { return key(K_OUTBOX, 0, bswap<u6
 export function fundingSlot(market: u32): usize { return key(K_FUNDING, market, 0, 0, 0); }
 /** the cumulative funding a position last settled at, i64 @0. */
 export function positionFundingSlot(id: u32, market: u32): usize { return key(K_POSITION_FUNDING, id, market, 0, 0); }
-/**
- * The extreme prices of (account, market)'s resting orders, as ticks: highest bid u32 @0, lowest
- * ask u32 @4. Set when an order rests; a removal leaves them (a bound: they may be stale towards
- * the mark until the next margin walk refreshes them). Meaningless while that side is empty.
- */
-export function orderRangeSlot(id: u32, market: u32): usize { return key(K_ORDER_RANGE, id, market, 0, 0); }
-/** An account's node in a market's list of position holders: prev id u32 @0 | next id u32 @4. */
+/** An account's node in a market's list of position holders: prev id u32 @0 | next id u32 @4 | listed u8 @8. */
 export function holderSlot(market: u32, id: u32): usize { return key(K_HOLDER, market, id, 0, 0); }
-/** A market's list of accounts with a position (base != 0): first id u32 @0 | count u32 @4. */
+/** A market's list of accounts that had a position (base != 0) since the last ADL walk: first id u32 @0 | count u32 @4. */
 export function holdersSlot(market: u32): usize { return key(K_HOLDERS, market, 0, 0, 0); }
+/**
+ * The order id u64 @0 last rested under client order id (high, low) by (account, market). It
+ * may name an order that has since filled or been cancelled: readers check the order is live
+ * and the account's (order ids are never reused in a market).
+ */
+export function clientOrderSlot(id: u32, market: u32, high: u64, low: u64): usize { return key(K_CLIENT_ORDER, id, market, high, low); }

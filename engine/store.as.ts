@@ -65,6 +65,11 @@ function slot(): usize {
   return kv + 32;
 }
 
+/** Slots the cache can still take in this transaction (work that depends on data stops early by it). */
+export function slotsFree(): i32 {
+  return CACHE_CAP - usedCount;
+}
+
 /** Marks the slot whose value is at `v` as changed. */
 export function dirty(v: usize): void {
   const i = <i32>((v - 32 - CACHE_KV) >> 6);

@@ -3,7 +3,7 @@
 // the quote balances of a market always sum to what was realized out of them; each side pays
 // its fee ceil(notional * feePpm / 1e6) from collateral into the fee pool.
 import { settleFunding } from "./funding.as";
-import { holderAdd, holderRemove } from "./holders.as";
+import { holderAdd } from "./holders.as";
 import { PPM, QTY_SCALE } from "./params.as";
 import { accountSlot, positionSlot, totalsSlot } from "./state.as";
 import { dirty } from "./store.as";
@@ -40,7 +40,6 @@ export function move(owner: u32, market: u32, dBase: i64, dQuote: i64, fee: i64)
   store<i64>(pos + 8, load<i64>(pos + 8) + dQuote);
   dirty(pos);
   if (before == 0 && after != 0) holderAdd(market, owner);
-  else if (before != 0 && after == 0) holderRemove(market, owner);
   const acct = accountSlot(owner);
   store<i64>(acct, load<i64>(acct) - fee);
   store<u32>(acct + 8, load<u32>(acct + 8) | (<u32>1 << market));

@@ -42,6 +42,14 @@ export const FIELDS_CANCEL: StaticArray<u8> = [2, 1, 8];
 export const TYPEHASH_CANCEL_ALL: StaticArray<u8> = [121, 246, 50, 197, 62, 93, 155, 75, 134, 29, 132, 255, 110, 82, 142, 64, 110, 8, 237, 233, 93, 55, 97, 137, 83, 251, 92, 162, 78, 10, 13, 124];
 export const FIELDS_CANCEL_ALL: StaticArray<u8> = [2, 1];
 
+// OrderCid(uint64 nonce,uint16 market,uint8 subaccount,uint8 side,uint8 timeInForce,bool reduceOnly,uint64 price,uint64 quantity,uint64 clientIdHigh,uint64 clientIdLow)
+export const TYPEHASH_ORDER_CID: StaticArray<u8> = [38, 131, 254, 165, 248, 14, 83, 124, 208, 145, 176, 78, 181, 208, 148, 53, 149, 228, 227, 252, 207, 7, 38, 199, 115, 90, 105, 98, 86, 191, 82, 104];
+export const FIELDS_ORDER_CID: StaticArray<u8> = [2, 1, 1, 1, 1, 8, 8, 8, 8];
+
+// CancelCid(uint64 nonce,uint16 market,uint8 subaccount,uint64 clientIdHigh,uint64 clientIdLow)
+export const TYPEHASH_CANCEL_CID: StaticArray<u8> = [135, 82, 137, 101, 170, 15, 250, 217, 244, 235, 2, 32, 123, 236, 114, 197, 9, 187, 135, 222, 29, 2, 187, 202, 17, 106, 28, 148, 128, 92, 42, 74];
+export const FIELDS_CANCEL_CID: StaticArray<u8> = [2, 1, 8, 8];
+
 // Liquidate(uint64 nonce,uint8 subaccount,uint16 market,uint32 accountId,uint64 quantity)
 export const TYPEHASH_LIQUIDATE: StaticArray<u8> = [110, 177, 149, 220, 0, 198, 76, 165, 61, 201, 101, 212, 74, 54, 240, 4, 198, 29, 97, 50, 2, 32, 162, 80, 152, 63, 125, 198, 172, 159, 55, 114];
 export const FIELDS_LIQUIDATE: StaticArray<u8> = [1, 2, 4, 8];

@@ -32,6 +32,8 @@ describe("engine parameters", () => {
     expect(as.get("FUNDING_INTERVAL")).toBe(P.FUNDING_INTERVAL);
     expect(as.get("MAX_FUNDING_PPM")).toBe(P.MAX_FUNDING_PPM);
     expect(Number(as.get("ADL_MAX_SCAN"))).toBe(P.ADL_MAX_SCAN);
+    expect(Number(as.get("MATCH_SLOT_RESERVE"))).toBe(P.MATCH_SLOT_RESERVE);
+    expect(Number(as.get("ADL_SLOT_RESERVE"))).toBe(P.ADL_SLOT_RESERVE);
     expect(Number(as.get("ADL_MAX_COUNTERPARTIES"))).toBe(P.ADL_MAX_COUNTERPARTIES);
     expect(Number(as.get("KIND_PERP"))).toBe(P.MarketKind.PERPETUAL);
     expect(Number(as.get("KIND_OPTION"))).toBe(P.MarketKind.OPTION);

@@ -58,6 +58,9 @@ describe("attack 4: the settlement price chosen by the caller", () => {
     at(x, expiry + 5n, 150_000_000n); // the favourable print: the first index at/after expiry
     at(x, expiry + 6n);
     const before = x.account(bob.address).collateral;
+    // A long is paid only from what the shorts paid in (docs/engine.md, "Options"): the caller
+    // settles alice's short first, then bob's long.
+    expect(x.h.run(encodeSettle(1, x.accountId(alice.address))).code).toBe(Outcome.OK);
     expect(x.h.run(encodeSettle(1, bobsId)).code).toBe(Outcome.OK);
     expect(decodeSettlement(x.h.get(engineKeys.funding(1))).price).toBe(105_000_000n);
     // 2 calls at 105 pay 2 * 5; the print at 150 would have paid 2 * 50.
@@ -69,12 +72,16 @@ describe("attack 4: the settlement price chosen by the caller", () => {
       const { x, expiry } = callSeries();
       reportsThroughExpiry(x, expiry);
       at(x, expiry + 5n, 60_000_000n);
-      const ids = [x.accountId(alice.address), x.accountId(bob.address)];
+      const [short, long] = [x.accountId(alice.address), x.accountId(bob.address)];
       if (variant === 0) {
-        for (const id of ids) expect(x.h.run(encodeSettle(1, id)).code).toBe(Outcome.OK);
+        for (const id of [short, long]) expect(x.h.run(encodeSettle(1, id)).code).toBe(Outcome.OK);
       } else {
         at(x, expiry + 600n, 190_000_000n); // later prints move nothing
-        for (const id of ids.reverse()) expect(x.h.run(encodeSettle(1, id)).code).toBe(Outcome.OK);
+        // The long first: pending until the short has paid into the pool, and nothing changes.
+        const pending = x.h.run(encodeSettle(1, long));
+        expect(pending.code).toBe(Outcome.SETTLEMENT_PENDING);
+        expect(pending.writes.length).toBe(0);
+        for (const id of [short, long]) expect(x.h.run(encodeSettle(1, id)).code).toBe(Outcome.OK);
       }
       return {
         settlement: decodeSettlement(x.h.get(engineKeys.funding(1))),
@@ -101,12 +108,13 @@ describe("attack 5: funding from one snapshot", () => {
     return { x, start };
   }
 
-  /** Two untraded 0.001 quotes far above the index just before funding, then a report and FUNDING. */
+  /** Two untraded 0.001 quotes far above the index just before funding, a report, then FUNDING. */
   function thinQuotesThenFunding(x: TestExchange, start: bigint): bigint {
-    at(x, start + FUNDING_INTERVAL - 1n);
+    at(x, start + FUNDING_INTERVAL - 10n);
     expect(x.order(carol.address, Side.BUY, 150_000_000n, ONE / 1000n).code).toBe(Outcome.OK);
     expect(x.order(carol.address, Side.SELL, 151_000_000n, ONE / 1000n).code).toBe(Outcome.OK);
-    at(x, start + FUNDING_INTERVAL, P100);
+    at(x, start + FUNDING_INTERVAL - 5n, P100);
+    at(x, start + FUNDING_INTERVAL);
     expect(x.h.run(encodeFunding(0)).code).toBe(Outcome.OK);
     return decodeFunding(x.h.get(engineKeys.funding(0))).cumulative;
   }

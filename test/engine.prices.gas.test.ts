@@ -1,7 +1,7 @@
 // What a price report costs (docs/engine.md, "Oracle", "Cost"): the common case (one reporter,
-// one perpetual) and the worst case (five reporters, every one of 24 perpetuals sampled with two
-// depth reads each, 8 option series passing both settlement boundaries in one update). Gas is
-// the machine's metered gas, the same on the JIT and the interpreter.
+// one perpetual) and the worst case (five reporters; 24 perpetuals, each sampled with impact
+// walks of four levels per side; 8 option series passing both settlement boundaries in one
+// update). Gas is the machine's metered gas, the same on the JIT and the interpreter.
 import { describe, expect, it } from "vitest";
 import { decodeSettlement, engineKeys, Outcome, Side } from "../protocol/engine/index.ts";
 import { TX_GAS_LIMIT } from "../vm/params.ts";
@@ -30,7 +30,7 @@ describe("engine prices: report gas", () => {
       quorum: 3n,
       maxMovePpm: 100_000n,
       settlementWindowSeconds: 600n,
-      impactQuantity: ONE / 1000n,
+      impactQuantity: ONE,
     });
     expect(r.code).toBe(Outcome.OK);
     const report = (i: number) =>
@@ -43,8 +43,11 @@ describe("engine prices: report gas", () => {
     x.deposit(quoter.address, 1_000_000_000_000n);
     for (let m = 0n; m < 24n; m++) {
       expect(x.setMarket(m).code).toBe(Outcome.OK);
-      x.order(quoter.address, Side.BUY, 99_000_000n, ONE, { market: m });
-      x.order(quoter.address, Side.SELL, 101_000_000n, ONE, { market: m });
+      // The impact quantity fills at the fourth level of each side: the longest walk.
+      for (let i = 0n; i < 4n; i++) {
+        x.order(quoter.address, Side.BUY, 99_000_000n - i * 10_000n, ONE / 4n, { market: m });
+        x.order(quoter.address, Side.SELL, 101_000_000n + i * 10_000n, ONE / 4n, { market: m });
+      }
     }
     const expiry = x.h.context.timestamp + 3_600n;
     for (let m = 24n; m < 32n; m++) expect(x.setOption(m, {}, 3_600n).code).toBe(Outcome.OK);

@@ -1,6 +1,6 @@
 // The engine's modules form layers (docs/engine.md, "Layers"): no import cycle among
-// engine/*.as.ts, and the lower layers (market, price, settlement, funding) import none of the
-// upper ones (trade, margin, order, option, liquidation).
+// engine/*.as.ts, and the lower layers (market, price, settlement, funding, oracle) import none
+// of the upper ones (trade, margin, order, option, optionSettlement, liquidation, adl, waterfall).
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
@@ -70,10 +70,28 @@ describe("engine layers", () => {
   });
 
   it("market, price, settlement and funding sit below trade, margin, order, option and liquidation", () => {
-    const upper = ["trade", "margin", "order", "option", "liquidation"];
+    const upper = [
+      "trade",
+      "margin",
+      "order",
+      "option",
+      "optionSettlement",
+      "liquidation",
+      "adl",
+      "waterfall",
+    ];
     for (const lower of ["market", "price", "settlement", "funding", "oracle"]) {
       expect(graph.has(lower)).toBe(true);
       expect([...reach(graph, lower)].filter((m) => upper.includes(m))).toEqual([]);
     }
+  });
+
+  it("option marks sit below margin; SETTLE (optionSettlement), which values and deleverages, above it", () => {
+    // margin values option positions with option.as.ts, so option must not reach margin or
+    // anything above it (the risk rules' settlement waterfall once made margin -> option -> margin).
+    const above = ["margin", "trade", "order", "liquidation", "adl", "waterfall", "optionSettlement"];
+    expect([...reach(graph, "option")].filter((m) => above.includes(m))).toEqual([]);
+    expect(reach(graph, "optionSettlement").has("margin")).toBe(true);
+    expect(reach(graph, "margin").has("option")).toBe(true);
   });
 });

@@ -22,9 +22,11 @@ import {
   Side,
   TimeInForce,
 } from "../protocol/engine/index.ts";
-import { EngineHarness, TestExchange, testAccount } from "./engineHarness.ts";
+import { EngineHarness, type RunnerKind, TestExchange, testAccount } from "./engineHarness.ts";
 
 const RUNS = 12;
+/** Steps of the sequence also replayed on the interpreter (the provable path): same state root. */
+const LOCKSTEP_STEPS = 200;
 const STEPS = 400;
 const ONE = 100_000_000n;
 const MAX_AGE = 600n;
@@ -105,8 +107,8 @@ function modelSettlement(updates: Update[], expiry: bigint, window: bigint): big
   return 0n; // not fixed yet
 }
 
-function exchange(): { x: TestExchange; expiry: bigint } {
-  const x = new TestExchange(new EngineHarness());
+function exchange(kind: RunnerKind, ttl: bigint): { x: TestExchange; expiry: bigint } {
+  const x = new TestExchange(new EngineHarness(kind));
   expect(x.genesis().code).toBe(Outcome.OK);
   expect(
     x.setUnderlying(0n, MAX_AGE, {
@@ -120,8 +122,8 @@ function exchange(): { x: TestExchange; expiry: bigint } {
   for (const a of honest)
     x.send(a.address, "PRICE", { underlying: 0n, price: ONE, timestamp: x.h.context.timestamp });
   expect(x.setMarket(0n).code).toBe(Outcome.OK);
-  const expiry = x.h.context.timestamp + TTL;
-  expect(x.setOption(1n, {}, TTL).code).toBe(Outcome.OK);
+  const expiry = x.h.context.timestamp + ttl;
+  expect(x.setOption(1n, {}, ttl).code).toBe(Outcome.OK);
   for (const a of [alice, bob, maker, thin]) x.deposit(a.address, 1_000_000_000_000n);
   x.order(alice.address, Side.SELL, 3_000_000n, 2n * ONE, { market: 1n });
   x.order(bob.address, Side.BUY, 3_000_000n, 2n * ONE, { market: 1n, tif: TimeInForce.IOC });
@@ -131,12 +133,13 @@ function exchange(): { x: TestExchange; expiry: bigint } {
 const index = (x: TestExchange) => decodeOraclePrice(x.h.get(engineKeys.underlying(0, 1)));
 
 /** Runs the steps (skipping SETTLEs unless `settles`); checks the per-transaction invariants. */
-function run(steps: Step[], settles: boolean) {
-  const { x, expiry } = exchange();
+function run(steps: Step[], settles: boolean, kind: RunnerKind = "jit", ttl = TTL) {
+  const { x, expiry } = exchange(kind, ttl);
   const updates: Update[] = [];
   let last = index(x);
   updates.push({ at: x.h.context.timestamp, price: last.price, staleAt: last.timestamp + MAX_AGE });
   const reporters = [...honest, liar];
+  let fundings = 0;
   for (const s of steps) {
     const now = x.h.context.timestamp;
     const before = decodeFunding(x.h.get(engineKeys.funding(0)));
@@ -159,23 +162,24 @@ function run(steps: Step[], settles: boolean) {
         x.order(alice.address, s.side, p, ONE / 10n, { tif: TimeInForce.IOC });
         break;
       }
-      case "funding": {
-        const r = x.h.run(encodeFunding(0));
-        if (r.code === Outcome.OK) {
-          const after = decodeFunding(x.h.get(engineKeys.funding(0)));
-          const n = (after.lastTime - before.lastTime) / FUNDING_INTERVAL;
-          const cap = (index(x).price * MAX_FUNDING_PPM) / PPM;
-          const d = after.cumulative - before.cumulative;
-          expect(n >= 1n && (d < 0n ? -d : d) <= n * cap).toBe(true);
-        }
+      case "funding":
+        x.h.run(encodeFunding(0));
         break;
-      }
       case "settle":
         if (settles) x.h.run(encodeSettle(1, s.id));
         break;
     }
     const now2 = x.h.context.timestamp;
     const cur = index(x);
+    // Funding moves (by FUNDING or by the first sample after a boundary) are n * rate with
+    // |rate| within the cap at the index of the step.
+    const after = decodeFunding(x.h.get(engineKeys.funding(0)));
+    if (after.lastTime !== before.lastTime || after.cumulative !== before.cumulative) {
+      const n = (after.lastTime - before.lastTime) / FUNDING_INTERVAL;
+      const d = after.cumulative - before.cumulative;
+      expect(n >= 1n && (d < 0n ? -d : d) <= (n * cur.price * MAX_FUNDING_PPM) / PPM).toBe(true);
+      fundings++;
+    }
     if (cur.price !== last.price || cur.timestamp !== last.timestamp) {
       // The move bound, from a fresh index.
       if (now2 - last.timestamp <= MAX_AGE) {
@@ -197,15 +201,18 @@ function run(steps: Step[], settles: boolean) {
   // Anyone settles both sides at the end.
   for (const a of [alice, bob]) x.h.run(encodeSettle(1, x.accountId(a.address)));
   return {
+    root: kind === "interpreter" || steps.length <= LOCKSTEP_STEPS ? x.h.root() : undefined,
     settlement: decodeSettlement(x.h.get(engineKeys.funding(1))),
     balances: [alice, bob].map((a) => x.account(a.address).collateral),
     model: modelSettlement(updates, expiry, WINDOW),
+    fundings,
   };
 }
 
 describe("engine prices: adversarial price actors", () => {
   it(`${RUNS} sequences of ${STEPS} steps keep the oracle, funding and settlement rules`, () => {
     let fixed = 0;
+    let fundings = 0;
     for (let seed = 1; seed <= RUNS; seed++) {
       const steps = plan(seed);
       const racing = run(steps, true);
@@ -213,7 +220,19 @@ describe("engine prices: adversarial price actors", () => {
       expect(racing.settlement.price).toBe(racing.model);
       expect(quiet).toEqual(racing);
       if (racing.model !== 0n) fixed++;
+      fundings += racing.fundings;
     }
     expect(fixed).toBeGreaterThan(RUNS / 2); // most sequences reach the expiry and fix a price
+    expect(fundings).toBeGreaterThan(RUNS / 2); // and funding moves were checked
+  });
+
+  it(`the interpreter replays ${LOCKSTEP_STEPS} adversarial steps to the same state root`, () => {
+    const steps = plan(7).slice(0, LOCKSTEP_STEPS);
+    const ttl = WINDOW + 600n; // the series settles inside the replayed steps
+    const jit = run(steps, true, "jit", ttl);
+    const interpreted = run(steps, true, "interpreter", ttl);
+    expect(jit.settlement.price).not.toBe(0n);
+    expect(interpreted.root).toEqual(jit.root);
+    expect(interpreted.settlement).toEqual(jit.settlement);
   });
 });

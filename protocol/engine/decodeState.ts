@@ -356,22 +356,20 @@ export function decodeSettlement(v: Uint8Array): { readonly price: bigint; reado
   return { price: d.getBigUint64(0, true), pool: d.getBigInt64(16, true) };
 }
 
-/** The extreme resting-order prices of (account, market), as ticks (a bound; see docs/engine.md). */
-export function decodeOrderRange(v: Uint8Array): {
-  readonly maxBidTick: number;
-  readonly minAskTick: number;
+/** An account's node in a market's holder list: previous and next account ids (0: none), listed or not. */
+export function decodeHolder(v: Uint8Array): {
+  readonly prev: number;
+  readonly next: number;
+  readonly listed: boolean;
 } {
   const d = check(v);
-  return { maxBidTick: d.getUint32(0, true), minAskTick: d.getUint32(4, true) };
+  return { prev: d.getUint32(0, true), next: d.getUint32(4, true), listed: v[8] !== 0 };
 }
 
-/** An account's node in a market's holder list: previous and next account ids (0: none). */
-export function decodeHolder(v: Uint8Array): { readonly prev: number; readonly next: number } {
-  const d = check(v);
-  return { prev: d.getUint32(0, true), next: d.getUint32(4, true) };
-}
-
-/** A market's holder list: its first account id (0: empty) and how many accounts it holds. */
+/**
+ * A market's holder list: its first account id (0: empty) and how many accounts it holds (every
+ * account with a position, and accounts that closed since the last deleveraging walk).
+ */
 export function decodeHolders(v: Uint8Array): { readonly first: number; readonly count: number } {
   const d = check(v);
   return { first: d.getUint32(0, true), count: d.getUint32(4, true) };

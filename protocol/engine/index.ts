@@ -3,6 +3,7 @@
 export * from "./decodeState.ts";
 export * from "./encodeTx.ts";
 export { MalformedTxError } from "./errors.ts";
+export { perpetualMark } from "./markPrice.ts";
 export * from "./params.ts";
 export { type BookLevel, bookLevels, levelOrders, type StateGet } from "./readBook.ts";
 export { addressKey, engineKeys, KeyTag, logicalKey } from "./stateKeys.ts";

@@ -11,7 +11,7 @@ export const PPM = 1_000_000n;
 /** Most maker orders one order touches (fills and self-trade cancels). */
 export const MAX_FILLS_PER_TX = 32;
 /** Most resting orders per (account, market). */
-export const MAX_OPEN_ORDERS = 8;
+export const MAX_OPEN_ORDERS = 64;
 /** Markets are numbered 0..MAX_MARKETS-1. */
 export const MAX_MARKETS = 32;
 /** Longest transaction, in bytes. */
@@ -19,6 +19,10 @@ export const MAX_TX_BYTES = 512;
 /** Largest price tick index (the top bit of a stored tick is the order's side). */
 export const MAX_TICK = 0x7fffffffn;
 
+/** Slot-cache room an order keeps for its own margin check (matching stops below it). */
+export const MATCH_SLOT_RESERVE = 320;
+/** Slot-cache room auto-deleveraging keeps for its closes (the holder walk stops below it). */
+export const ADL_SLOT_RESERVE = 64;
 /** Auto-deleveraging scans at most this many holders of a market per transaction. */
 export const ADL_MAX_SCAN = 64;
 /** ... and closes against at most this many of them. */
@@ -37,6 +41,8 @@ export const MAX_SETTLEMENT_WINDOW = 86_400n;
 export const MARK_BASIS_MAX_PPM = 10_000n;
 /** The basis average moves 1/MARK_BASIS_SMOOTHING of the way to each new sample. */
 export const MARK_BASIS_SMOOTHING = 16n;
+/** Most book levels an impact price walks from the best, per side and sample. */
+export const IMPACT_MAX_LEVELS = 4;
 /** Largest accepted report price (quote units per whole base unit). */
 export const MAX_INDEX_PRICE = 1_000_000_000_000_000_000n;
 
@@ -78,6 +84,7 @@ export const Outcome = {
   WRONG_MARKET_KIND: 33,
   PRICE_OUT_OF_BAND: 34,
   NO_DELEVERAGE_COUNTERPARTY: 35,
+  DUPLICATE_CLIENT_ID: 36,
 } as const;
 export type OutcomeName = keyof typeof Outcome;
 

@@ -23,9 +23,9 @@ export const KeyTag = {
   OUTBOX: 0x0c,
   FUNDING: 0x0d,
   POSITION_FUNDING: 0x0e,
-  ORDER_RANGE: 0x10,
   HOLDER: 0x11,
   HOLDERS: 0x12,
+  CLIENT_ORDER: 0x13,
   REPORTER: 0x20,
   FUNDING_SAMPLES: 0x21,
   SETTLEMENT_WINDOW: 0x22,
@@ -81,9 +81,11 @@ export const engineKeys = {
   funding: (market: number) => stateKey(logicalKey(KeyTag.FUNDING, market)),
   positionFunding: (id: number, market: number) =>
     stateKey(logicalKey(KeyTag.POSITION_FUNDING, id, BigInt(market))),
-  orderRange: (id: number, market: number) => stateKey(logicalKey(KeyTag.ORDER_RANGE, id, BigInt(market))),
   holder: (market: number, id: number) => stateKey(logicalKey(KeyTag.HOLDER, market, BigInt(id))),
   holders: (market: number) => stateKey(logicalKey(KeyTag.HOLDERS, market)),
+  /** The order id last rested under a client order id (check the order is still live). */
+  clientOrder: (id: number, market: number, high: bigint, low: bigint) =>
+    stateKey(logicalKey(KeyTag.CLIENT_ORDER, id, BigInt(market), high, low)),
   reporter: (u: number, i: number) => stateKey(logicalKey(KeyTag.REPORTER, u, BigInt(i))),
   fundingSamples: (market: number) => stateKey(logicalKey(KeyTag.FUNDING_SAMPLES, market)),
   settlementWindow: (market: number) => stateKey(logicalKey(KeyTag.SETTLEMENT_WINDOW, market)),

@@ -23,6 +23,10 @@ export const TxType = {
   ORDER: 0x40,
   CANCEL: 0x41,
   CANCEL_ALL: 0x42,
+  /** An order with a client order id (16 bytes, as two uint64 words), unique among the account's live orders. */
+  ORDER_CID: 0x43,
+  /** Cancels the live order with this client order id. */
+  CANCEL_CID: 0x44,
   LIQUIDATE: 0x50,
 } as const;
 export type TxTypeName = keyof typeof TxType;
@@ -144,6 +148,29 @@ export const SIGNED_TYPES = {
     fields: [
       { name: "market", type: "uint16" },
       { name: "subaccount", type: "uint8" },
+    ],
+  },
+  ORDER_CID: {
+    primaryType: "OrderCid",
+    fields: [
+      { name: "market", type: "uint16" },
+      { name: "subaccount", type: "uint8" },
+      { name: "side", type: "uint8" },
+      { name: "timeInForce", type: "uint8" },
+      { name: "reduceOnly", type: "bool" },
+      { name: "price", type: "uint64" },
+      { name: "quantity", type: "uint64" },
+      { name: "clientIdHigh", type: "uint64" },
+      { name: "clientIdLow", type: "uint64" },
+    ],
+  },
+  CANCEL_CID: {
+    primaryType: "CancelCid",
+    fields: [
+      { name: "market", type: "uint16" },
+      { name: "subaccount", type: "uint8" },
+      { name: "clientIdHigh", type: "uint64" },
+      { name: "clientIdLow", type: "uint64" },
     ],
   },
   LIQUIDATE: {
