@@ -22,6 +22,8 @@ describe.each([2, 16])("degree %i", (degree) => {
     { honestDefender: false, disputedTx: 8 },
     { honestDefender: true, disputedTx: 6 },
     { honestDefender: false, disputedTx: 0 },
+    // The first sequencer transaction after batch 1's delayed messages (5, 6): the proof tells the kinds apart.
+    { honestDefender: true, disputedTx: 7 },
     // The traces agree until step 38 of 40: the game runs down the last parts, opening the last machine hash.
     { honestDefender: true, disputedTx: 4, divergeStep: 38 },
     { honestDefender: false, disputedTx: 10, divergeStep: 38 },
