@@ -89,6 +89,11 @@ test("challenge_timeout_eitherSideLoses_succeeds", async () => {
     await r.send(r.cm, "timeout", [id]);
     expect((await r.cm.read.getChallenge([id])).status).toBe(2);
     expect((await r.rollup.read.getAssertion([setup.assertion])).status).toBe(1);
+    // An ended challenge ends once: a second timeout (which would pay the bond again) or dismissal is refused.
+    const paid = await r.cm.read.withdrawable([setup.defender.address]);
+    await reverts(r.send(r.cm, "timeout", [id]), "ChallengeNotOpen");
+    await reverts(r.send(r.cm, "dismiss", [id]), "ChallengeNotOpen");
+    expect(await r.cm.read.withdrawable([setup.defender.address])).toBe(paid);
   }
   // The defender stops after the challenger's first move: the challenger wins and the assertion is rejected.
   {
@@ -154,6 +159,17 @@ test("challenge_outOfTurnAndMalformedMoves_revert", async () => {
   );
   await reverts(
     r.send(r.cm, "proveStep", [id, segmentArg(first), 0n, hex(r.machine.codeRoot)], ch.address),
+    "WrongMove",
+  );
+  // A level switch needs a one-transaction part (this one spans all 11).
+  const steps = bisectionValues(ch.machine, 0, 2 * params.txGasLimit, params.degree);
+  await reverts(
+    r.send(
+      r.cm,
+      "switchToStep",
+      [id, segmentArg(first), 0n, transactionProofArg(setup, 0), openingArg(ch.end), steps.map(hex)],
+      ch.address,
+    ),
     "WrongMove",
   );
   // A good move goes through; then the challenger cannot move twice.
