@@ -243,6 +243,11 @@ test("challenge_levelSwitchAndStep_checkedOnChain_revert", async () => {
   );
   await r.send(r.cm, "proveStep", [id, segmentArg(seg2), 1n, hex(r.machine.codeRoot)], d.address);
   expect((await r.cm.read.getChallenge([id])).status).toBe(2);
+  // The game is over: the same proof again (which would pay the bond twice) is refused.
+  await reverts(
+    r.send(r.cm, "proveStep", [id, segmentArg(seg2), 1n, hex(r.machine.codeRoot)], d.address),
+    "ChallengeNotOpen",
+  );
 });
 
 test("challenge_startRules_revert", async () => {
