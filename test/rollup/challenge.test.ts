@@ -272,3 +272,29 @@ test("challenge_startRules_revert", async () => {
     "ChallengePeriodOver",
   );
 });
+
+test("challenge_switchToStep_transactionProofOfAnotherBatch_reverts", async () => {
+  // The transaction proof must be the inbox's record of the batch that holds the disputed transaction: a header
+  // of another batch (here batch 0 for the first transaction of batch 1) or a forged header is refused.
+  const params = { ...base, degree: 16 };
+  const setup = await setupDispute(chain, params, { honestDefender: true, disputedTx: 5 });
+  const { r } = setup;
+  const d = setup.defender;
+  const ch = setup.challenger;
+  await r.send(r.cm, "startChallenge", [setup.assertion], ch.address, params.challengeBond);
+  const id = (await r.cm.read.challengeCount()) as bigint;
+  const first: Segment = { lo: 0, hi: 11, values: [d.root(0), d.root(11)] };
+  const values = bisectionValues(ch.root, 0, 11, 16);
+  await r.send(r.cm, "bisect", [id, segmentArg(first), 0n, values.map(hex)], ch.address);
+  const seg: Segment = { lo: 0, hi: 11, values };
+  const steps = bisectionValues(d.machine, 0, 40, 16);
+  const switchWith = (tp: ReturnType<typeof transactionProofArg>) =>
+    r.send(r.cm, "switchToStep", [id, segmentArg(seg), 5n, tp, openingArg(d.end), steps.map(hex)], d.address);
+  const right = transactionProofArg(setup, 5);
+  const ofBatch0 = { ...transactionProofArg(setup, 4), transaction: right.transaction };
+  await reverts(switchWith(ofBatch0), "TransactionNotProven");
+  const forged = { ...right, batch: { ...right.batch, txRoot: hex(new Uint8Array(32).fill(7)) } };
+  await reverts(switchWith(forged), "BatchMismatch");
+  await switchWith(right);
+  expect((await r.cm.read.getChallenge([id])).level).toBe(1);
+});
