@@ -295,6 +295,29 @@ test("challenge_switchToStep_transactionProofOfAnotherBatch_reverts", async () =
   await reverts(switchWith(ofBatch0), "TransactionNotProven");
   const forged = { ...right, batch: { ...right.batch, txRoot: hex(new Uint8Array(32).fill(7)) } };
   await reverts(switchWith(forged), "BatchMismatch");
+  // The right header with another transaction's bytes (a delayed message here) does not prove.
+  await reverts(switchWith({ ...right, transaction: hex(setup.txs[6].bytes) }), "TransactionNotProven");
   await switchWith(right);
   expect((await r.cm.read.getChallenge([id])).level).toBe(1);
+});
+
+test("challenge_switchToStep_otherBytesForASequencerTransaction_reverts", async () => {
+  // The sequencer-transaction branch: the batch's Merkle proof holds the bytes at that index and no other.
+  const params = { ...base, degree: 16 };
+  const setup = await setupDispute(chain, params, { honestDefender: true, disputedTx: 8 });
+  const { r } = setup;
+  const d = setup.defender;
+  const ch = setup.challenger;
+  await r.send(r.cm, "startChallenge", [setup.assertion], ch.address, params.challengeBond);
+  const id = (await r.cm.read.challengeCount()) as bigint;
+  const first: Segment = { lo: 0, hi: 11, values: [d.root(0), d.root(11)] };
+  const values = bisectionValues(ch.root, 0, 11, 16);
+  await r.send(r.cm, "bisect", [id, segmentArg(first), 0n, values.map(hex)], ch.address);
+  const seg: Segment = { lo: 0, hi: 11, values };
+  const steps = bisectionValues(d.machine, 0, 40, 16);
+  const switchWith = (tp: ReturnType<typeof transactionProofArg>) =>
+    r.send(r.cm, "switchToStep", [id, segmentArg(seg), 8n, tp, openingArg(d.end), steps.map(hex)], d.address);
+  const right = transactionProofArg(setup, 8);
+  await reverts(switchWith({ ...right, transaction: hex(setup.txs[9].bytes) }), "TransactionNotProven");
+  await switchWith(right);
 });
