@@ -146,7 +146,7 @@ export async function devnetCommand(argv: readonly string[]): Promise<number> {
         formatSummary(d, out, key),
         `Test collateral: ${DEVNET_MINT / 10n ** 6n} ${d.token.symbol} minted to Hardhat accounts #0-#${FUNDED_ACCOUNTS - 1}.`,
         "Next: deposit with token.approve(bridge, amount) then bridge.deposit(amount, l2Recipient, subaccount) from",
-        "one of those accounts (keys above); the sequencer must post GENESIS as batch 0 before deposits are credited.",
+        "one of those accounts (keys above), once the sequencer has posted GENESIS as batch 0 (until then deposits revert ChainNotStarted).",
         "The sequencer, proposer and verifier services are not built yet: batches and assertions are posted by hand.",
         "Ctrl-C stops the chain (its state is not kept).",
         "",
