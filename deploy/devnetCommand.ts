@@ -172,7 +172,7 @@ export async function devnetCommand(
         ...(started === undefined
           ? [
               "Next: deposit with token.approve(bridge, amount) then bridge.deposit(amount, l2Recipient, subaccount) from",
-              "one of those accounts (keys above); the sequencer must post GENESIS as batch 0 before deposits are credited.",
+              "one of those accounts (keys above), once the sequencer has posted GENESIS as batch 0 (until then deposits revert ChainNotStarted).",
               "This is the chain alone (deploy/cli.ts devnet): ./optio devnet also starts the services.",
               "Ctrl-C stops the chain (its state is not kept).",
             ]

@@ -22,6 +22,8 @@ describe.each([2, 16])("degree %i", (degree) => {
     { honestDefender: false, disputedTx: 8 },
     { honestDefender: true, disputedTx: 6 },
     { honestDefender: false, disputedTx: 0 },
+    // The first sequencer transaction after batch 1's delayed messages (5, 6): the proof tells the kinds apart.
+    { honestDefender: true, disputedTx: 7 },
     // The traces agree until step 38 of 40: the game runs down the last parts, opening the last machine hash.
     { honestDefender: true, disputedTx: 4, divergeStep: 38 },
     { honestDefender: false, disputedTx: 10, divergeStep: 38 },
@@ -87,6 +89,11 @@ test("challenge_timeout_eitherSideLoses_succeeds", async () => {
     await r.send(r.cm, "timeout", [id]);
     expect((await r.cm.read.getChallenge([id])).status).toBe(2);
     expect((await r.rollup.read.getAssertion([setup.assertion])).status).toBe(1);
+    // An ended challenge ends once: a second timeout (which would pay the bond again) or dismissal is refused.
+    const paid = await r.cm.read.withdrawable([setup.defender.address]);
+    await reverts(r.send(r.cm, "timeout", [id]), "ChallengeNotOpen");
+    await reverts(r.send(r.cm, "dismiss", [id]), "ChallengeNotOpen");
+    expect(await r.cm.read.withdrawable([setup.defender.address])).toBe(paid);
   }
   // The defender stops after the challenger's first move: the challenger wins and the assertion is rejected.
   {
@@ -152,6 +159,17 @@ test("challenge_outOfTurnAndMalformedMoves_revert", async () => {
   );
   await reverts(
     r.send(r.cm, "proveStep", [id, segmentArg(first), 0n, hex(r.machine.codeRoot)], ch.address),
+    "WrongMove",
+  );
+  // A level switch needs a one-transaction part (this one spans all 11).
+  const steps = bisectionValues(ch.machine, 0, 2 * params.txGasLimit, params.degree);
+  await reverts(
+    r.send(
+      r.cm,
+      "switchToStep",
+      [id, segmentArg(first), 0n, transactionProofArg(setup, 0), openingArg(ch.end), steps.map(hex)],
+      ch.address,
+    ),
     "WrongMove",
   );
   // A good move goes through; then the challenger cannot move twice.
@@ -225,6 +243,11 @@ test("challenge_levelSwitchAndStep_checkedOnChain_revert", async () => {
   );
   await r.send(r.cm, "proveStep", [id, segmentArg(seg2), 1n, hex(r.machine.codeRoot)], d.address);
   expect((await r.cm.read.getChallenge([id])).status).toBe(2);
+  // The game is over: the same proof again (which would pay the bond twice) is refused.
+  await reverts(
+    r.send(r.cm, "proveStep", [id, segmentArg(seg2), 1n, hex(r.machine.codeRoot)], d.address),
+    "ChallengeNotOpen",
+  );
 });
 
 test("challenge_startRules_revert", async () => {
@@ -248,4 +271,53 @@ test("challenge_startRules_revert", async () => {
     r.send(r.cm, "startChallenge", [setup.assertion], chain.accounts.other, params.challengeBond),
     "ChallengePeriodOver",
   );
+});
+
+test("challenge_switchToStep_transactionProofOfAnotherBatch_reverts", async () => {
+  // The transaction proof must be the inbox's record of the batch that holds the disputed transaction: a header
+  // of another batch (here batch 0 for the first transaction of batch 1) or a forged header is refused.
+  const params = { ...base, degree: 16 };
+  const setup = await setupDispute(chain, params, { honestDefender: true, disputedTx: 5 });
+  const { r } = setup;
+  const d = setup.defender;
+  const ch = setup.challenger;
+  await r.send(r.cm, "startChallenge", [setup.assertion], ch.address, params.challengeBond);
+  const id = (await r.cm.read.challengeCount()) as bigint;
+  const first: Segment = { lo: 0, hi: 11, values: [d.root(0), d.root(11)] };
+  const values = bisectionValues(ch.root, 0, 11, 16);
+  await r.send(r.cm, "bisect", [id, segmentArg(first), 0n, values.map(hex)], ch.address);
+  const seg: Segment = { lo: 0, hi: 11, values };
+  const steps = bisectionValues(d.machine, 0, 40, 16);
+  const switchWith = (tp: ReturnType<typeof transactionProofArg>) =>
+    r.send(r.cm, "switchToStep", [id, segmentArg(seg), 5n, tp, openingArg(d.end), steps.map(hex)], d.address);
+  const right = transactionProofArg(setup, 5);
+  const ofBatch0 = { ...transactionProofArg(setup, 4), transaction: right.transaction };
+  await reverts(switchWith(ofBatch0), "TransactionNotProven");
+  const forged = { ...right, batch: { ...right.batch, txRoot: hex(new Uint8Array(32).fill(7)) } };
+  await reverts(switchWith(forged), "BatchMismatch");
+  // The right header with another transaction's bytes (a delayed message here) does not prove.
+  await reverts(switchWith({ ...right, transaction: hex(setup.txs[6].bytes) }), "TransactionNotProven");
+  await switchWith(right);
+  expect((await r.cm.read.getChallenge([id])).level).toBe(1);
+});
+
+test("challenge_switchToStep_otherBytesForASequencerTransaction_reverts", async () => {
+  // The sequencer-transaction branch: the batch's Merkle proof holds the bytes at that index and no other.
+  const params = { ...base, degree: 16 };
+  const setup = await setupDispute(chain, params, { honestDefender: true, disputedTx: 8 });
+  const { r } = setup;
+  const d = setup.defender;
+  const ch = setup.challenger;
+  await r.send(r.cm, "startChallenge", [setup.assertion], ch.address, params.challengeBond);
+  const id = (await r.cm.read.challengeCount()) as bigint;
+  const first: Segment = { lo: 0, hi: 11, values: [d.root(0), d.root(11)] };
+  const values = bisectionValues(ch.root, 0, 11, 16);
+  await r.send(r.cm, "bisect", [id, segmentArg(first), 0n, values.map(hex)], ch.address);
+  const seg: Segment = { lo: 0, hi: 11, values };
+  const steps = bisectionValues(d.machine, 0, 40, 16);
+  const switchWith = (tp: ReturnType<typeof transactionProofArg>) =>
+    r.send(r.cm, "switchToStep", [id, segmentArg(seg), 8n, tp, openingArg(d.end), steps.map(hex)], d.address);
+  const right = transactionProofArg(setup, 8);
+  await reverts(switchWith({ ...right, transaction: hex(setup.txs[9].bytes) }), "TransactionNotProven");
+  await switchWith(right);
 });

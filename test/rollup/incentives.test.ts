@@ -127,8 +127,12 @@ describe("problem 3: a dead assertion's games end at once, both bonds refunded",
     await r.send(r.cm, "timeout", [a.id]); // the parent is rejected: b is dead
     expect(await r.rollup.read.isStanding([b])).toBe(false);
     await reverts(r.send(r.cm, "startChallenge", [b], accounts.user, params.challengeBond), "AssertionDead");
+    // Not rejected while its game is open (the game would then close on an assertion already settled).
+    await reverts(r.send(r.rollup, "reject", [b]), "ChallengeOpen");
     await r.send(r.cm, "dismiss", [onB]);
+    await reverts(r.send(r.cm, "dismiss", [onB]), "ChallengeNotOpen");
     await r.send(r.rollup, "reject", [b]);
+    await reverts(r.send(r.rollup, "reject", [b]), "BadAssertionStatus");
     expect(await r.cm.read.withdrawable([accounts.other])).toBe(params.challengeBond);
     // The proposer's bond on b comes back (never proven wrong); the one on the parent was forfeited.
     expect(await r.rollup.read.withdrawable([setup.dishonest.address])).toBe(params.assertionBond);
@@ -224,5 +228,40 @@ describe("problem 6: an unplayed challenge ends at the first-move deadline", () 
     const answeredAt = await r.now();
     await r.nextAt(answeredAt + params.clock - params.firstMoveDeadline);
     await move(setup, g, params);
+  });
+});
+
+describe("bond payments", () => {
+  test("test_withdrawBonds_recipientRefusesEther_revertsAndKeepsTheCredit", async () => {
+    // A bond holder that refuses ether: the payment fails and reverts, so the credit is not lost (dropping the
+    // PaymentFailed check would zero it with nothing paid).
+    const setup = await lyingProposer();
+    const { r } = setup;
+    const holder = (await chain.viem.deployContract("BondHolder" as never)) as unknown as {
+      address: Address;
+      write: Record<string, (args: unknown[], o?: object) => Promise<Hex>>;
+    };
+    const send = async (fn: string, args: unknown[], value?: bigint) =>
+      chain.publicClient.waitForTransactionReceipt({
+        hash: await holder.write[fn](args, { account: accounts.user, value }),
+      });
+    await send("challenge", [r.cm.address, setup.assertion], params.challengeBond);
+    const id = (await r.cm.read.challengeCount()) as bigint;
+    const a = await openGame(setup, setup.honest, params);
+    await move(setup, a, params);
+    await r.advance(params.clock + 1);
+    await r.send(r.cm, "timeout", [a.id]);
+    await r.send(r.cm, "dismiss", [id]);
+    expect(await r.cm.read.withdrawable([holder.address])).toBe(params.challengeBond);
+    await reverts(send("withdraw", [r.cm.address]), "PaymentFailed");
+    expect(await r.cm.read.withdrawable([holder.address])).toBe(params.challengeBond);
+    await send("setRefusing", [false]);
+    await send("withdraw", [r.cm.address]);
+    expect(await r.cm.read.withdrawable([holder.address])).toBe(0n);
+    expect(await chain.publicClient.getBalance({ address: holder.address })).toBe(params.challengeBond);
+    // Its share of the forfeited bond, from the rollup's ledger.
+    expect(await r.rollup.read.withdrawable([holder.address])).toBe(
+      (params.assertionBond - burn(params.assertionBond)) / 2n,
+    );
   });
 });

@@ -283,3 +283,18 @@ test("rollup_createAssertion_beforeChallengeManagerConnected_reverts", async () 
   await r.send(unconnected, "connect", [r.cm.address]);
   await propose({ ...r, rollup: unconnected }, await unconnected.read.genesis(), headers[0], 1, [], "a");
 });
+
+test("rollup_challengeHooks_onlyTheChallengeManager_reverts", async () => {
+  // Anyone opening a challenge count directly would hold an assertion unconfirmable forever; closing one would
+  // reject it.
+  const { r, headers } = await withBatches();
+  const a = await propose(r, await r.rollup.read.genesis(), headers[0], 1, [], "a");
+  await reverts(r.send(r.rollup, "openChallenge", [a.hash], accounts.other), "NotChallengeManager");
+  await reverts(
+    r.send(r.rollup, "closeChallenge", [a.hash, true, accounts.other], accounts.other),
+    "NotChallengeManager",
+  );
+  expect((await r.rollup.read.getAssertion([a.hash])).openChallenges).toBe(0);
+  await r.advance(params.challengePeriod);
+  await r.send(r.rollup, "confirm", [a.hash]);
+});
