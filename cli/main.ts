@@ -1,9 +1,16 @@
 // The `optio` command table (./optio is the setup shim that runs it): one file per command.
+
 import { CliError } from "./CliError.ts";
+import { challengeCommand } from "./challenge.ts";
+import { disputesCommand } from "./disputes.ts";
 import { tradeCommand } from "./trade.ts";
+import { verifierCommand } from "./verifier.ts";
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
   trade: tradeCommand,
+  verifier: verifierCommand,
+  disputes: disputesCommand,
+  challenge: challengeCommand,
 };
 
 const [command, ...args] = process.argv.slice(2);
