@@ -92,6 +92,8 @@ export async function startVerifier(
     pollMs: config.pollMs,
     txSender: {
       confirmations: config.txConfirmations,
+      lockTtlMs: config.txLockTtlMs,
+      jobLockMs: config.txJobLockMs,
       pollMs: Math.min(1000, config.pollMs),
     },
     logger,

@@ -236,7 +236,8 @@ export class GameAgent {
       case "wait": {
         await this.save(id, e);
         // The opponent's move comes as an L1 event (a job); the clock job claims the timeout if it never does.
-        const delayMs = Math.max(0, (move.until - now) * 1000) + 1000;
+        // Looked at again at least every 10 polls: L1's clock may run ahead of ours (a devnet's time jumps).
+        const delayMs = Math.min(Math.max(0, (move.until - now) * 1000) + 1000, 10 * this.o.pollMs);
         await this.o.schedule(id, "clock", delayMs, move.until);
         return move;
       }
