@@ -2,6 +2,7 @@
 // real one-step prover, engine/engine.wasm), Redis on 127.0.0.1:6379 under a prefix per test: it reads batch 0
 // from L1 (the posting transaction's calldata), replays it, judges the assertions, and plays whole disputes
 // against a dishonest party driven from this test (chooseMove on a false history).
+import { createWalletClient, http } from "viem";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { challengeManagerAbi, rollupAbi } from "../../l1/index.ts";
 import { ChallengeStatus } from "../../verifier/index.ts";
@@ -13,6 +14,8 @@ import {
   challengeIdOf,
   cleanup,
   liarHistory,
+  OPERATOR,
+  ownRollup,
   type PostedBatch,
   playAgainst,
   postAssertion,
@@ -21,17 +24,19 @@ import {
   startVerifierProcess,
 } from "./verifierProcess.ts";
 
+let node: TestDevnet;
 let devnet: TestDevnet;
 let batch: PostedBatch;
 const REJECTED = 3; // Rollup.Status.Rejected
 
 beforeAll(async () => {
-  devnet = await startDevnet();
+  node = await startDevnet();
+  devnet = await ownRollup(node);
   batch = await postGenesisBatch(devnet);
 }, 150_000);
 
 afterAll(async () => {
-  await devnet?.stop();
+  await node?.stop();
 });
 
 const withdrawable = async (contract: "rollup" | "challengeManager", who: `0x${string}`) =>
@@ -55,9 +60,22 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, limitMs: 
 // biome-ignore lint/suspicious/noExplicitAny: the inspection API's JSON.
 const getJson = async (url: string): Promise<any> => (await fetch(url)).json();
 
+/** The game as the verifier's API shows it, once its phase is `phase` (the verifier sees the end a poll later). */
+async function gameWhen(api: string, id: bigint, phase: string) {
+  return until(
+    `game ${id} ${phase}`,
+    async () => {
+      const games = await getJson(`${api}/games`);
+      const g = games.find((x: { id: number }) => BigInt(x.id) === id);
+      return g?.phase === phase ? g : undefined;
+    },
+    20_000,
+  );
+}
+
 test("verifier_dishonestProposer_challengedByTheProcessRejectedAndChallengerPaid", async () => {
   const prefix = testPrefix();
-  const { account: challenger, key } = account(5);
+  const { account: challenger, key } = account(11);
   const before = await devnet.client.getBalance({ address: challenger.address });
   const bad = stateWith(new Uint8Array(32), "liar-1");
   const { id: assertion, block: assertedIn } = await postAssertion(devnet, batch, { lie: "liar-1" });
@@ -65,12 +83,16 @@ test("verifier_dishonestProposer_challengedByTheProcessRejectedAndChallengerPaid
   const v = await startVerifierProcess({ devnet, key, mode: "challenge", prefix });
   try {
     const { id, block: challengedIn } = await challengeIdOf(devnet, assertion, 60_000);
-    const { status, gaveUp } = await playAgainst(
+    const {
+      status,
+      gaveUp,
+      moves: liar,
+    } = await playAgainst(
       devnet,
       id,
       "defender",
       liarHistory(batch.honest, 2, 1000, bad.root),
-      account(0).account,
+      account(OPERATOR).account,
       150_000,
     );
     const wallMs = Date.now() - t0;
@@ -93,8 +115,7 @@ test("verifier_dishonestProposer_challengedByTheProcessRejectedAndChallengerPaid
           : undefined,
       30_000,
     );
-    const games = await getJson(`${v.api}/games`);
-    const game = games.find((g: { id: number }) => BigInt(g.id) === id);
+    const game = await gameWhen(v.api, id, "won");
     expect(game).toMatchObject({ ours: true, role: "challenger", phase: "won" });
     expect(game.ourValues.length).toBeGreaterThan(0);
     const verdict = (await getJson(`${v.api}/assertions/${assertion}`)).verdict;
@@ -110,6 +131,7 @@ test("verifier_dishonestProposer_challengedByTheProcessRejectedAndChallengerPaid
         detectBlocks: Number(challengedIn - assertedIn),
         disputeSeconds: wallMs / 1000,
         liarGaveUp: gaveUp,
+        liarMoves: liar.join(","),
         ourMoves: game.ourValues.length,
         gain: ((await devnet.client.getBalance({ address: challenger.address })) - before).toString(),
       }),
@@ -123,3 +145,113 @@ test("verifier_dishonestProposer_challengedByTheProcessRejectedAndChallengerPaid
     await cleanRedis(prefix);
   }
 }, 240_000);
+
+test("verifier_dishonestChallenger_defendModeWinsTheBond", async () => {
+  const prefix = testPrefix();
+  const { account: proposer, key } = account(OPERATOR);
+  const { account: challenger } = account(13);
+  const { id: assertion } = await postAssertion(devnet, batch, "honest");
+  const t0 = Date.now();
+  const v = await startVerifierProcess({ devnet, key, mode: "defend", prefix });
+  try {
+    // The dishonest challenger opens a challenge with its bond and plays a false history.
+    const wallet = createWalletClient({ account: challenger, transport: http(devnet.url) });
+    const hash = await wallet.writeContract({
+      chain: null,
+      address: devnet.deployment.contracts.challengeManager.address,
+      abi: challengeManagerAbi,
+      functionName: "startChallenge",
+      args: [assertion],
+      value: devnet.deployment.params.challengeBond,
+    });
+    await devnet.client.waitForTransactionReceipt({ hash });
+    const { id } = await challengeIdOf(devnet, assertion, 10_000);
+    const liar = liarHistory(batch.honest, 1, 500, stateWith(new Uint8Array(32), "liar-c").root);
+    const { status, moves, gaveUp } = await playAgainst(devnet, id, "challenger", liar, challenger, 150_000);
+    expect(status).toBe(ChallengeStatus.DEFENDER_WON);
+    // The defender's winnings (the challenger's bond less the burn) are withdrawn by the verifier.
+    await until(
+      "the defender's winnings withdrawn",
+      async () => ((await withdrawable("challengeManager", proposer.address)) === 0n ? true : undefined),
+      30_000,
+    );
+    const game = await gameWhen(v.api, id, "won");
+    expect(game).toMatchObject({ ours: true, role: "defender", phase: "won" });
+    expect((await getJson(`${v.api}/assertions/${assertion}`)).verdict).toEqual({ kind: "agree" });
+    const a = await devnet.client.readContract({
+      address: devnet.deployment.contracts.rollup.address,
+      abi: rollupAbi,
+      functionName: "getAssertion",
+      args: [assertion],
+    });
+    expect(Number(a.status)).toBe(1); // still pending: the honest assertion stands
+    console.log(
+      JSON.stringify({
+        test: "dishonestChallenger",
+        disputeSeconds: (Date.now() - t0) / 1000,
+        liarMoves: moves.join(","),
+        liarGaveUp: gaveUp,
+        ourMoves: game.ourValues.length,
+      }),
+    );
+  } catch (e) {
+    console.error(v.output().slice(-20_000));
+    throw e;
+  } finally {
+    expect(await v.stop()).toBe(0);
+    cleanup(v.dataDir);
+    await cleanRedis(prefix);
+  }
+}, 240_000);
+
+test("verifier_killedMidGame_restartResumesFromL1AndItsDatabaseAndWins", async () => {
+  const prefix = testPrefix();
+  const { account: challenger, key } = account(12);
+  const bad = stateWith(new Uint8Array(32), "liar-3");
+  const { id: assertion } = await postAssertion(devnet, batch, { lie: "liar-3" });
+  let v = await startVerifierProcess({ devnet, key, mode: "challenge", prefix });
+  const dataDir = v.dataDir;
+  try {
+    const { id } = await challengeIdOf(devnet, assertion, 60_000);
+    const game = playAgainst(
+      devnet,
+      id,
+      "defender",
+      liarHistory(batch.honest, 3, 2000, bad.root),
+      account(OPERATOR).account,
+      200_000,
+    );
+    // After our second move lands on L1: SIGKILL (no shutdown at all), then the same data directory and prefix.
+    await until(
+      "our second move",
+      async () => {
+        const ours = await devnet.client.getContractEvents({
+          address: devnet.deployment.contracts.challengeManager.address,
+          abi: challengeManagerAbi,
+          eventName: "Bisected",
+          args: { id, mover: challenger.address },
+          fromBlock: 0n,
+        });
+        return ours.length >= 2 ? true : undefined;
+      },
+      60_000,
+    );
+    await v.stop("SIGKILL");
+    const killedAt = Date.now();
+    v = await startVerifierProcess({ devnet, key, mode: "challenge", prefix, dataDir });
+    const { status } = await game;
+    expect(status).toBe(ChallengeStatus.CHALLENGER_WON);
+    const record = await gameWhen(v.api, id, "won");
+    expect(record).toMatchObject({ ours: true, role: "challenger", phase: "won" });
+    // The record kept what was posted before the kill (checked against the rebuilt replay at restart).
+    expect(record.ourValues.length).toBeGreaterThanOrEqual(2);
+    console.log(JSON.stringify({ test: "restart", secondsFromKillToWin: (Date.now() - killedAt) / 1000 }));
+  } catch (e) {
+    console.error(v.output().slice(-20_000));
+    throw e;
+  } finally {
+    expect(await v.stop()).toBe(0);
+    cleanup(dataDir);
+    await cleanRedis(prefix);
+  }
+}, 300_000);

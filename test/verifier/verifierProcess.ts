@@ -17,7 +17,7 @@ import {
   type LocalAccount,
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { deploymentToJson } from "../../deploy/index.ts";
+import { deploymentToJson, deployRollup } from "../../deploy/index.ts";
 import { challengeManagerAbi, rollupAbi, sequencerInboxAbi } from "../../l1/index.ts";
 import { encodeGenesis } from "../../protocol/engine/index.ts";
 import {
@@ -54,6 +54,24 @@ import { stateWith, word } from "../rollup/fixture.ts";
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MNEMONIC = "test test test test test test test test test test test junk";
 export const ENGINE = new Uint8Array(readFileSync(join(REPO_ROOT, "engine/engine.wasm")));
+
+/**
+ * The account that deploys, sequences and proposes on the tests' own rollup. Not #0 (and none of the accounts
+ * test/l1 uses): the signer lock is per chain id and address, and other devnets on chain 31337 run services with #0.
+ */
+export const OPERATOR = 10;
+
+/**
+ * The tests' own rollup on the devnet's node, operated by account OPERATOR (its sequencer and only proposer): a
+ * TestDevnet whose deployment is this one.
+ */
+export async function ownRollup(devnet: TestDevnet): Promise<TestDevnet> {
+  const deployment = await deployRollup({
+    connection: { rpcUrl: devnet.url, privateKey: account(OPERATOR).key },
+    params: "devnet",
+  });
+  return { ...devnet, deployment };
+}
 
 /** Hardhat's account i with its private key (the verifier process takes the key). */
 export function account(i: number): { account: LocalAccount; key: Hex } {
@@ -152,7 +170,7 @@ export interface PostedBatch {
 
 export async function postGenesisBatch(devnet: TestDevnet): Promise<PostedBatch> {
   const d = devnet.deployment;
-  const { account: sequencer } = account(0);
+  const { account: sequencer } = account(OPERATOR);
   const wallet = createWalletClient({ account: sequencer, transport: http(devnet.url) });
   const chainId = BigInt(d.chainId);
   const timestamp = Number((await devnet.client.getBlock()).timestamp);
@@ -223,14 +241,14 @@ export function liarHistory(honest: DisputeHistory, tx: number, step: number, ba
   };
 }
 
-/** Posts an assertion over batch 0 from the devnet's proposer (account #0): the true root, or a liar's. */
+/** Posts an assertion over batch 0 from the rollup's proposer (OPERATOR): the true root, or a liar's. */
 export async function postAssertion(
   devnet: TestDevnet,
   batch: PostedBatch,
   claim: { lie: string } | "honest",
 ): Promise<{ id: Hex; block: bigint }> {
   const d = devnet.deployment;
-  const { account: proposer } = account(0);
+  const { account: proposer } = account(OPERATOR);
   const wallet = createWalletClient({ account: proposer, transport: http(devnet.url) });
   const n = batch.txs.length;
   const bad = claim === "honest" ? undefined : stateWith(ZERO, claim.lie);
