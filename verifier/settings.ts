@@ -83,7 +83,8 @@ export const VERIFIER_SETTINGS = [
     unit: "ms",
     min: 1_000,
     max: 600_000,
-    description: "lifetime of the key's signer lock (a crashed verifier blocks its restart this long; docs/l1.md)",
+    description:
+      "lifetime of the key's signer lock (a crashed verifier blocks its restart this long; docs/l1.md)",
   },
   {
     name: "txJobLockMs",
@@ -92,7 +93,8 @@ export const VERIFIER_SETTINGS = [
     unit: "ms",
     min: 1_000,
     max: 600_000,
-    description: "BullMQ job lock of the key's intents: a crashed verifier's moves in flight resume after this",
+    description:
+      "BullMQ job lock of the key's intents: a crashed verifier's moves in flight resume after this",
   },
   {
     name: "keepRoots",
