@@ -50,9 +50,14 @@ export async function challengeCommand(argv: readonly string[]): Promise<number>
       "start ./optio verifier or pass --operator",
     );
   });
-  const body = (await res.json()) as { result?: { key: string }; error?: string; fix?: string };
+  const body = (await res.json()) as {
+    result?: { key?: string; refused?: { error: string; fix: string } };
+    error?: string;
+  };
   if (!res.ok)
-    throw new CliError(`the verifier refused: ${body.error ?? res.status}`, body.fix ?? "see its log");
+    throw new CliError(`the verifier's operator port answered ${res.status}: ${body.error}`, "see its log");
+  const refused = body.result?.refused;
+  if (refused) throw new CliError(`the verifier refused: ${refused.error}`, refused.fix);
   console.log(`challenge submitted (intent ${body.result?.key}); following the game…`);
   const deadline = Date.now() + 1000 * Number(values.timeout ?? 3600);
   let shown = "";

@@ -127,27 +127,27 @@ export async function startVerifier(
         : { ready: true };
     },
     admin: {
+      // A refusal is an answer ({ refused: { error, fix } }), not a throw: the operator server turns a throw into a
+      // bare 500 "internal error", and the user must see why and what to do.
       challenge: async (body) => {
+        const refuse = (error: string, fix: string) => ({ refused: { error, fix } });
         const b = body as { assertion?: unknown; force?: unknown } | null;
         if (typeof b?.assertion !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(b.assertion))
-          throw new ServiceError(
-            "expected { assertion: 0x + 64 hex, force?: boolean }",
-            "fix the request body",
-          );
+          return refuse("expected { assertion: 0x + 64 hex, force?: boolean }", "fix the request body");
         const a = verifier.store.assertions.get(b.assertion.toLowerCase() as Hex);
         if (a === undefined)
-          throw new ServiceError(
+          return refuse(
             `assertion ${b.assertion} is not known`,
             "wait until the verifier has read it from L1",
           );
         if (a.verdict?.kind !== "disagree" && b.force !== true)
-          throw new ServiceError(
+          return refuse(
             `we do not disagree with ${b.assertion} (verdict ${a.verdict?.kind ?? "not judged"})`,
-            "a challenge on a claim we cannot show wrong loses its bond; pass force: true to open it anyway",
+            "a challenge on a claim we cannot show wrong loses its bond; pass --force to open it anyway",
           );
         const key = await verifier.challenge(a.id, a.proposer, true);
         if (key === undefined)
-          throw new ServiceError(
+          return refuse(
             "no key, or the assertion is our own",
             "run the verifier with OPTIO_KEY of another account",
           );

@@ -20,6 +20,7 @@ import {
   playAgainst,
   postAssertion,
   postGenesisBatch,
+  runCli,
   sleep,
   startVerifierProcess,
 } from "./verifierProcess.ts";
@@ -255,3 +256,70 @@ test("verifier_killedMidGame_restartResumesFromL1AndItsDatabaseAndWins", async (
     await cleanRedis(prefix);
   }
 }, 300_000);
+
+test("verifier_challengeByHand_cliOpensAndFollowsTheGameToItsEnd_disputesPrintsIt", async () => {
+  const prefix = testPrefix();
+  const { key } = account(14);
+  const bad = stateWith(new Uint8Array(32), "liar-4");
+  const { id: assertion } = await postAssertion(devnet, batch, { lie: "liar-4" });
+  // Defend mode: the verifier judges the assertion wrong but does not challenge it by itself.
+  const v = await startVerifierProcess({ devnet, key, mode: "defend", prefix });
+  try {
+    const verdict = await until(
+      "the verdict",
+      async () => {
+        const a = await getJson(`${v.api}/assertions/${assertion}`);
+        return a.verdict?.kind === "disagree" ? a.verdict : undefined;
+      },
+      30_000,
+    );
+    expect(verdict.reason).toBe("STATE_ROOT");
+    await sleep(1_000);
+    expect(
+      (await getJson(`${v.api}/games`)).filter((g: { assertion: string }) => g.assertion === assertion),
+    ).toEqual([]);
+    // `./optio challenge` opens it through the operator port and prints the game until it ends.
+    const cli = runCli([
+      "challenge",
+      assertion,
+      "--api",
+      v.api,
+      "--operator",
+      v.operator,
+      "--timeout",
+      "150",
+    ]);
+    const { id } = await challengeIdOf(devnet, assertion, 30_000);
+    const { status } = await playAgainst(
+      devnet,
+      id,
+      "defender",
+      liarHistory(batch.honest, 1, 300, bad.root),
+      account(OPERATOR).account,
+      150_000,
+    );
+    expect(status).toBe(ChallengeStatus.CHALLENGER_WON);
+    const { code, out } = await cli;
+    expect(code).toBe(0);
+    expect(out).toContain("challenge submitted");
+    expect(out).toContain(`game ${id}: won`);
+    expect(out).toMatch(/us {3}bisect/);
+    // `./optio disputes` prints the assertion with our verdict and the game with its moves.
+    const printed = await runCli(["disputes", "--api", v.api]);
+    expect(printed.code).toBe(0);
+    expect(printed.out).toContain("verdict disagree (STATE_ROOT)");
+    expect(printed.out).toContain(`game ${id} on ${assertion.slice(0, 10)}`);
+    expect(printed.out).toContain("we are challenger, won");
+    // A challenge the verifier does not disagree with is refused (no bond is risked) unless forced.
+    const refused = await runCli(["challenge", devnet.deployment.genesisAssertion, "--operator", v.operator]);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain("we do not disagree with");
+  } catch (e) {
+    console.error(v.output().slice(-20_000));
+    throw e;
+  } finally {
+    expect(await v.stop()).toBe(0);
+    cleanup(v.dataDir);
+    await cleanRedis(prefix);
+  }
+}, 240_000);

@@ -61,6 +61,8 @@ export const ENGINE = new Uint8Array(readFileSync(join(REPO_ROOT, "engine/engine
  */
 export const OPERATOR = 10;
 
+const ADMIN_TOKEN = "test-admin-token-0123456789";
+
 /**
  * The tests' own rollup on the devnet's node, operated by account OPERATOR (its sequencer and only proposer): a
  * TestDevnet whose deployment is this one.
@@ -114,7 +116,7 @@ export async function startVerifierProcess(opts: {
     ],
     {
       cwd: REPO_ROOT,
-      env: { ...process.env, OPTIO_KEY: opts.key, OPTIO_ADMIN_TOKEN: "test-admin-token-0123456789" },
+      env: { ...process.env, OPTIO_KEY: opts.key, OPTIO_ADMIN_TOKEN: ADMIN_TOKEN },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -431,3 +433,20 @@ export async function challengeIdOf(
 
 export const cleanup = (dir: string) => rmSync(dir, { recursive: true, force: true });
 export type { Address };
+
+/** Runs `optio <args>` (cli/main.ts) with the test admin token; resolves with its exit code and output. */
+export function runCli(args: readonly string[]): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, OPTIO_ADMIN_TOKEN: ADMIN_TOKEN },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (b: Buffer) => {
+    out += b.toString();
+  });
+  child.stderr?.on("data", (b: Buffer) => {
+    out += b.toString();
+  });
+  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, out })));
+}
