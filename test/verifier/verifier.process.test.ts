@@ -323,3 +323,72 @@ test("verifier_challengeByHand_cliOpensAndFollowsTheGameToItsEnd_disputesPrintsI
     await cleanRedis(prefix);
   }
 }, 240_000);
+
+test("verifier_severalGamesAtOnce_bothWonWithBothEndings", async () => {
+  const prefix = testPrefix();
+  const { key } = account(15);
+  const liars = [
+    // Which side reaches the one-step part depends on where the liar's machine departs (the last segments' part
+    // sizes): after step 5 it is us (our proof), after step 3 the liar (its proof refused, then our timeout).
+    { lie: "liar-5", tx: 0, step: 5 },
+    { lie: "liar-6", tx: 3, step: 3 },
+    { lie: "liar-7", tx: 1, step: 20 },
+  ];
+  const posted = [];
+  for (const l of liars) posted.push({ ...l, ...(await postAssertion(devnet, batch, { lie: l.lie })) });
+  const v = await startVerifierProcess({ devnet, key, mode: "challenge", prefix });
+  try {
+    const t0 = Date.now();
+    // L1's time is one for all games: it jumps past the liars' clocks only once every game not over waits on its
+    // liar (a jump while one of our clocks runs would make us lose that game on time).
+    let stalled = 0;
+    let over = 0;
+    const jumpIfAllStalled = async () => {
+      if (stalled > 0 && stalled + over === posted.length) {
+        stalled = 0;
+        await devnet.rpc("evm_increaseTime", [devnet.deployment.params.clock + 2]);
+        await devnet.rpc("evm_mine");
+      }
+    };
+    const results = await Promise.all(
+      posted.map(async (p) => {
+        const { id } = await challengeIdOf(devnet, p.id, 60_000);
+        const bad = stateWith(new Uint8Array(32), p.lie);
+        const played = await playAgainst(
+          devnet,
+          id,
+          "defender",
+          liarHistory(batch.honest, p.tx, p.step, bad.root),
+          account(OPERATOR).account,
+          150_000,
+          async () => {
+            stalled++;
+            await jumpIfAllStalled();
+          },
+        );
+        over++;
+        await jumpIfAllStalled();
+        return { id, ...played };
+      }),
+    );
+    for (const r of results) expect(r.status).toBe(ChallengeStatus.CHALLENGER_WON);
+    const endings = new Set<string>();
+    for (const r of results) {
+      const g = await gameWhen(v.api, r.id, "won");
+      const sent = g.transitions.filter((t: { event: { kind: string } }) => t.event.kind === "sent");
+      endings.add(sent[sent.length - 1].event.move);
+    }
+    console.log(
+      JSON.stringify({ test: "severalGames", seconds: (Date.now() - t0) / 1000, endings: [...endings] }),
+    );
+    // Our one-step proof through the TxSender, and the liar's refused proof followed by our timeout claim.
+    expect([...endings].sort()).toEqual(["proveStep", "timeout"]);
+  } catch (e) {
+    console.error(v.output().slice(-20_000));
+    throw e;
+  } finally {
+    expect(await v.stop()).toBe(0);
+    cleanup(v.dataDir);
+    await cleanRedis(prefix);
+  }
+}, 300_000);

@@ -361,6 +361,11 @@ export async function playAgainst(
   history: History,
   who: LocalAccount,
   limitMs: number,
+  /** When the liar gives up: by default moves L1's time past its clock (games played at once coordinate this). */
+  giveUp: () => Promise<void> = async () => {
+    await devnet.rpc("evm_increaseTime", [devnet.deployment.params.clock + 2]);
+    await devnet.rpc("evm_mine");
+  },
 ): Promise<{ status: number; moves: Move["kind"][]; gaveUp: boolean }> {
   const d = devnet.deployment;
   const cm = d.contracts.challengeManager.address;
@@ -386,14 +391,16 @@ export async function playAgainst(
       let sent = false;
       if (call !== undefined) {
         try {
-          const hash = await wallet.writeContract({
-            chain: null,
-            address: cm,
-            abi: challengeManagerAbi,
-            functionName: call.functionName,
-            args: call.args as never,
+          await serially(who.address, async () => {
+            const hash = await wallet.writeContract({
+              chain: null,
+              address: cm,
+              abi: challengeManagerAbi,
+              functionName: call.functionName,
+              args: call.args as never,
+            });
+            await devnet.client.waitForTransactionReceipt({ hash });
           });
-          await devnet.client.waitForTransactionReceipt({ hash });
           moves.push(move.kind);
           sent = true;
         } catch {
@@ -402,12 +409,22 @@ export async function playAgainst(
       }
       if (!sent) {
         gaveUp = true;
-        await devnet.rpc("evm_increaseTime", [d.params.clock + 2]);
-        await devnet.rpc("evm_mine");
+        await giveUp();
       }
     }
     await sleep(200);
   }
+}
+
+/** One send at a time per account (games played at once from one key would race for its nonce). */
+const queues = new Map<string, Promise<unknown>>();
+function serially<T>(who: string, f: () => Promise<T>): Promise<T> {
+  const run = (queues.get(who) ?? Promise.resolve()).then(f, f);
+  queues.set(
+    who,
+    run.catch(() => undefined),
+  );
+  return run;
 }
 
 export async function challengeIdOf(
