@@ -4,9 +4,11 @@ import { Redis, type RedisOptions } from "ioredis";
 import { type Address, encodeFunctionData, type Hex, type LocalAccount, type PublicClient } from "viem";
 import {
   challengeManagerAbi,
+  DEFAULT_TX_SENDER_CONFIG,
   IntentQueue,
   intentKey,
   rollupAbi,
+  SignerLockedError,
   TxSender,
   type TxSenderConfig,
 } from "../l1/index.ts";
@@ -41,6 +43,37 @@ export interface VerifierOptions {
   readonly txSender?: Partial<TxSenderConfig>;
   readonly logger: Logger;
   readonly registry: Registry;
+}
+
+/**
+ * The key's TxSender. A restart right after a crash finds the dead process's signer lock still held: it waits up to
+ * the lock's lifetime for it to expire (and says so) instead of exiting; a live second writer is still refused.
+ */
+async function startSender(o: VerifierOptions): Promise<TxSender> {
+  const account = o.account as LocalAccount;
+  const ttl = o.txSender?.lockTtlMs ?? DEFAULT_TX_SENDER_CONFIG.lockTtlMs;
+  const deadline = Date.now() + ttl + 2_000;
+  for (;;) {
+    try {
+      return await TxSender.start({
+        redis: o.redis,
+        prefix: o.prefix,
+        publicClient: o.client,
+        account,
+        chainId: o.deployment.chainId,
+        checks: verifierChecks(o.client, o.deployment, account.address),
+        config: o.txSender,
+        logger: o.logger,
+      });
+    } catch (e) {
+      if (!(e instanceof SignerLockedError) || Date.now() > deadline) throw e;
+      o.logger.warn(
+        { signer: account.address },
+        "the key's signer lock is held (a crashed instance?): waiting for it to expire",
+      );
+      await new Promise((r) => setTimeout(r, Math.min(1_000, ttl / 3)));
+    }
+  }
 }
 
 /**
@@ -110,16 +143,7 @@ export class Verifier {
   static async start(o: VerifierOptions): Promise<Verifier> {
     const v = new Verifier(o);
     if (o.account !== undefined && o.mode !== "watch") {
-      v.sender = await TxSender.start({
-        redis: o.redis,
-        prefix: o.prefix,
-        publicClient: o.client,
-        account: o.account,
-        chainId: o.deployment.chainId,
-        checks: verifierChecks(o.client, o.deployment, o.account.address),
-        config: o.txSender,
-        logger: o.logger,
-      });
+      v.sender = await startSender(o);
       v.intents = new IntentQueue(v.redis, {
         prefix: o.prefix,
         chainId: o.deployment.chainId,

@@ -147,64 +147,6 @@ test("verifier_dishonestProposer_challengedByTheProcessRejectedAndChallengerPaid
   }
 }, 240_000);
 
-test("verifier_dishonestChallenger_defendModeWinsTheBond", async () => {
-  const prefix = testPrefix();
-  const { account: proposer, key } = account(OPERATOR);
-  const { account: challenger } = account(13);
-  const { id: assertion } = await postAssertion(devnet, batch, "honest");
-  const t0 = Date.now();
-  const v = await startVerifierProcess({ devnet, key, mode: "defend", prefix });
-  try {
-    // The dishonest challenger opens a challenge with its bond and plays a false history.
-    const wallet = createWalletClient({ account: challenger, transport: http(devnet.url) });
-    const hash = await wallet.writeContract({
-      chain: null,
-      address: devnet.deployment.contracts.challengeManager.address,
-      abi: challengeManagerAbi,
-      functionName: "startChallenge",
-      args: [assertion],
-      value: devnet.deployment.params.challengeBond,
-    });
-    await devnet.client.waitForTransactionReceipt({ hash });
-    const { id } = await challengeIdOf(devnet, assertion, 10_000);
-    const liar = liarHistory(batch.honest, 1, 500, stateWith(new Uint8Array(32), "liar-c").root);
-    const { status, moves, gaveUp } = await playAgainst(devnet, id, "challenger", liar, challenger, 150_000);
-    expect(status).toBe(ChallengeStatus.DEFENDER_WON);
-    // The defender's winnings (the challenger's bond less the burn) are withdrawn by the verifier.
-    await until(
-      "the defender's winnings withdrawn",
-      async () => ((await withdrawable("challengeManager", proposer.address)) === 0n ? true : undefined),
-      30_000,
-    );
-    const game = await gameWhen(v.api, id, "won");
-    expect(game).toMatchObject({ ours: true, role: "defender", phase: "won" });
-    expect((await getJson(`${v.api}/assertions/${assertion}`)).verdict).toEqual({ kind: "agree" });
-    const a = await devnet.client.readContract({
-      address: devnet.deployment.contracts.rollup.address,
-      abi: rollupAbi,
-      functionName: "getAssertion",
-      args: [assertion],
-    });
-    expect(Number(a.status)).toBe(1); // still pending: the honest assertion stands
-    console.log(
-      JSON.stringify({
-        test: "dishonestChallenger",
-        disputeSeconds: (Date.now() - t0) / 1000,
-        liarMoves: moves.join(","),
-        liarGaveUp: gaveUp,
-        ourMoves: game.ourValues.length,
-      }),
-    );
-  } catch (e) {
-    console.error(v.output().slice(-20_000));
-    throw e;
-  } finally {
-    expect(await v.stop()).toBe(0);
-    cleanup(v.dataDir);
-    await cleanRedis(prefix);
-  }
-}, 240_000);
-
 test("verifier_killedMidGame_restartResumesFromL1AndItsDatabaseAndWins", async () => {
   const prefix = testPrefix();
   const { account: challenger, key } = account(12);
@@ -222,6 +164,7 @@ test("verifier_killedMidGame_restartResumesFromL1AndItsDatabaseAndWins", async (
       account(OPERATOR).account,
       200_000,
     );
+    game.catch(() => undefined); // awaited below; a failure before that must not go unhandled
     // After our second move lands on L1: SIGKILL (no shutdown at all), then the same data directory and prefix.
     await until(
       "our second move",
@@ -392,3 +335,63 @@ test("verifier_severalGamesAtOnce_bothWonWithBothEndings", async () => {
     await cleanRedis(prefix);
   }
 }, 300_000);
+
+// Last: its honest assertion, once its period passes (later tests jump L1's time), is confirmed by a verifier,
+// and a confirmed sibling makes every other assertion on batch 0 dead (their games end as dismissals).
+test("verifier_dishonestChallenger_defendModeWinsTheBond", async () => {
+  const prefix = testPrefix();
+  const { account: proposer, key } = account(OPERATOR);
+  const { account: challenger } = account(13);
+  const { id: assertion } = await postAssertion(devnet, batch, "honest");
+  const t0 = Date.now();
+  const v = await startVerifierProcess({ devnet, key, mode: "defend", prefix });
+  try {
+    // The dishonest challenger opens a challenge with its bond and plays a false history.
+    const wallet = createWalletClient({ account: challenger, transport: http(devnet.url) });
+    const hash = await wallet.writeContract({
+      chain: null,
+      address: devnet.deployment.contracts.challengeManager.address,
+      abi: challengeManagerAbi,
+      functionName: "startChallenge",
+      args: [assertion],
+      value: devnet.deployment.params.challengeBond,
+    });
+    await devnet.client.waitForTransactionReceipt({ hash });
+    const { id } = await challengeIdOf(devnet, assertion, 10_000);
+    const liar = liarHistory(batch.honest, 1, 500, stateWith(new Uint8Array(32), "liar-c").root);
+    const { status, moves, gaveUp } = await playAgainst(devnet, id, "challenger", liar, challenger, 150_000);
+    expect(status).toBe(ChallengeStatus.DEFENDER_WON);
+    // The defender's winnings (the challenger's bond less the burn) are withdrawn by the verifier.
+    await until(
+      "the defender's winnings withdrawn",
+      async () => ((await withdrawable("challengeManager", proposer.address)) === 0n ? true : undefined),
+      30_000,
+    );
+    const game = await gameWhen(v.api, id, "won");
+    expect(game).toMatchObject({ ours: true, role: "defender", phase: "won" });
+    expect((await getJson(`${v.api}/assertions/${assertion}`)).verdict).toEqual({ kind: "agree" });
+    const a = await devnet.client.readContract({
+      address: devnet.deployment.contracts.rollup.address,
+      abi: rollupAbi,
+      functionName: "getAssertion",
+      args: [assertion],
+    });
+    expect(Number(a.status)).toBe(1); // still pending: the honest assertion stands
+    console.log(
+      JSON.stringify({
+        test: "dishonestChallenger",
+        disputeSeconds: (Date.now() - t0) / 1000,
+        liarMoves: moves.join(","),
+        liarGaveUp: gaveUp,
+        ourMoves: game.ourValues.length,
+      }),
+    );
+  } catch (e) {
+    console.error(v.output().slice(-20_000));
+    throw e;
+  } finally {
+    expect(await v.stop()).toBe(0);
+    cleanup(v.dataDir);
+    await cleanRedis(prefix);
+  }
+}, 240_000);
