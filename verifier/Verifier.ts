@@ -242,9 +242,7 @@ export class Verifier {
           assertion: a,
           parentTxEnd: parent?.txEnd,
           lastBatch:
-            last === undefined
-              ? undefined
-              : { rootAfter: last.rootAfter, txEnd: last.txsBefore + last.roots.length },
+            last === undefined ? undefined : { rootAfter: last.rootAfter, txEnd: last.txsBefore + last.txs },
           blocked: this.replayWait.kind === "blocked" && this.replayWait.batch < a.batchEnd,
         });
         if (verdict.kind !== a.verdict?.kind) {

@@ -20,7 +20,7 @@ type StoredCursor = { checkpoints: { number: string; hash: `0x${string}` }[] };
  * the cursor after it, so a crash never skips or repeats a log.
  */
 export class VerifierStore {
-  private readonly env: RootDatabase;
+  readonly env: RootDatabase;
   readonly meta: Database<unknown, string>;
   readonly batches: Database<BatchRecord, number>;
   readonly delayed: Database<DelayedRecord, number>;

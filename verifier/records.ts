@@ -48,13 +48,16 @@ export const FindingCode = {
 } as const;
 export type FindingCode = (typeof FindingCode)[keyof typeof FindingCode];
 
-/** Our replay of one batch: the root before and after it and after each of its transactions. */
+/**
+ * Our replay of one batch: the root before and after it. The root after each of its transactions is recomputed
+ * from the batch's start when a dispute needs it (Replayer.history), so the replay hashes the tree once a batch.
+ */
 export interface ReplayRecord {
   readonly number: number;
   readonly rootBefore: Hex;
-  /** roots[i]: the root after i + 1 transactions of the batch (delayed first, then the sequencer's). */
-  readonly roots: readonly Hex[];
   readonly rootAfter: Hex;
+  /** Transactions the batch ran (its delayed messages and its sequencer transactions). */
+  readonly txs: number;
   /** The global index of the batch's first transaction. */
   readonly txsBefore: number;
   /** Keys the batch wrote (to undo it on a reorg). */

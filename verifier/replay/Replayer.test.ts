@@ -92,18 +92,25 @@ async function replayAll(replayer: Replayer) {
 }
 
 describe("Replayer", () => {
-  it("test_replay_batchesFromTheStore_perTransactionRootsEqualBatchRoots", async () => {
+  it("test_replay_batchesFromTheStore_rootsAndDisputeHistoryEqualBatchRoots", async () => {
     const { store, replayer } = open();
     const bs = batches();
     for (const b of bs) await store.batches.put(b.number, b);
     expect(await replayAll(replayer)).toEqual({ kind: "upToDate" });
-    const ours = [...store.range(store.replays, 0, 3)].flatMap((r) => r.roots);
-    expect(ours).toEqual(reference(bs));
-    // The tree holds the state: its root is the last transaction's, and a range's history rebuilds from it.
-    expect(bytesToHex(replayer.tree.root)).toBe(ours[ours.length - 1]);
+    const ref = reference(bs);
+    // Each batch's root is the reference's after its last transaction; the tree is at the last one.
+    let end = 0;
+    for (const b of bs) {
+      end += b.txs?.length ?? 0;
+      expect(store.replays.get(b.number)?.rootAfter).toBe(ref[end - 1]);
+      expect(store.replays.get(b.number)?.txs).toBe(b.txs?.length);
+    }
+    expect(bytesToHex(replayer.tree.root)).toBe(ref[ref.length - 1]);
+    // A dispute's per-transaction roots, recomputed from the tree at the range's start.
+    const first = bs[0].txs?.length ?? 0;
     const h = replayer.history(1, 3);
-    expect(h?.count).toBe(3);
-    expect(bytesToHex(h!.root(3))).toBe(ours[ours.length - 1]);
+    expect(h?.count).toBe(ref.length - first);
+    for (let p = 1; p <= (h?.count ?? 0); p++) expect(bytesToHex(h!.root(p))).toBe(ref[first + p - 1]);
     await replayer.close();
     await store.close();
   });
@@ -148,25 +155,38 @@ describe("Replayer", () => {
     await store.close();
   });
 
-  it("test_replay_crashBetweenRecordAndCommit_repairedAtOpen", async () => {
+  it("test_replay_crashAfterTheTreeCommitBeforeTheRecord_repairedAtOpenAndReplayedAgain", async () => {
     const first = open();
     const bs = batches();
     for (const b of bs) await first.store.batches.put(b.number, b);
-    await first.replayer.step();
-    await first.replayer.step();
-    const after1 = first.store.replays.get(1)!;
-    // A record of batch 2 stored, its tree commit never made (the process died in between).
-    await first.store.replays.put(2, {
-      ...after1,
-      number: 2,
-      rootBefore: after1.rootAfter,
-      rootAfter: after1.rootBefore,
-    });
+    await replayAll(first.replayer);
+    const r2 = first.store.replays.get(2)!;
+    // The process died after batch 2's tree commit and before its record: the pending marker is all that is left.
+    await first.store.meta.put("replayPending", { number: 2, rootBefore: r2.rootBefore, keys: r2.keys });
+    await first.store.replays.remove(2);
     await first.replayer.close();
     await first.store.close();
     const again = open(first.dir);
     expect(again.store.replayedCount()).toBe(2);
-    expect(bytesToHex(again.replayer.tree.root)).toBe(after1.rootAfter);
+    expect(bytesToHex(again.replayer.tree.root)).toBe(r2.rootBefore);
+    await replayAll(again.replayer);
+    expect(again.store.replays.get(2)!.rootAfter).toBe(r2.rootAfter);
+    expect(again.store.meta.get("replayPending")).toBeUndefined();
+    await again.replayer.close();
+    await again.store.close();
+  });
+
+  it("test_replay_crashBeforeTheTreeCommit_pendingMarkerDropped", async () => {
+    const first = open();
+    const bs = batches();
+    for (const b of bs) await first.store.batches.put(b.number, b);
+    await first.replayer.step();
+    const r0 = first.store.replays.get(0)!;
+    await first.store.meta.put("replayPending", { number: 1, rootBefore: r0.rootAfter, keys: r0.keys });
+    await first.replayer.close();
+    await first.store.close();
+    const again = open(first.dir);
+    expect(bytesToHex(again.replayer.tree.root)).toBe(r0.rootAfter);
     await replayAll(again.replayer);
     expect(again.store.replays.get(2)!.rootAfter).toBe(reference(bs).at(-1));
     await again.replayer.close();

@@ -6,10 +6,19 @@ import {
   type PlacedTransaction,
   placedBatchContext,
 } from "../../prover/index.ts";
-import { type FlatModule, loadModule, ProvableState, TransactionRunner } from "../../vm/index.ts";
+import {
+  type FlatModule,
+  loadModule,
+  ProvableState,
+  StateOverlay,
+  TransactionRunner,
+} from "../../vm/index.ts";
 import type { BatchRecord, ReplayRecord } from "../records.ts";
 import type { VerifierStore } from "../VerifierStore.ts";
 import { placedTransactions } from "./placedTransactions.ts";
+
+/** The meta key of a batch being committed (see step and repair). */
+const PENDING = "replayPending";
 
 /** Why the replay cannot take the next batch now. */
 export type ReplayWait =
@@ -62,10 +71,29 @@ export class Replayer {
    * (or a commit made and its record lost) leaves it elsewhere: undo the last record and replay it again.
    */
   private repair(): void {
+    const pending = this.store.meta.get(PENDING) as
+      | { number: number; rootBefore: Hex; keys: Hex[] }
+      | undefined;
+    if (pending !== undefined) {
+      // A batch whose tree commit may or may not have happened: put its keys back to their values at its start.
+      this.undoKeys(pending.keys, pending.rootBefore);
+      this.store.meta.removeSync(PENDING);
+    }
     const n = this.store.replayedCount();
     const expected = this.rootAfterBatches(n);
-    if (expected === undefined || bytesToHex(this.tree.root) === expected) return;
-    if (n > 0) this.undoFrom(n - 1);
+    if (expected !== undefined && bytesToHex(this.tree.root) !== expected)
+      throw new Error(
+        `the replay's state tree is at ${bytesToHex(this.tree.root)}, its records say ${expected}: the data directory is damaged (remove it to replay from L1 again)`,
+      );
+  }
+
+  /** Writes every key back to its value at `target` (a root the tree keeps) and checks the tree is at `target`. */
+  private undoKeys(keys: Iterable<Hex>, target: Hex): void {
+    if (bytesToHex(this.tree.root) === target) return;
+    const at = hexToBytes(target);
+    const writes = [...new Set(keys)].map((k) => [hexToBytes(k), this.tree.get(hexToBytes(k), at)] as const);
+    const root = bytesToHex(this.tree.commit(writes).root);
+    if (root !== target) throw new Error(`undoing the replay: the tree's root ${root} is not ${target}`);
   }
 
   /** Replays the next batch if L1's data for it is in the store; returns what it did or why it waits. */
@@ -78,32 +106,38 @@ export class Replayer {
     if (this.store.delayedCount() < batch.header.delayedAfter) return { kind: "delayedNotRead", batch: next };
     const rootBefore = this.rootAfterBatches(next) as Hex;
     const placed = this.placed(batch);
-    const replay = batchRoots(
-      this.runner,
-      ProvableState.fromStateTree(this.tree, hexToBytes(rootBefore)),
-      placed.map((t) => ({ input: t.bytes, batchContext: placedBatchContext(t) })),
-      this.opts.txGasLimit,
-    );
-    const writes = new Map<Hex, Uint8Array>();
-    for (const r of replay.results) for (const [key, value] of r.writes) writes.set(bytesToHex(key), value);
-    const roots = replay.roots.slice(1).map((r) => bytesToHex(r));
-    const rootAfter = bytesToHex(replay.roots[replay.roots.length - 1]);
+    // The fast path: reads through the batch's writes, then the tree at the batch's start; no hashing until the
+    // batch's one commit. Per-transaction roots are recomputed from the batch's start when a dispute needs them
+    // (history), so the replay does not hash the tree after every transaction.
+    const at = hexToBytes(rootBefore);
+    const overlay = new StateOverlay({ get: (key) => this.tree.get(key, at) });
+    for (const t of placed) {
+      const result = this.runner.runTransaction({
+        input: t.bytes,
+        batchContext: placedBatchContext(t),
+        state: overlay,
+        gasLimit: this.opts.txGasLimit,
+      });
+      overlay.apply(result.writes);
+    }
+    const writes = overlay.writes();
+    const keys = writes.map(([key]) => bytesToHex(key));
+    // Pending first (the keys to undo it), then the tree, then the record: repair() undoes a half-done batch.
+    await this.store.meta.put(PENDING, { number: next, rootBefore, keys });
+    const rootAfter = bytesToHex(this.tree.commit(writes).root);
     const record: ReplayRecord = {
       number: next,
       rootBefore,
-      roots,
       rootAfter,
+      txs: placed.length,
       txsBefore: batch.header.txsBefore,
-      keys: [...writes.keys()],
+      keys,
       at: Date.now(),
     };
-    // The record first (with the keys to undo it), then the tree: repair() finishes either half after a crash.
-    await this.store.replays.put(next, record);
-    const committed = this.tree.commit([...writes].map(([k, v]) => [hexToBytes(k), v] as const));
-    if (bytesToHex(committed.root) !== rootAfter)
-      throw new Error(
-        `replay of batch ${next}: the tree's root ${bytesToHex(committed.root)} is not ${rootAfter}`,
-      );
+    await this.store.env.transaction(() => {
+      this.store.replays.put(next, record);
+      this.store.meta.remove(PENDING);
+    });
     return { kind: "replayed", record };
   }
 
@@ -122,16 +156,9 @@ export class Replayer {
   undoFrom(from: number): void {
     const records = [...this.store.range(this.store.replays, from, Number.MAX_SAFE_INTEGER)];
     if (records.length === 0) return;
-    const target = records[0].rootBefore;
     const keys = new Set<Hex>();
     for (const r of records) for (const k of r.keys) keys.add(k);
-    const at = hexToBytes(target);
-    if (bytesToHex(this.tree.root) !== target) {
-      const writes = [...keys].map((k) => [hexToBytes(k), this.tree.get(hexToBytes(k), at)] as const);
-      const root = bytesToHex(this.tree.commit(writes).root);
-      if (root !== target)
-        throw new Error(`undoing batches ${from}..: the tree's root ${root} is not ${target}`);
-    }
+    this.undoKeys(keys, records[0].rootBefore);
     for (const r of records) this.store.replays.removeSync(r.number);
     this.histories.clear();
   }
