@@ -40,6 +40,8 @@ export interface VerifierOptions {
   /** Redis key prefix of the verifier's queues and its key's intents. */
   readonly prefix: string;
   readonly pollMs: number;
+  /** Worker threads recovering the next batch's signers while one replays (default 1). */
+  readonly recoveryThreads?: number;
   readonly txSender?: Partial<TxSenderConfig>;
   readonly logger: Logger;
   readonly registry: Registry;
@@ -108,6 +110,8 @@ export class Verifier {
       engineWasm: o.deployment.engineWasm,
       txGasLimit: o.deployment.params.txGasLimit,
       genesisStateRoot: o.deployment.genesisStateRoot,
+      recoveryThreads: o.recoveryThreads ?? 1,
+      chainId: BigInt(o.deployment.chainId),
     });
     this.redis = new Redis({ ...o.redis, maxRetriesPerRequest: null });
     this.queue = new Queue<GameJob>(GAME_QUEUE, { connection: this.redis, prefix: o.prefix });

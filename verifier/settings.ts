@@ -105,6 +105,16 @@ export const VERIFIER_SETTINGS = [
     description: "state roots the replay keeps readable (must cover the challenge period's batches)",
   },
   {
+    name: "recoveryThreads",
+    type: "integer",
+    default: 1,
+    unit: "threads",
+    min: 0,
+    max: 64,
+    description:
+      "worker threads recovering the next batch's signers while one replays (0: in the replay itself)",
+  },
+  {
     name: "pollMs",
     type: "integer",
     default: 500,

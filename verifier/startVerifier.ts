@@ -90,6 +90,7 @@ export async function startVerifier(
     redis: redisOptions(config.redisUrl),
     prefix: config.redisPrefix,
     pollMs: config.pollMs,
+    recoveryThreads: config.recoveryThreads,
     txSender: {
       confirmations: config.txConfirmations,
       lockTtlMs: config.txLockTtlMs,

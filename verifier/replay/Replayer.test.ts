@@ -25,7 +25,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function open(dir?: string) {
+function open(dir?: string, recoveryThreads = 0) {
   const d = dir ?? mkdtempSync(join(tmpdir(), "optio-replay-"));
   if (dir === undefined) dirs.push(d);
   const store = new VerifierStore(join(d, "db"));
@@ -35,6 +35,8 @@ function open(dir?: string) {
     engineWasm: ENGINE,
     txGasLimit: TX_GAS_LIMIT,
     genesisStateRoot: bytesToHex(ZERO),
+    recoveryThreads,
+    chainId: CHAIN,
   });
   return { dir: d, store, replayer };
 }
@@ -111,6 +113,16 @@ describe("Replayer", () => {
     const h = replayer.history(1, 3);
     expect(h?.count).toBe(ref.length - first);
     for (let p = 1; p <= (h?.count ?? 0); p++) expect(bytesToHex(h!.root(p))).toBe(ref[first + p - 1]);
+    await replayer.close();
+    await store.close();
+  });
+
+  it("test_replay_signersRecoveredInAWorker_sameRoots", async () => {
+    const { store, replayer } = open(undefined, 1);
+    const bs = batches();
+    for (const b of bs) await store.batches.put(b.number, b);
+    expect(await replayAll(replayer)).toEqual({ kind: "upToDate" });
+    expect(store.replays.get(2)?.rootAfter).toBe(reference(bs).at(-1));
     await replayer.close();
     await store.close();
   });

@@ -10,12 +10,14 @@ import {
   type FlatModule,
   loadModule,
   ProvableState,
+  type RecoveredSigner,
   StateOverlay,
   TransactionRunner,
 } from "../../vm/index.ts";
 import type { BatchRecord, ReplayRecord } from "../records.ts";
 import type { VerifierStore } from "../VerifierStore.ts";
 import { placedTransactions } from "./placedTransactions.ts";
+import { SignerRecovery } from "./SignerRecovery.ts";
 
 /** The meta key of a batch being committed (see step and repair). */
 const PENDING = "replayPending";
@@ -39,6 +41,9 @@ export class Replayer {
   private readonly runner: TransactionRunner;
   private readonly flat: FlatModule;
   private readonly histories = new Map<string, DisputeHistory>();
+  private readonly recovery?: SignerRecovery;
+  /** Signer recoveries started for batches not replayed yet (the next batch's, during this one's run). */
+  private readonly ahead = new Map<number, Promise<(RecoveredSigner | undefined)[]>>();
 
   constructor(
     private readonly store: VerifierStore,
@@ -48,11 +53,17 @@ export class Replayer {
       readonly engineWasm: Uint8Array;
       readonly txGasLimit: number;
       readonly genesisStateRoot: Hex;
+      /** Worker threads that recover signers ahead of execution (0: the run recovers them itself). */
+      readonly recoveryThreads?: number;
+      /** The chain id the engine's signatures are over (GENESIS sets it to L1's); needed with recoveryThreads. */
+      readonly chainId?: bigint;
     },
   ) {
     this.tree = StateTree.open({ path: opts.statePath, keepRoots: opts.keepRoots });
     this.runner = TransactionRunner.load(opts.engineWasm);
     this.flat = loadModule(opts.engineWasm);
+    if ((opts.recoveryThreads ?? 0) > 0 && opts.chainId !== undefined)
+      this.recovery = new SignerRecovery(opts.chainId, opts.recoveryThreads ?? 1);
     if (bytesToHex(ZERO) !== opts.genesisStateRoot)
       throw new Error(
         `the genesis state root ${opts.genesisStateRoot} is not the empty tree: the replay starts from the empty state`,
@@ -109,14 +120,19 @@ export class Replayer {
     // The fast path: reads through the batch's writes, then the tree at the batch's start; no hashing until the
     // batch's one commit. Per-transaction roots are recomputed from the batch's start when a dispute needs them
     // (history), so the replay does not hash the tree after every transaction.
+    const recovering = this.ahead.get(next) ?? this.recover(placed);
+    this.ahead.delete(next);
+    this.prefetch(next + 1);
+    const recovered = await recovering;
     const at = hexToBytes(rootBefore);
     const overlay = new StateOverlay({ get: (key) => this.tree.get(key, at) });
-    for (const t of placed) {
+    for (const [i, t] of placed.entries()) {
       const result = this.runner.runTransaction({
         input: t.bytes,
         batchContext: placedBatchContext(t),
         state: overlay,
         gasLimit: this.opts.txGasLimit,
+        recovered: recovered[i],
       });
       overlay.apply(result.writes);
     }
@@ -141,6 +157,19 @@ export class Replayer {
     return { kind: "replayed", record };
   }
 
+  private recover(placed: readonly PlacedTransaction[]): Promise<(RecoveredSigner | undefined)[]> {
+    return this.recovery ? this.recovery.recover(placed.map((t) => t.bytes)) : Promise.resolve([]);
+  }
+
+  /** Starts recovering batch `number`'s signers if its data is here (it runs while the current batch executes). */
+  private prefetch(number: number): void {
+    if (this.recovery === undefined || this.ahead.has(number)) return;
+    const b = this.store.batches.get(number);
+    if (b === undefined || b.finding !== undefined || this.store.delayedCount() < b.header.delayedAfter)
+      return;
+    this.ahead.set(number, this.recover(this.placed(b)));
+  }
+
   /** The batch's transactions as L1 placed them (its delayed messages first). */
   placed(batch: BatchRecord): PlacedTransaction[] {
     const delayed = [
@@ -161,6 +190,7 @@ export class Replayer {
     this.undoKeys(keys, records[0].rootBefore);
     for (const r of records) this.store.replays.removeSync(r.number);
     this.histories.clear();
+    this.ahead.clear();
   }
 
   /**
@@ -192,6 +222,7 @@ export class Replayer {
   }
 
   async close(): Promise<void> {
+    await this.recovery?.close();
     await this.tree.close();
   }
 }
