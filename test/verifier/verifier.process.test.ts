@@ -61,6 +61,19 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, limitMs: 
 // biome-ignore lint/suspicious/noExplicitAny: the inspection API's JSON.
 const getJson = async (url: string): Promise<any> => (await fetch(url)).json();
 
+/** L1 gas the transactions of `who` used in blocks `from`.. (a figure: one side's cost of a dispute). */
+async function gasOf(who: `0x${string}`, from: bigint): Promise<bigint> {
+  let gas = 0n;
+  const head = await devnet.client.getBlockNumber();
+  for (let n = from; n <= head; n++) {
+    const block = await devnet.client.getBlock({ blockNumber: n, includeTransactions: true });
+    for (const tx of block.transactions)
+      if (tx.from.toLowerCase() === who.toLowerCase())
+        gas += (await devnet.client.getTransactionReceipt({ hash: tx.hash })).gasUsed;
+  }
+  return gas;
+}
+
 /** The game as the verifier's API shows it, once its phase is `phase` (the verifier sees the end a poll later). */
 async function gameWhen(api: string, id: bigint, phase: string) {
   return until(
@@ -135,6 +148,8 @@ test("verifier_dishonestProposer_challengedByTheProcessRejectedAndChallengerPaid
         liarMoves: liar.join(","),
         ourMoves: game.ourValues.length,
         gain: ((await devnet.client.getBalance({ address: challenger.address })) - before).toString(),
+        gasOurs: (await gasOf(challenger.address, assertedIn)).toString(),
+        gasLiar: (await gasOf(account(OPERATOR).account.address, assertedIn + 1n)).toString(),
       }),
     );
   } catch (e) {
