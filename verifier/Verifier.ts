@@ -280,9 +280,14 @@ export class Verifier {
     return key;
   }
 
-  /** Confirms assertions we agree with whose challenge period passed and whose parent is the latest confirmed. */
+  /**
+   * Confirms assertions we agree with whose challenge period passed and whose parent is the latest confirmed, and
+   * rejects dead ones (a sibling confirmed or the parent rejected: they can never be confirmed) once no challenge
+   * on them is open, which returns their bond to their proposer (docs/protocol.md, "Assertions").
+   */
   private async confirm(): Promise<void> {
     if (this.intents === undefined) return;
+    await this.rejectDead();
     const pending = this.store
       .allAssertions()
       .filter((a) => a.status === "pending" && a.verdict?.kind === "agree");
@@ -308,6 +313,35 @@ export class Verifier {
         kind: "confirmAssertion",
         to: rollup,
         data: encodeFunctionData({ abi: rollupAbi, functionName: "confirm", args: [a.id] }),
+      });
+    }
+  }
+
+  private async rejectDead(): Promise<void> {
+    const intents = this.intents;
+    if (intents === undefined) return;
+    const rollup = this.o.deployment.contracts.rollup.address;
+    for (const a of this.store.allAssertions()) {
+      if (a.status !== "pending") continue;
+      const standing = await this.o.client.readContract({
+        address: rollup,
+        abi: rollupAbi,
+        functionName: "isStanding",
+        args: [a.id],
+      });
+      if (standing) continue;
+      const onL1 = await this.o.client.readContract({
+        address: rollup,
+        abi: rollupAbi,
+        functionName: "getAssertion",
+        args: [a.id],
+      });
+      if (Number(onL1.status) !== 1 || onL1.openChallenges > 0) continue;
+      await intents.submit({
+        key: `rejectAssertion/${a.id}`,
+        kind: "call",
+        to: rollup,
+        data: encodeFunctionData({ abi: rollupAbi, functionName: "reject", args: [a.id] }),
       });
     }
   }

@@ -40,6 +40,17 @@ export function verifierChecks(
       return bytesToHex(commitment) !== c.commitment;
     },
     call: async (intent) => {
+      if (intent.to.toLowerCase() === rollup.toLowerCase()) {
+        // Rollup.reject of a dead assertion: done once it is no longer pending.
+        const r = decodeFunctionData({ abi: rollupAbi, data: intent.data });
+        const a = await client.readContract({
+          address: rollup,
+          abi: rollupAbi,
+          functionName: "getAssertion",
+          args: [r.args?.[0] as Hex],
+        });
+        return Number(a.status) !== PENDING;
+      }
       const call = decodeFunctionData({ abi: challengeManagerAbi, data: intent.data });
       if (call.functionName !== "startChallenge") return false;
       const assertion = call.args[0] as Hex;

@@ -358,6 +358,8 @@ test("verifier_dishonestChallenger_defendModeWinsTheBond", async () => {
   const { account: proposer, key } = account(OPERATOR);
   const { account: challenger } = account(13);
   const { id: assertion } = await postAssertion(devnet, batch, "honest");
+  // A wrong sibling nobody challenges (defend mode does not): dead once the honest one is confirmed.
+  const { id: sibling } = await postAssertion(devnet, batch, { lie: "liar-8" });
   const t0 = Date.now();
   const v = await startVerifierProcess({ devnet, key, mode: "defend", prefix });
   try {
@@ -392,6 +394,26 @@ test("verifier_dishonestChallenger_defendModeWinsTheBond", async () => {
       args: [assertion],
     });
     expect(Number(a.status)).toBe(1); // still pending: the honest assertion stands
+    // Past its challenge period the verifier confirms it, and rejects the wrong sibling it made dead.
+    await devnet.rpc("evm_increaseTime", [devnet.deployment.params.challengePeriod + 1]);
+    await devnet.rpc("evm_mine");
+    const statusOf = async (id: `0x${string}`) =>
+      Number(
+        (
+          await devnet.client.readContract({
+            address: devnet.deployment.contracts.rollup.address,
+            abi: rollupAbi,
+            functionName: "getAssertion",
+            args: [id],
+          })
+        ).status,
+      );
+    await until(
+      "confirmed and the dead sibling rejected",
+      async () =>
+        (await statusOf(assertion)) === 2 && (await statusOf(sibling)) === REJECTED ? true : undefined,
+      30_000,
+    );
     console.log(
       JSON.stringify({
         test: "dishonestChallenger",
