@@ -147,7 +147,17 @@ export class Verifier {
   static async start(o: VerifierOptions): Promise<Verifier> {
     const v = new Verifier(o);
     if (o.account !== undefined && o.mode !== "watch") {
-      v.sender = await startSender(o);
+      try {
+        v.sender = await startSender(o);
+      } catch (e) {
+        if (!(e instanceof SignerLockedError)) throw e;
+        // Another live verifier sends for this key: this one shares the game jobs and submits intents to the key's
+        // queue (any process may; only the lock holder sends), so the work splits and no move is made twice.
+        o.logger.warn(
+          { signer: o.account.address },
+          "another verifier sends for this key: this one plays game jobs and submits intents without sending",
+        );
+      }
       v.intents = new IntentQueue(v.redis, {
         prefix: o.prefix,
         chainId: o.deployment.chainId,

@@ -351,6 +351,83 @@ test("verifier_severalGamesAtOnce_bothWonWithBothEndings", async () => {
   }
 }, 300_000);
 
+test("verifier_twoProcessesOneRedisOneKey_shareTheGamesAndNeverMoveTwice", async () => {
+  const prefix = testPrefix();
+  const { account: challenger, key } = account(16);
+  const lies = ["liar-9", "liar-10"];
+  const posted = [];
+  for (const lie of lies) posted.push({ lie, ...(await postAssertion(devnet, batch, { lie })) });
+  const from = await devnet.client.getBlockNumber();
+  const a = await startVerifierProcess({ devnet, key, mode: "challenge", prefix });
+  const b = await startVerifierProcess({ devnet, key, mode: "challenge", prefix });
+  try {
+    let stalled = 0;
+    let over = 0;
+    const jump = async () => {
+      if (stalled > 0 && stalled + over === posted.length) {
+        stalled = 0;
+        await devnet.rpc("evm_increaseTime", [devnet.deployment.params.clock + 2]);
+        await devnet.rpc("evm_mine");
+      }
+    };
+    const results = await Promise.all(
+      posted.map(async (p, i) => {
+        const { id } = await challengeIdOf(devnet, p.id, 60_000);
+        const bad = stateWith(new Uint8Array(32), p.lie);
+        const played = await playAgainst(
+          devnet,
+          id,
+          "defender",
+          liarHistory(batch.honest, i, 5 + i, bad.root),
+          account(OPERATOR).account,
+          150_000,
+          async () => {
+            stalled++;
+            await jump();
+          },
+        );
+        over++;
+        await jump();
+        return played;
+      }),
+    );
+    for (const r of results) expect(r.status).toBe(ChallengeStatus.CHALLENGER_WON);
+    // One challenge per assertion, and every transaction our key sent succeeded: no move was made twice (a
+    // second copy of a move would revert, NotYourTurn or CommitmentMismatch).
+    const head = await devnet.client.getBlockNumber();
+    let ours = 0;
+    for (let n = from; n <= head; n++) {
+      const block = await devnet.client.getBlock({ blockNumber: n, includeTransactions: true });
+      for (const tx of block.transactions)
+        if (tx.from.toLowerCase() === challenger.address.toLowerCase()) {
+          ours++;
+          expect((await devnet.client.getTransactionReceipt({ hash: tx.hash })).status).toBe("success");
+        }
+    }
+    expect(ours).toBeGreaterThan(4);
+    // The second process runs without sending (the key's lock is the first one's) and takes game jobs too.
+    expect(b.output()).toContain("another verifier sends for this key");
+    const played = (out: string) => out.split("\n").filter((l) => l.includes('"msg":"move sent"')).length;
+    console.log(
+      JSON.stringify({
+        test: "twoProcesses",
+        movesSentByA: played(a.output()),
+        movesSentByB: played(b.output()),
+      }),
+    );
+    expect(played(a.output()) + played(b.output())).toBeGreaterThan(4);
+  } catch (e) {
+    console.error(a.output().slice(-10_000), b.output().slice(-10_000));
+    throw e;
+  } finally {
+    expect(await b.stop()).toBe(0);
+    expect(await a.stop()).toBe(0);
+    cleanup(a.dataDir);
+    cleanup(b.dataDir);
+    await cleanRedis(prefix);
+  }
+}, 300_000);
+
 // Last: its honest assertion, once its period passes (later tests jump L1's time), is confirmed by a verifier,
 // and a confirmed sibling makes every other assertion on batch 0 dead (their games end as dismissals).
 test("verifier_dishonestChallenger_defendModeWinsTheBond", async () => {
