@@ -98,6 +98,8 @@ export class Verifier {
   private replayWait: ReplayWait = { kind: "upToDate" };
   private stopped = false;
   private ticking?: Promise<void>;
+  /** Intent keys this process already submitted (a resubmit is a no-op in Redis; this spares the round trip). */
+  private readonly submitted = new Set<string>();
   /** Set once the follower reached L1's head and the replay caught up with it (readiness). */
   caughtUp = false;
 
@@ -276,6 +278,8 @@ export class Verifier {
     if (!force && this.o.mode !== "challenge" && this.o.mode !== "all") return undefined;
     if (proposer.toLowerCase() === me.toLowerCase()) return undefined;
     const key = `startChallenge/${assertion}`;
+    if (this.submitted.has(key)) return key;
+    this.submitted.add(key);
     await this.intents.submit({
       key,
       kind: "call",

@@ -217,6 +217,8 @@ export class Replayer {
       this.opts.txGasLimit,
     );
     const h = new DisputeHistory(this.flat, replay, placed, { gasLimit: this.opts.txGasLimit });
+    // A few ranges at once (games on several assertions); the oldest is dropped and rebuilt if needed again.
+    if (this.histories.size >= 8) this.histories.delete(this.histories.keys().next().value as string);
     this.histories.set(key, h);
     return h;
   }
