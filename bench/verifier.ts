@@ -20,16 +20,40 @@
  *   verifier.dispute.gas.challenger / .defender: L1 gas per side. Not the devnet service figure of issue 15
  *   (that needs the service); the same game, in process.
  *
+ * verifier.replay: L2 transactions per second the verifier's replay takes from L1 data: batch calldata decoded
+ *   (protocol/rollup decodeBatch) and checked against its tree root, as the L1 follower does, then
+ *   verifier/Replayer.step (the metered JIT with the engine's own ecrecover on every signed order, the writes
+ *   committed to its LMDB state tree with per-transaction roots). `--replay-txs` (default 4,000) signed orders
+ *   (maker/taker pairs that fill) in batches of 500, after a set-up batch and the traders' deposits (delayed
+ *   messages). Signature recovery is single-threaded here (inside the engine): no worker pool yet.
+ *
  * Figures are medians of `--runs` runs (default 3). This bench imports the engine fixture from test/ (as
  * bench/engine.ts does).
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { Origin, partBoundaries } from "../protocol/index.ts";
+import { bytesToHex, hexToBytes } from "viem";
+import { encodeGenesis, Side, TimeInForce } from "../protocol/engine/index.ts";
+import {
+  batchTransactionRoot,
+  decodeBatch,
+  encodeBatch,
+  Origin,
+  partBoundaries,
+  ZERO,
+} from "../protocol/index.ts";
 import { batchRoots, StepProver, TransactionSteps } from "../prover/index.ts";
+import { deposit, LOT, order, PRICE, setupTxs, trader } from "../sequencer/testing/traders.ts";
 import { createChain } from "../test/rollup/fixture.ts";
 import { playChainDispute, setupChainDispute } from "../test/verifier/chainDispute.ts";
 import { engineBatch } from "../test/verifier/engineBatch.ts";
-import { loadModule, params, TransactionRunner } from "../vm/index.ts";
+import { Replayer, VerifierStore } from "../verifier/index.ts";
+import { loadModule, ProvableState, params, TransactionRunner } from "../vm/index.ts";
+
+const ENGINE = new Uint8Array(readFileSync(new URL("../engine/engine.wasm", import.meta.url)));
+
 import { emit, median, note, round } from "./report.ts";
 
 export async function main(args: string[]): Promise<void> {
@@ -39,10 +63,14 @@ export async function main(args: string[]): Promise<void> {
       runs: { type: "string", default: "3" },
       degree: { type: "string", default: "16" },
       "dispute-txs": { type: "string", default: "1000" },
+      "replay-txs": { type: "string", default: "4000" },
+      "recovery-threads": { type: "string", default: "1" },
     },
   });
   const runs = Number(values.runs);
   const degree = Number(values.degree);
+  const replayTxs = Number(values["replay-txs"]);
+  if (replayTxs > 0) await replayBench(replayTxs, runs, Number(values["recovery-threads"]));
   const timestamp = 2_000_000_000;
   const batch = await engineBatch({ timestamp, sweep: true });
   const flat = loadModule(batch.engine);
@@ -166,5 +194,112 @@ async function dispute(txs: number): Promise<void> {
     value: Number(gas("defender")),
     unit: "gas",
     moves: count("defender"),
+  });
+}
+
+/** verifier.replay (see the header): batches as the L1 follower stores them, replayed by the verifier's Replayer. */
+async function replayBench(orders: number, runs: number, threads: number): Promise<void> {
+  const chainId = 31337n;
+  const [admin, oracle] = [trader(0), trader(1)];
+  const makers = Array.from({ length: 16 }, (_, i) => trader(100 + i));
+  const takers = Array.from({ length: 16 }, (_, i) => trader(200 + i));
+  const ts = 2_000_000_000;
+  const setup = [encodeGenesis(admin.address, chainId), ...setupTxs(chainId, admin, oracle, BigInt(ts))];
+  const deposits = [...makers, ...takers].map((t) => deposit(t, 1_000_000_000_000n));
+  const calldata: Uint8Array[] = [];
+  for (let i = 0; i < orders / 2; i += 250) {
+    const txs: Uint8Array[] = [];
+    for (let j = i; j < Math.min(i + 250, orders / 2); j++) {
+      txs.push(order(chainId, makers[j % 16], Side.SELL, PRICE, LOT, TimeInForce.GTC));
+      txs.push(order(chainId, takers[j % 16], Side.BUY, PRICE, LOT, TimeInForce.IOC));
+    }
+    calldata.push(encodeBatch(txs));
+  }
+  const seconds: number[] = [];
+  let rejected = 0;
+  for (let r = 0; r < runs; r++) {
+    const dir = mkdtempSync(join(tmpdir(), "optio-bench-replay-"));
+    const store = new VerifierStore(join(dir, "db"));
+    const replayer = new Replayer(store, {
+      statePath: join(dir, "state"),
+      keepRoots: 64,
+      engineWasm: ENGINE,
+      txGasLimit: params.TX_GAS_LIMIT,
+      genesisStateRoot: bytesToHex(ZERO),
+      recoveryThreads: threads,
+      chainId,
+    });
+    const put = async (
+      number: number,
+      txs: readonly Uint8Array[],
+      delayed: [number, number],
+      txsBefore: number,
+    ) => {
+      const header = {
+        txRoot: bytesToHex(batchTransactionRoot(txs)),
+        seqCount: txs.length,
+        delayedBefore: delayed[0],
+        delayedAfter: delayed[1],
+        txsBefore,
+        timestamp: ts + number,
+      };
+      await store.batches.put(number, {
+        number,
+        batchHash: `0x${"00".repeat(32)}`,
+        header,
+        forced: false,
+        l1Block: number,
+        l1Tx: `0x${"00".repeat(32)}`,
+        txs: txs.map((t) => bytesToHex(t)),
+      });
+    };
+    for (const [i, t] of deposits.entries())
+      await store.delayed.put(i, {
+        index: i,
+        transaction: bytesToHex(t),
+        queuedAt: ts,
+        accumulator: `0x${"00".repeat(32)}`,
+        l1Block: 0,
+      });
+    await put(0, setup, [0, 0], 0);
+    await put(1, [], [0, deposits.length], setup.length);
+    for (let i = 0; i < 2; i++) await replayer.step();
+    let txsBefore = setup.length + deposits.length;
+    const t0 = performance.now();
+    // As the follower after a catch-up range: every batch's calldata decoded and checked against its tree root,
+    // stored, then replayed in order (the next batch's signers recovered while one runs).
+    for (const [i, data] of calldata.entries()) {
+      const txs = decodeBatch(data);
+      if (batchTransactionRoot(txs).length !== 32) throw new Error("unreachable");
+      await put(2 + i, txs, [deposits.length, deposits.length], txsBefore);
+      txsBefore += txs.length;
+    }
+    for (let i = 0; i < calldata.length; i++) {
+      const done = await replayer.step();
+      if (done.kind !== "replayed") throw new Error(`batch ${2 + i} not replayed: ${done.kind}`);
+    }
+    seconds.push((performance.now() - t0) / 1000);
+    // What the orders did (the engine mix, not a stream of rejections): batch 2 re-run from the tree at its start.
+    const first = decodeBatch(calldata[0]);
+    const start = store.replays.get(2)?.rootBefore as `0x${string}`;
+    const rerun = batchRoots(
+      TransactionRunner.load(ENGINE),
+      ProvableState.fromStateTree(replayer.tree, hexToBytes(start)),
+      first.map((input) => ({ input, batchContext: { timestamp: BigInt(ts + 2), l2Block: 2n, origin: 0n } })),
+    );
+    rejected = rerun.results.filter((x) => x.outcome !== "executed" || x.code !== 0).length / first.length;
+    await replayer.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const total = calldata.reduce((n, d) => n + decodeBatch(d).length, 0);
+  emit({
+    name: "verifier.replay",
+    value: Math.round(total / median(seconds)),
+    unit: "tx/s",
+    txs: total,
+    batches: calldata.length,
+    rejectedShare: round(rejected),
+    recoveryThreads: threads,
   });
 }

@@ -1,14 +1,20 @@
 // The `optio` command table (./optio is the setup shim that runs it): one file per command.
+import { challengeCommand } from "./challenge.ts";
 import { devnetCli } from "./devnet.ts";
+import { disputesCommand } from "./disputes.ts";
 import { explorerCommand } from "./explorer.ts";
 import { l1Command } from "./l1.ts";
 import { tradeCommand } from "./trade.ts";
+import { verifierCommand } from "./verifier.ts";
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
   devnet: devnetCli,
   explorer: explorerCommand,
   l1: l1Command,
   trade: tradeCommand,
+  verifier: verifierCommand,
+  disputes: disputesCommand,
+  challenge: challengeCommand,
 };
 
 const [command, ...args] = process.argv.slice(2);

@@ -1,6 +1,10 @@
 // verifier/: the verifier (docs/verifier.md). Today its dispute half: the move as a pure function of the game
 // on L1 and our history, the game's state machine, and the ChallengeManager calls that carry moves out.
+
+export { startInspectionServer } from "./api/startInspectionServer.ts";
 export { chooseMove, type Move, MoveReason } from "./dispute/chooseMove.ts";
+// The service half: following L1, replay, verdicts, games (docs/verifier.md).
+export { GameAgent, type GameEntry, type VerifierMode } from "./dispute/GameAgent.ts";
 export {
   type ChallengeOnChain,
   ChallengeStatus,
@@ -31,3 +35,25 @@ export {
   transition,
 } from "./dispute/gameState.ts";
 export { type MoveCall, moveCall, openingArg, segmentArg, transactionProofArg } from "./dispute/moveCall.ts";
+export { GAME_QUEUE, type GameJob } from "./jobs/queues.ts";
+export {
+  type AssertionRecord,
+  type BatchRecord,
+  type ChallengeEvent,
+  type ChallengeRecord,
+  type DelayedRecord,
+  type Finding,
+  FindingCode,
+  type ReplayRecord,
+  type Verdict,
+} from "./records.ts";
+export { checkAssertion } from "./replay/checkAssertion.ts";
+export { placedTransactions } from "./replay/placedTransactions.ts";
+export { Replayer } from "./replay/Replayer.ts";
+export { VERIFIER_SETTINGS } from "./settings.ts";
+export { type RunningVerifier, redisOptions, startVerifier, type VerifierConfig } from "./startVerifier.ts";
+export { Verifier, type VerifierOptions } from "./Verifier.ts";
+export type { VerifierDeployment } from "./VerifierDeployment.ts";
+export { VerifierMetrics } from "./VerifierMetrics.ts";
+export { VerifierStore } from "./VerifierStore.ts";
+export { FOLLOWED_ABI, L1Follower } from "./watch/L1Follower.ts";

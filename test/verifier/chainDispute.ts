@@ -100,6 +100,9 @@ export async function setupChainDispute(
   });
   // Deposits through the bridge: delayed messages, which the batch takes in before its own transactions.
   const delayed: { bytes: Uint8Array; queuedAt: number }[] = [];
+  // Deposits open once batch 0 exists (docs/protocol.md, "Delayed inbox"): the first order is batch 0 then.
+  const first = opts.deposits ? await r.postBatch(batch.txs.slice(0, 1)) : undefined;
+  const rest = first ? batch.txs.slice(1) : batch.txs;
   if (opts.deposits) {
     await r.send(r.token, "mint", [accounts.user, 10n ** 12n]);
     await r.send(r.token, "approve", [r.bridge.address, 2n ** 255n], accounts.user);
@@ -113,8 +116,20 @@ export async function setupChainDispute(
       });
     }
   }
-  const { number, header } = await r.postBatch(batch.txs, delayed.length);
+  const { number, header } = await r.postBatch(rest, delayed.length);
   const placed: PlacedTransaction[] = [
+    ...(first
+      ? [
+          {
+            bytes: batch.txs[0],
+            batchNumber: first.number,
+            header: first.header,
+            origin: Origin.SEQUENCER,
+            seqIndex: 0,
+            batchTxs: batch.txs.slice(0, 1),
+          },
+        ]
+      : []),
     ...delayed.map((d) => ({
       bytes: d.bytes,
       batchNumber: number,
@@ -122,13 +137,13 @@ export async function setupChainDispute(
       origin: Origin.DELAYED,
       queuedAt: d.queuedAt,
     })),
-    ...batch.txs.map((bytes, i) => ({
+    ...rest.map((bytes, i) => ({
       bytes,
       batchNumber: number,
       header,
       origin: Origin.SEQUENCER,
       seqIndex: i,
-      batchTxs: batch.txs,
+      batchTxs: rest,
     })),
   ];
   // The verifier's replay: the fast path from the batch's start state, a root after every transaction.
@@ -168,7 +183,7 @@ export async function setupChainDispute(
     parent: bytes(await r.rollup.read.genesis()),
     stateRoot: liarProposes ? bad.root : honest.root(n),
     outboxRoot: new Uint8Array(32),
-    batchEnd: 1,
+    batchEnd: number + 1,
     txEnd: n,
     delayedEnd: delayed.length,
   };
@@ -298,6 +313,7 @@ export async function playChainDispute(
       degree: params.degree,
       maxTxSteps: 2 * params.txGasLimit,
       assertionRejected: Number(assertion.status) === 3 && challenge.status === ChallengeStatus.OPEN,
+      firstMoveDeadline: params.firstMoveDeadline,
     });
   };
   const send = async (role: Role, move: Move) => {

@@ -68,9 +68,10 @@ test("dispute_liarAtFirstAndLastTransaction_firstAndLastStep_degree4_honestAlway
 });
 
 test("dispute_overADelayedDeposit_proofFromTheBridgeAccumulator_honestWinsBothRoles", async () => {
+  // Deposits open once batch 0 exists, so the first order is batch 0 and the deposits are transactions 1 and 2.
   for (const [honestRole, tx] of [
-    ["challenger", 1],
-    ["defender", 0],
+    ["challenger", 2],
+    ["defender", 1],
   ] as const) {
     const d = await setupChainDispute(chain, {
       orders: 1,

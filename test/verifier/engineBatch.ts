@@ -10,7 +10,9 @@ import { ENGINE_WASM, EngineHarness, TestExchange, testAccount } from "../engine
 const ONE = 100_000_000n; // 1 base unit (qtyE8)
 const P100 = 100_000_000n; // 100 quote (6 decimals)
 const TICK = 10_000n;
-const FAR = 70_000n * TICK;
+// Levels far apart in the tick bitmap (about a bitmap word each) yet inside the market's price band (up to 2x the
+// index: the top level is 100 + 41 x 2.4 = 198.4).
+const FAR = 240n * TICK;
 
 export interface EngineBatch {
   readonly engine: Uint8Array;

@@ -79,6 +79,43 @@ describe("chooseMove against a liar", () => {
     });
   });
 
+  it("test_chooseMove_firstMoveDeadline_defenderClaimsAfterDeadlineAndChallengerSeesItsCap", () => {
+    const world = new World(4, 16, () => 5);
+    // Clock 100, first-move deadline 30: a challenger that never moves loses after 30 s, not 100.
+    const model = new ChallengeModel(world, label("wrong"), 2, 100, 0, 30);
+    model.now = 10;
+    expect(chooseMove(model.view("defender"), world.history())).toEqual({
+      kind: "wait",
+      until: 31,
+      reason: MoveReason.OPPONENT_TO_MOVE,
+    });
+    model.now = 30;
+    expect(() => model.apply("defender", { kind: "timeout" })).toThrow("ClockNotExpired");
+    // The challenger at 31 has run out (its cap, not its clock): it must not move, the defender claims.
+    model.now = 31;
+    expect(chooseMove(model.view("challenger"), world.history())).toMatchObject({
+      kind: "over",
+      reason: MoveReason.OUR_CLOCK_RAN_OUT,
+    });
+    expect(chooseMove(model.view("defender"), world.history())).toEqual({ kind: "timeout" });
+    model.apply("defender", { kind: "timeout" });
+    expect(model.status).toBe(ChallengeStatus.DEFENDER_WON);
+  });
+
+  it("test_chooseMove_firstMoveDeadline_afterFirstMoveTheWholeClockLessItsTimeCounts", () => {
+    const world = new World(4, 16, () => 5);
+    const liar = liarHistory(world, 1, 3);
+    const model = new ChallengeModel(world, liar.root(world.n), 2, 100, 0, 30);
+    model.now = 20;
+    model.apply("challenger", chooseMove(model.view("challenger"), world.history()) as never);
+    model.now = 40;
+    model.apply("defender", chooseMove(model.view("defender"), liar) as never);
+    // 80 s left on the challenger's clock now (100 - 20), well past the 30 s cap.
+    model.now = 40 + 80;
+    expect(chooseMove(model.view("defender"), world.history())).toMatchObject({ kind: "wait", until: 121 });
+    expect(chooseMove(model.view("challenger"), world.history()).kind).not.toBe("over");
+  });
+
   it("test_chooseMove_ourClockRanOut_reportsLostAndMakesNoMove", () => {
     const world = new World(4, 16, () => 5);
     const model = new ChallengeModel(world, label("wrong"), 2, 100);

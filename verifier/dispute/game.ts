@@ -38,6 +38,10 @@ export interface GameView {
   readonly defenderClock: number;
   readonly challengerClock: number;
   readonly lastMoveAt: number;
+  /** Whether the challenger made its first move (until then its time to move is capped at firstMoveDeadline). */
+  readonly challengerMoved?: boolean;
+  /** ChallengeManager's firstMoveDeadline (seconds; absent: no cap). */
+  readonly firstMoveDeadline?: number;
   /** L1 time now (the latest block's timestamp). */
   readonly now: number;
   /** The last segment posted: the opponent's when it is our turn. */
@@ -66,12 +70,22 @@ export interface History {
   transactionProof(p: number): TransactionProof;
 }
 
+/**
+ * The challenger's time to move as the contract counts it (`ChallengeManager._left`): until its first move,
+ * at most `firstMoveDeadline`, so a challenge never played ends after the deadline rather than a whole clock.
+ */
+export function challengerLeft(g: GameView): number {
+  if (g.challengerMoved || g.firstMoveDeadline === undefined || !g.challengerToMove) return g.challengerClock;
+  return Math.min(g.challengerClock, g.firstMoveDeadline);
+}
+
 /** Whose turn it is and how much of each clock is left now. */
 export function clocks(g: GameView): { ourTurn: boolean; ours: number; theirs: number } {
   const ourTurn = g.challengerToMove === (g.role === "challenger");
   const elapsed = Math.max(0, g.now - g.lastMoveAt);
+  const challenger = challengerLeft(g);
   const [ourClock, theirClock] =
-    g.role === "challenger" ? [g.challengerClock, g.defenderClock] : [g.defenderClock, g.challengerClock];
+    g.role === "challenger" ? [challenger, g.defenderClock] : [g.defenderClock, challenger];
   return {
     ourTurn,
     ours: ourTurn ? ourClock - elapsed : ourClock,
@@ -85,6 +99,7 @@ export interface ChallengeOnChain {
   readonly challengerClock: bigint | number;
   readonly lastMoveAt: bigint | number;
   readonly challengerToMove: boolean;
+  readonly challengerMoved?: boolean;
   readonly level: number;
   readonly status: number;
 }
@@ -99,6 +114,8 @@ export function gameViewOf(input: {
   degree: number;
   maxTxSteps: number;
   assertionRejected: boolean;
+  /** ChallengeManager's firstMoveDeadline (seconds). */
+  firstMoveDeadline?: number;
 }): GameView {
   const c = input.challenge;
   return {
@@ -109,6 +126,8 @@ export function gameViewOf(input: {
     defenderClock: Number(c.defenderClock),
     challengerClock: Number(c.challengerClock),
     lastMoveAt: Number(c.lastMoveAt),
+    challengerMoved: c.challengerMoved,
+    firstMoveDeadline: input.firstMoveDeadline,
     now: input.now,
     segment: input.segment,
     txIndex: input.switched?.txIndex,

@@ -127,6 +127,7 @@ export class ChallengeModel {
   lastMoveAt: number;
   now: number;
   moves = 0;
+  challengerMoved = false;
 
   constructor(
     readonly world: World,
@@ -134,6 +135,8 @@ export class ChallengeModel {
     readonly degree: number,
     readonly clock = 1000,
     start = 0,
+    /** The challenger's time for its first move (ChallengeManager's firstMoveDeadline; default: the clock). */
+    readonly firstMoveDeadline = clock,
   ) {
     this.segment = { lo: 0, hi: world.n, values: [world.root(0), claimedRoot] };
     this.clocks = { challenger: clock, defender: clock };
@@ -145,6 +148,12 @@ export class ChallengeModel {
     return this.challengerToMove ? "challenger" : "defender";
   }
 
+  /** The mover's time left as of lastMoveAt (ChallengeManager._left). */
+  left(): number {
+    if (!this.challengerToMove || this.challengerMoved) return this.clocks[this.mover];
+    return Math.min(this.clocks.challenger, this.firstMoveDeadline);
+  }
+
   view(role: Role, assertionRejected = false): GameView {
     return {
       role,
@@ -154,6 +163,8 @@ export class ChallengeModel {
       defenderClock: this.clocks.defender,
       challengerClock: this.clocks.challenger,
       lastMoveAt: this.lastMoveAt,
+      challengerMoved: this.challengerMoved,
+      firstMoveDeadline: this.firstMoveDeadline,
       now: this.now,
       segment: this.segment,
       txIndex: this.txIndex,
@@ -213,7 +224,7 @@ export class ChallengeModel {
       }
       case "timeout": {
         if (this.status !== ChallengeStatus.OPEN) throw new Revert("ChallengeNotOpen");
-        if (this.now - this.lastMoveAt <= this.clocks[this.mover]) throw new Revert("ClockNotExpired");
+        if (this.now - this.lastMoveAt <= this.left()) throw new Revert("ClockNotExpired");
         this.status = this.challengerToMove ? ChallengeStatus.DEFENDER_WON : ChallengeStatus.CHALLENGER_WON;
         return;
       }
@@ -225,7 +236,7 @@ export class ChallengeModel {
   private pick(by: Role, k: number) {
     if (this.status !== ChallengeStatus.OPEN) throw new Revert("ChallengeNotOpen");
     if (by !== this.mover) throw new Revert("NotYourTurn");
-    if (this.now - this.lastMoveAt > this.clocks[this.mover]) throw new Revert("ClockExpired");
+    if (this.now - this.lastMoveAt > this.left()) throw new Revert("ClockExpired");
     const parts = this.segment.values.length - 1;
     if (!Number.isInteger(k) || k < 0 || k >= parts) throw new Revert("PartOutOfRange");
     const b = partBoundaries(this.segment.lo, this.segment.hi, parts);
@@ -246,6 +257,7 @@ export class ChallengeModel {
     if (!equal(values[0], p.agreed)) throw new Revert("StartMismatch");
     if (equal(values[parts], p.opponentEnd)) throw new Revert("NoDisagreement");
     this.clocks[this.mover] -= this.now - this.lastMoveAt;
+    if (this.challengerToMove) this.challengerMoved = true;
     this.lastMoveAt = this.now;
     this.segment = { lo: p.lo, hi: p.hi, values: values.map((v) => v.slice()) };
     this.challengerToMove = !this.challengerToMove;

@@ -1,0 +1,71 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "../../service/index.ts";
+import type { Verifier } from "../Verifier.ts";
+import { assertionView, gameView } from "./inspection.ts";
+
+export interface InspectionServer {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The verifier's inspection API (docs/verifier.md, "API"): read-only JSON over HTTP on the public port.
+ * GET /status, /assertions, /assertions/<id>, /games, /games/<id>. Anything else is 404; only GET is served.
+ */
+export async function startInspectionServer(opts: {
+  host: string;
+  port: number;
+  verifier: Verifier;
+  me: `0x${string}` | undefined;
+  logger: Logger;
+}): Promise<InspectionServer> {
+  const v = opts.verifier;
+  const route = (path: string): unknown => {
+    if (path === "/status") return v.status();
+    if (path === "/assertions") return v.store.allAssertions().map(assertionView);
+    if (path.startsWith("/assertions/")) {
+      const a = v.store.assertions.get(path.slice("/assertions/".length).toLowerCase());
+      return a === undefined ? undefined : assertionView(a);
+    }
+    if (path === "/games")
+      return v.store.allChallenges().map((c) => gameView(c, v.agent.entry(c.id), opts.me));
+    const m = /^\/games\/(\d{1,12})$/.exec(path);
+    if (m) {
+      const c = v.store.challenges.get(Number(m[1]));
+      return c === undefined ? undefined : gameView(c, v.agent.entry(c.id), opts.me);
+    }
+    return undefined;
+  };
+  const server = createServer((req, res) => {
+    const send = (status: number, body: unknown) => {
+      const text = JSON.stringify(body, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
+      res.writeHead(status, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(text),
+      });
+      res.end(text);
+    };
+    if (req.method !== "GET") return send(405, { error: "only GET is served" });
+    try {
+      const path = new URL(req.url ?? "/", "http://x").pathname;
+      const body = route(path);
+      if (body === undefined) return send(404, { error: `nothing at ${path}` });
+      send(200, body);
+    } catch (e) {
+      opts.logger.error({ err: (e as Error).message, url: req.url }, "inspection API failed");
+      send(500, { error: "internal error" });
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://${opts.host}:${port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
