@@ -27,11 +27,15 @@ const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const DEVNET_PORTS = {
   api: Number(process.env.OPTIO_API_PORT ?? 8547),
   explorer: Number(process.env.OPTIO_EXPLORER_PORT ?? 8548),
+  verifier: Number(process.env.OPTIO_VERIFIER_PORT ?? 8549),
+  verifierOperator: Number(process.env.OPTIO_VERIFIER_OPERATOR_PORT ?? 9200),
   sequencerOperator: Number(process.env.OPTIO_OPERATOR_PORT ?? 9100),
 };
 /** The market maker's deposit (tUSD). */
 const MM_DEPOSIT = 200_000n * 10n ** 6n;
 const MM_KEY_INDEX = 4;
+/** The honest verifier's key (its bonds are paid in the test chain's ether). */
+const VERIFIER_KEY_INDEX = 3;
 
 export interface DevnetServices {
   readonly lines: readonly string[];
@@ -196,9 +200,52 @@ export async function startDevnetServices(
     await mm.requote();
     admin.close();
 
+    step("starting an honest verifier (replays L1 alone, challenges wrong assertions, defends, confirms)");
+    const vlog = openSync(join(dir, "verifier.log"), "a");
+    const verifier = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(REPO_ROOT, "cli/main.ts"),
+        "verifier",
+        "--deployment",
+        deploymentFile,
+        "--l1-rpc",
+        rpcUrl,
+        "--data-dir",
+        join(dir, "verifier"),
+        "--mode",
+        "all",
+        "--confirmations",
+        "1",
+        "--port",
+        String(DEVNET_PORTS.verifier),
+        "--operator-port",
+        String(DEVNET_PORTS.verifierOperator),
+        "--redis-url",
+        redis.url,
+        "--redis-prefix",
+        `optio-verifier-${run.slice(-34)}`,
+      ],
+      {
+        cwd: REPO_ROOT,
+        stdio: ["ignore", vlog, vlog],
+        env: { ...process.env, OPTIO_KEY: HARDHAT_TEST_KEYS[VERIFIER_KEY_INDEX] },
+      },
+    );
+    stops.push(() => stopChild(verifier));
+    const verifierUrl = `http://127.0.0.1:${DEVNET_PORTS.verifier}`;
+    await waitFor(
+      `the verifier did not start (log: ${join(dir, "verifier.log")})`,
+      async () => (await fetch(`http://127.0.0.1:${DEVNET_PORTS.verifierOperator}/healthz`)).ok,
+      120,
+      () => verifier.exitCode === null,
+    );
+
     step("building and serving the explorer");
     const explorer = await startExplorer({
-      config: { apiUrl: api, wsUrl: api.replace(/^http/, "ws"), verifierUrl: null, quoteDecimals: 6 },
+      config: { apiUrl: api, wsUrl: api.replace(/^http/, "ws"), verifierUrl, quoteDecimals: 6 },
       port: DEVNET_PORTS.explorer,
       outDir: join(REPO_ROOT, ".optio", "explorer"),
     });
@@ -211,6 +258,7 @@ export async function startDevnetServices(
         `  explorer: ${explorer.url}  (docs/explorer.md)`,
         `  trader API (JSON-RPC over HTTP and WebSocket): ${api}  (docs/api.md; ./optio trade --help)`,
         `  sequencer operator: ${operator}/healthz /readyz /metrics; admin token: ${adminToken}`,
+        `  verifier (Hardhat #${VERIFIER_KEY_INDEX}, mode all): inspection API ${verifierUrl} (./optio disputes --api ${verifierUrl}), operator http://127.0.0.1:${DEVNET_PORTS.verifierOperator}`,
         `  Redis: ${redis.url}${redis.process ? " (started by the devnet)" : ""}`,
         `  service data and logs: ${dir} (sequencer.log, l1.log: the L1 node's requests)`,
         `Markets: perpetuals 1 (ETH) and 2 (BTC); options ${strip[0].market}-${strip.at(-1)?.market} on ETH (./optio trade markets).`,

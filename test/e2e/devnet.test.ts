@@ -31,12 +31,9 @@ afterAll(async () => {
 });
 
 test("devnet_newUser_depositsTradesAndSeesTheFill", async () => {
-  const [l1Port, apiPort, opPort, explorerPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
+  const ports: number[] = [];
+  for (let i = 0; i < 6; i++) ports.push(await freePort());
+  const [l1Port, apiPort, opPort, explorerPort, verifierPort, verifierOpPort] = ports;
   const out = join(mkdtempSync(join(tmpdir(), "optio-e2e-")), "devnet.json");
   const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", "devnet", "--out", out], {
     cwd: ROOT,
@@ -45,6 +42,9 @@ test("devnet_newUser_depositsTradesAndSeesTheFill", async () => {
       OPTIO_L1_PORT: String(l1Port),
       OPTIO_API_PORT: String(apiPort),
       OPTIO_OPERATOR_PORT: String(opPort),
+      OPTIO_EXPLORER_PORT: String(explorerPort),
+      OPTIO_VERIFIER_PORT: String(verifierPort),
+      OPTIO_VERIFIER_OPERATOR_PORT: String(verifierOpPort),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -67,6 +67,7 @@ test("devnet_newUser_depositsTradesAndSeesTheFill", async () => {
   // The explorer's page is served, with the API's URL in its config.
   const config = await (await fetch(`http://127.0.0.1:${explorerPort}/config.json`)).json();
   expect(config.apiUrl).toBe(`http://127.0.0.1:${apiPort}`);
+  expect(config.verifierUrl).toBe(`http://127.0.0.1:${verifierPort}`);
 
   // Deposit on L1 through the bridge, as `./optio trade deposit` does.
   const d = readDeployment(out);
