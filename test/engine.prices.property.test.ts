@@ -22,6 +22,7 @@ import {
   Side,
   TimeInForce,
 } from "../protocol/engine/index.ts";
+import { rng } from "../vm/testing/randomProgram.ts";
 import { EngineHarness, type RunnerKind, TestExchange, testAccount } from "./engineHarness.ts";
 
 const RUNS = 12;
@@ -36,17 +37,6 @@ const TTL = 3_600n;
 const honest = [testAccount(1), testAccount(31)];
 const liar = testAccount(32);
 const [alice, bob, maker, thin] = [testAccount(40), testAccount(41), testAccount(42), testAccount(43)];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Step =
   | { k: "time"; dt: bigint }

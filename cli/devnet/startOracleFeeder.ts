@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { privateKeyToAccount } from "viem/accounts";
 import { createOptioClient, type OptioClient } from "../../sdk/index.ts";
+import { rng } from "../../vm/testing/randomProgram.ts";
 import { DEVNET_UNDERLYINGS, REPORTER_KEYS } from "./devnetMarkets.ts";
 
 export interface OracleFeederOptions {
@@ -26,18 +27,6 @@ export interface OracleFeeder {
   /** Sends one round now (also what the timer does). */
   round(): Promise<void>;
   stop(): void;
-}
-
-/** mulberry32: a small deterministic generator, enough for a price walk. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function startOracleFeeder(o: OracleFeederOptions): OracleFeeder {

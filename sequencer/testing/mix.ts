@@ -6,21 +6,11 @@
  * Planned without executing: cancels name recent order ids by count, so some find nothing
  * (ORDER_NOT_FOUND: a receipt, the nonce is consumed), as a live market's late cancels do.
  */
+
+import { rng } from "../../vm/testing/randomProgram.ts";
 import { deposit, LOT, oneReporter, signed, type Trader, trader } from "./traders.ts";
 
 const TICK = 10_000n;
-
-/** A seeded generator (mulberry32): every run plans the same mix. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Mix {
   /** Delayed messages to include first (deposits). */

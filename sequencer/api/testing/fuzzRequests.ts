@@ -10,6 +10,10 @@ import { Agent, request } from "node:http";
 import { connect } from "node:net";
 import { WsClient } from "./rpcClient.ts";
 
+export { rng } from "../../../vm/testing/randomProgram.ts";
+
+import { rng } from "../../../vm/testing/randomProgram.ts";
+
 export interface FuzzOptions {
   /** http://127.0.0.1:port/ */
   readonly url: string;
@@ -41,18 +45,6 @@ export interface FuzzResult {
   readonly wsMs: number;
   readonly httpMs: number;
   readonly tcpMs: number;
-}
-
-/** mulberry32: a seeded generator, so a failure reproduces. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const METHODS = [

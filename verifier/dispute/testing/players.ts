@@ -6,6 +6,10 @@ import { chooseMove, type Move } from "../chooseMove.ts";
 import { ChallengeStatus, type History, Level, type Role } from "../game.ts";
 import { type ChallengeModel, haltedOpening, label, Revert, type World } from "./challengeModel.ts";
 
+export { rng } from "../../../vm/testing/randomProgram.ts";
+
+import { rng } from "../../../vm/testing/randomProgram.ts";
+
 /**
  * A false history: true roots up to transaction `tx`, false after it; transaction `tx`'s machine true up to
  * step `step` (capped at its stop), false after it, ending in a halted machine that holds the false root.
@@ -39,18 +43,6 @@ export function chooseMoveStrategy(history: History): Strategy {
   return (model, role) => {
     const m = chooseMove(model.view(role), history);
     return ["bisect", "bisectToEnd", "switchToStep", "proveStep", "timeout"].includes(m.kind) ? m : undefined;
-  };
-}
-
-/** mulberry32: a small seeded generator (the tests' randomness comes from fast-check's seed). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
