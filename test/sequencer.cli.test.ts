@@ -100,8 +100,17 @@ describe("./optio sequencer", () => {
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(lines.find((l) => l.msg === "genesis")?.seq).toBe(0);
-    const phases = lines.filter((l) => l.msg === "shutdown step done").map((l) => l.phase);
-    expect(phases).toEqual(["stop intake", "drain", "flush", "close", "close"]);
+    const steps = lines.filter((l) => l.msg === "shutdown step done").map((l) => `${l.phase}: ${l.step}`);
+    // The trader API stops taking transactions first and closes after the node (no L1 key here: no L1 work step).
+    expect(steps).toEqual([
+      "stop intake: trader API",
+      "stop intake: node intake",
+      "drain: execution and durable writes",
+      "flush: log and state tree",
+      "close: node",
+      "close: trader API",
+      "close: operator port",
+    ]);
     expect(lines.at(-1)).toMatchObject({ msg: "shut down", failed: 0 });
   });
 });
