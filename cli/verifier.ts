@@ -63,15 +63,18 @@ export async function verifierCommand(argv: readonly string[]): Promise<number> 
     );
     return 0;
   }
-  let running: Awaited<ReturnType<typeof startVerifier>>;
+  let exit: (code: number) => void = () => {};
+  const exited = new Promise<number>((done) => {
+    exit = done;
+  });
   try {
     const config = loadConfig(VERIFIER_SETTINGS, { argv, env: process.env });
     const deployment = verifierDeployment(config.deployment);
     if (config.l1Rpc === "") (config as { l1Rpc: string }).l1Rpc = readDeployment(config.deployment).l1Rpc;
-    running = await startVerifier(config, deployment);
+    await startVerifier(config, deployment, exit);
   } catch (e) {
     if (e instanceof ConfigError || e instanceof ServiceError) throw new CliError(e.message, e.fix);
     throw e;
   }
-  return new Promise<number>((done) => running.shutdown.onSignals(done));
+  return exited;
 }

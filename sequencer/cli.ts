@@ -17,8 +17,7 @@ if (argv.includes("--help") || argv.includes("-h")) {
 }
 try {
   const config = loadConfig(SEQUENCER_SETTINGS, { argv, env: process.env });
-  const running = await startSequencer(config, resolve(import.meta.dirname, ".."));
-  running.shutdown.onSignals();
+  await startSequencer(config, resolve(import.meta.dirname, ".."), (code) => process.exit(code));
 } catch (e) {
   if (e instanceof ConfigError || e instanceof ServiceError) {
     console.error(`optio sequencer: ${e.message}\n  fix: ${e.fix}`);

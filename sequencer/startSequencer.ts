@@ -48,9 +48,15 @@ function hexList(body: unknown, field: string): Uint8Array[] {
 
 /**
  * Starts the sequencer as `./optio sequencer` runs it: the node (replaying its log), the
- * operator port, and the ordered shutdown (stop intake -> drain -> flush -> close).
+ * operator port, and the ordered shutdown (stop intake -> drain -> flush -> close). With
+ * `exitOnSignal`, SIGINT/SIGTERM run that shutdown from before the "serving" line is logged, so
+ * whoever waits for that line can always stop the process cleanly.
  */
-export async function startSequencer(config: SequencerConfig, repoRoot: string): Promise<RunningSequencer> {
+export async function startSequencer(
+  config: SequencerConfig,
+  repoRoot: string,
+  exitOnSignal?: (code: number) => void,
+): Promise<RunningSequencer> {
   const logger = createLogger({ service: "sequencer", level: config.logLevel });
   const dep = readDeploymentRecord(config.deployment, repoRoot);
   const registry = createMetrics("sequencer");
@@ -201,6 +207,7 @@ export async function startSequencer(config: SequencerConfig, repoRoot: string):
   }
   shutdown.add("close", "trader API", () => api.close());
   shutdown.add("close", "operator port", () => operator.close());
+  if (exitOnSignal !== undefined) shutdown.onSignals(exitOnSignal);
   logger.info(
     { api: api.url, operator: operator.url, dataDir: join(config.dataDir), ...n.status() },
     "sequencer serving",

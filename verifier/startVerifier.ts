@@ -48,11 +48,13 @@ export function redisOptions(url: string): { host: string; port: number; passwor
 /**
  * Starts the verifier as `./optio verifier` runs it: the service (follow, replay, judge, play), its inspection
  * API on the public port, the operator port (/healthz /readyz /metrics, POST /admin/challenge) and the ordered
- * shutdown (stop the loop and the game worker -> close the database).
+ * shutdown (stop the loop and the game worker -> close the database). With `exitOnSignal`, SIGINT/SIGTERM run that
+ * shutdown from before the "verifier running" line is logged.
  */
 export async function startVerifier(
   config: VerifierConfig,
   deployment: VerifierDeployment,
+  exitOnSignal?: (code: number) => void,
 ): Promise<RunningVerifier> {
   const logger = createLogger({ service: "verifier", level: config.logLevel });
   const registry = createMetrics("verifier");
@@ -167,6 +169,7 @@ export async function startVerifier(
   shutdown.add("stop intake", "verifier loop and game worker", () => verifier.stop());
   shutdown.add("close", "inspection API", () => api.close());
   shutdown.add("close", "operator port", () => operator.close());
+  if (exitOnSignal !== undefined) shutdown.onSignals(exitOnSignal);
   logger.info(
     {
       mode,
