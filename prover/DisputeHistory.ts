@@ -1,5 +1,5 @@
 import type { MachineOpening } from "../protocol/index.ts";
-import type { FlatModule } from "../vm/index.ts";
+import type { FlatModule, ProvableState, ProvableTransactionRequest } from "../vm/index.ts";
 import type { BatchRoots } from "./batchRoots.ts";
 import { PositionError } from "./errors.ts";
 import { TransactionSteps, type TransactionStepsOptions } from "./TransactionSteps.ts";
@@ -28,7 +28,7 @@ export class DisputeHistory {
   private readonly keep: number;
 
   constructor(
-    private readonly engine: FlatModule,
+    readonly engine: FlatModule,
     private readonly replay: BatchRoots,
     private readonly txs: readonly PlacedTransaction[],
     private readonly options: DisputeHistoryOptions = {},
@@ -56,21 +56,33 @@ export class DisputeHistory {
   transaction(p: number): TransactionSteps {
     let s = this.steps.get(p);
     if (s !== undefined) return s;
-    const tx = this.txs[p];
-    if (tx === undefined) throw new PositionError("a transaction index", p, this.txs.length - 1);
-    s = TransactionSteps.start(
-      this.engine,
-      {
-        input: tx.bytes,
-        batchContext: placedBatchContext(tx),
-        state: this.replay.stateBefore(p),
-        gasLimit: this.options.gasLimit,
-      },
-      this.options,
-    );
+    s = TransactionSteps.start(this.engine, this.request(p), this.options);
     if (this.steps.size >= this.keep) this.steps.delete(this.steps.keys().next().value as number);
     this.steps.set(p, s);
     return s;
+  }
+
+  /** The state before transaction p of the range (p = count: after the range); a fork of it can be written. */
+  stateBefore(p: number): ProvableState {
+    return this.replay.stateBefore(p);
+  }
+
+  /** Transaction p as L1 placed it. */
+  placed(p: number): PlacedTransaction {
+    const tx = this.txs[p];
+    if (tx === undefined) throw new PositionError("a transaction index", p, this.txs.length - 1);
+    return tx;
+  }
+
+  /** What runs transaction p provably: its input and batch context on a fork of the state before it. */
+  request(p: number): ProvableTransactionRequest {
+    const tx = this.placed(p);
+    return {
+      input: tx.bytes,
+      batchContext: placedBatchContext(tx),
+      state: this.replay.stateBefore(p),
+      gasLimit: this.options.gasLimit,
+    };
   }
 
   machine(p: number, s: number): Uint8Array {
@@ -86,8 +98,6 @@ export class DisputeHistory {
   }
 
   transactionProof(p: number): TransactionProof {
-    const tx = this.txs[p];
-    if (tx === undefined) throw new PositionError("a transaction index", p, this.txs.length - 1);
-    return transactionProof(tx);
+    return transactionProof(this.placed(p));
   }
 }

@@ -15,6 +15,7 @@ import {
 import type { Logger, Registry } from "../service/index.ts";
 import { GameAgent, type GameEntry, type VerifierMode } from "./dispute/GameAgent.ts";
 import { TERMINAL_PHASES } from "./dispute/gameState.ts";
+import { FaultInjector, type FaultSetting } from "./fault/FaultInjector.ts";
 import { GAME_QUEUE, type GameJob, gameJobId } from "./jobs/queues.ts";
 import type { AssertionRecord, ChallengeRecord } from "./records.ts";
 import { checkAssertion } from "./replay/checkAssertion.ts";
@@ -43,6 +44,8 @@ export interface VerifierOptions {
   /** Worker threads recovering the next batch's signers while one replays (default 1). */
   readonly recoveryThreads?: number;
   readonly txSender?: Partial<TxSenderConfig>;
+  /** Fault injection (devnets and tests only): play a dishonest party of this kind, seeded. */
+  readonly fault?: { readonly setting: FaultSetting; readonly seed: number };
   readonly logger: Logger;
   readonly registry: Registry;
 }
@@ -55,11 +58,13 @@ async function startSender(o: VerifierOptions): Promise<TxSender> {
   const account = o.account as LocalAccount;
   const ttl = o.txSender?.lockTtlMs ?? DEFAULT_TX_SENDER_CONFIG.lockTtlMs;
   const deadline = Date.now() + ttl + 2_000;
+  const lockNamespace = await TxSender.chainNamespace(o.client);
   for (;;) {
     try {
       return await TxSender.start({
         redis: o.redis,
         prefix: o.prefix,
+        lockNamespace,
         publicClient: o.client,
         account,
         chainId: o.deployment.chainId,
@@ -90,6 +95,8 @@ export class Verifier {
   readonly follower: L1Follower;
   readonly agent: GameAgent;
   readonly metrics: VerifierMetrics;
+  /** The dishonest party this verifier plays (fault injection), if any. */
+  readonly faults?: FaultInjector;
   private sender?: TxSender;
   private intents?: IntentQueue;
   private readonly redis: Redis;
@@ -130,7 +137,24 @@ export class Verifier {
         if (first !== undefined) this.replayer.undoFrom(first);
       },
     });
+    if (o.fault !== undefined && o.account !== undefined)
+      this.faults = new FaultInjector({
+        ...o.fault,
+        store: this.store,
+        replayer: this.replayer,
+        deployment: o.deployment,
+        logger: o.logger,
+        me: o.account.address,
+        intents: () => this.intents,
+        challenge: (assertion, proposer) => this.challenge(assertion, proposer, true),
+        gameOver: (id) => {
+          const e = this.agent.entry(id);
+          return e !== undefined && TERMINAL_PHASES.includes(e.record.phase);
+        },
+      });
+    const faults = this.faults;
     this.agent = new GameAgent({
+      lie: faults === undefined ? undefined : (a, honest) => faults.history(a, honest),
       client: o.client,
       deployment: o.deployment,
       store: this.store,
@@ -247,10 +271,22 @@ export class Verifier {
     return this.store.assertions.get(a.parent);
   }
 
-  /** checkAssertion on every pending assertion not yet judged; challenges the wrong ones in our mode. */
+  /**
+   * checkAssertion on every pending assertion not yet judged; challenges the wrong ones in our mode. A
+   * fault-injecting verifier challenges none of them: it lies about the right ones instead (verifier/fault).
+   */
   private async judge(): Promise<void> {
     for (const a of this.store.allAssertions()) {
-      if (a.status !== "pending" || a.verdict?.kind === "agree") continue;
+      if (a.status !== "pending") continue;
+      if (a.verdict?.kind === "agree") {
+        const faults = this.faults;
+        if (faults !== undefined && a.proposer.toLowerCase() !== this.o.account?.address.toLowerCase()) {
+          const parent = this.parentOf(a);
+          if (parent !== undefined)
+            await faults.onHonestAssertion(a, () => this.replayer.history(parent.batchEnd, a.batchEnd));
+        }
+        continue;
+      }
       if (a.verdict?.kind !== "disagree") {
         const parent = this.parentOf(a);
         const last = this.store.replays.get(a.batchEnd - 1);
@@ -267,7 +303,7 @@ export class Verifier {
         }
         if (verdict.kind !== "disagree") continue;
       }
-      await this.challenge(a.id, a.proposer);
+      if (this.faults === undefined) await this.challenge(a.id, a.proposer);
     }
   }
 
@@ -331,12 +367,20 @@ export class Verifier {
     }
   }
 
+  /**
+   * Dead assertions, found from the records the follower keeps (a confirmed sibling or a rejected parent), then
+   * checked on L1: a tick reads L1 for the few candidates, not for every pending assertion (a long challenge period
+   * keeps hundreds pending, and reading each every tick would slow the loop that detects wrong ones).
+   */
   private async rejectDead(): Promise<void> {
     const intents = this.intents;
     if (intents === undefined) return;
     const rollup = this.o.deployment.contracts.rollup.address;
-    for (const a of this.store.allAssertions()) {
-      if (a.status !== "pending") continue;
+    const all = this.store.allAssertions();
+    const confirmedChildOf = new Set(all.filter((a) => a.status === "confirmed").map((a) => a.parent));
+    const rejected = new Set(all.filter((a) => a.status === "rejected").map((a) => a.id));
+    for (const a of all) {
+      if (a.status !== "pending" || !(confirmedChildOf.has(a.parent) || rejected.has(a.parent))) continue;
       const standing = await this.o.client.readContract({
         address: rollup,
         abi: rollupAbi,
@@ -402,6 +446,7 @@ export class Verifier {
       replay: this.replayWait,
       caughtUp: this.caughtUp,
       txSender: this.sender?.metrics() ?? null,
+      fault: this.faults?.kind ?? null,
     };
   }
 

@@ -35,6 +35,8 @@ export {
   transition,
 } from "./dispute/gameState.ts";
 export { type MoveCall, moveCall, openingArg, segmentArg, transactionProofArg } from "./dispute/moveCall.ts";
+// Fault injection (devnets and tests): a dishonest party played by the verifier's machinery.
+export { FAULT_SETTINGS, FaultInjector, type FaultPlan, type FaultSetting } from "./fault/FaultInjector.ts";
 export { GAME_QUEUE, type GameJob } from "./jobs/queues.ts";
 export {
   type AssertionRecord,

@@ -1,4 +1,5 @@
 import type { Setting } from "../service/index.ts";
+import { FAULT_SETTINGS } from "./fault/FaultInjector.ts";
 
 /** Every setting of `./optio verifier` (flags, OPTIO_* variables, --config FILE); --help prints them. */
 export const VERIFIER_SETTINGS = [
@@ -56,7 +57,7 @@ export const VERIFIER_SETTINGS = [
     unit: "",
     description: "Redis key prefix (one per verifier deployment; processes sharing it share the work)",
     check: (v: string) =>
-      /^[A-Za-z0-9_.-]{1,64}$/.test(v) ? undefined : "expected 1-64 of A-Z a-z 0-9 _ . -",
+      /^[A-Za-z0-9_.:-]{1,64}$/.test(v) ? undefined : "expected 1-64 of A-Z a-z 0-9 _ . : -",
   },
   {
     name: "confirmations",
@@ -148,6 +149,24 @@ export const VERIFIER_SETTINGS = [
     min: 0,
     max: 65535,
     description: "port of /healthz /readyz /metrics /admin/* (0: any free port)",
+  },
+  {
+    name: "fault",
+    type: "string",
+    default: "",
+    unit: "",
+    oneOf: FAULT_SETTINGS,
+    description:
+      'DEVNET ONLY: play a dishonest party (docs/verifier.md, "Fault injection"): lie about each honest assertion with this fault (cycle: every proposer kind in turn); refused on any chain but 31337',
+  },
+  {
+    name: "faultSeed",
+    type: "integer",
+    default: 1,
+    unit: "",
+    min: 0,
+    max: 4_294_967_295,
+    description: "seed of the fault's positions (printed at start, so a run replays)",
   },
   {
     name: "logLevel",

@@ -11,6 +11,7 @@ import {
 } from "../service/index.ts";
 import { type InspectionServer, startInspectionServer } from "./api/startInspectionServer.ts";
 import type { VerifierMode } from "./dispute/GameAgent.ts";
+import type { FaultSetting } from "./fault/FaultInjector.ts";
 import type { VERIFIER_SETTINGS } from "./settings.ts";
 import { Verifier } from "./Verifier.ts";
 import type { VerifierDeployment } from "./VerifierDeployment.ts";
@@ -74,6 +75,11 @@ export async function startVerifier(
       "start the L1 node (./optio devnet) or fix --l1-rpc",
     );
   }
+  if (config.fault !== "" && (deployment.chainId !== 31337 || config.key === ""))
+    throw new ServiceError(
+      `--fault ${config.fault} plays a dishonest party: it runs only with a key on a local devnet (chain 31337), this is chain ${deployment.chainId}`,
+      "remove --fault (it is for ./optio devnet --evil and the fault-injection tests)",
+    );
   const account = config.key === "" ? undefined : privateKeyToAccount(config.key as Hex);
   const mode = (account === undefined ? "watch" : config.mode) as VerifierMode;
   if (account === undefined && config.mode !== "watch")
@@ -99,9 +105,16 @@ export async function startVerifier(
       jobLockMs: config.txJobLockMs,
       pollMs: Math.min(1000, config.pollMs),
     },
+    fault:
+      config.fault === "" ? undefined : { setting: config.fault as FaultSetting, seed: config.faultSeed },
     logger,
     registry,
   });
+  if (config.fault !== "")
+    logger.warn(
+      { fault: config.fault, seed: config.faultSeed, address: account?.address },
+      "FAULT INJECTION: this verifier plays a dishonest party (replay the run with the same seed)",
+    );
   const shutdown = new Shutdown(logger);
   const operator = await startOperatorServer({
     host: config.host,

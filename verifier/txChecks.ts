@@ -80,6 +80,16 @@ export function verifierChecks(
       });
       return Number(a.status) !== PENDING;
     },
+    // A fault-injecting verifier's own assertion (verifier/fault): done once it exists.
+    postAssertion: async (intent) => {
+      const a = await client.readContract({
+        address: rollup,
+        abi: rollupAbi,
+        functionName: "getAssertion",
+        args: [intent.key.slice("postAssertion/".length) as Hex],
+      });
+      return Number(a.status) !== 0;
+    },
     withdrawBonds: async (intent) => {
       const owed = (await client.readContract({
         address: intent.to,

@@ -61,6 +61,7 @@ export {
   zeroHashes,
 } from "./machineHash.ts";
 export { METER_EXPORTS, METER_TRAP, meterModule } from "./meterModule.ts";
+export { OPCODE_NAMES } from "./opcodes.ts";
 export {
   ProvableTransaction,
   type ProvableTransactionRequest,

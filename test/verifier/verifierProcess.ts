@@ -25,7 +25,6 @@ import {
   batchTransactionRoot,
   encodeBatch,
   encodeProof,
-  machineHashOf,
   Origin,
   OUTBOX_ROOT_KEY,
   ZERO,
@@ -33,6 +32,7 @@ import {
 import {
   batchRoots,
   DisputeHistory,
+  faultyHistory,
   type PlacedTransaction,
   placedBatchContext,
 } from "../../prover/index.ts";
@@ -49,7 +49,7 @@ import {
   type StepRoots,
 } from "../../verifier/index.ts";
 import { loadModule, ProvableState, TransactionRunner } from "../../vm/index.ts";
-import { stateWith, word } from "../rollup/fixture.ts";
+import { stateWith } from "../rollup/fixture.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MNEMONIC = "test test test test test test test test test test test junk";
@@ -225,22 +225,7 @@ export async function postGenesisBatch(devnet: TestDevnet): Promise<PostedBatch>
  * (capped at its stop), ending in `badRoot` (a state that proves its outbox slot, as createAssertion requires).
  */
 export function liarHistory(honest: DisputeHistory, tx: number, step: number, badRoot: Uint8Array): History {
-  const n = honest.count;
-  const root = (p: number) => (p <= tx ? honest.root(p) : p === n ? badRoot : word(`liar root ${p}`));
-  const realSteps = honest.transaction(tx).steps;
-  const diverge = Math.min(step, realSteps - 1);
-  const end = (p: number) => (p < tx ? honest.end(p) : { ...honest.end(p), stateRoot: root(p + 1) });
-  return {
-    root,
-    machine: (p, s) => {
-      if (p < tx || (p === tx && s <= diverge)) return honest.machine(p, s);
-      if (s >= realSteps) return machineHashOf(end(p));
-      return word(`liar step ${p} ${s}`);
-    },
-    end,
-    stepProof: (p, s) => honest.stepProof(p, s),
-    transactionProof: (p) => honest.transactionProof(p),
-  };
+  return faultyHistory(honest, { tx, step }, badRoot, "liar");
 }
 
 /** Posts an assertion over batch 0 from the rollup's proposer (OPERATOR): the true root, or a liar's. */

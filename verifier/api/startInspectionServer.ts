@@ -29,6 +29,8 @@ export async function startInspectionServer(opts: {
       const a = v.store.assertions.get(path.slice("/assertions/".length).toLowerCase());
       return a === undefined ? undefined : assertionView(a);
     }
+    // A fault-injecting verifier's lies: kind, transaction, step and instruction where each departs.
+    if (path === "/faults") return v.faults === undefined ? [] : v.faults.plans();
     if (path === "/games")
       return v.store.allChallenges().map((c) => gameView(c, v.agent.entry(c.id), opts.me));
     const m = /^\/games\/(\d{1,12})$/.exec(path);

@@ -6,7 +6,9 @@ import {
   intentKey,
   rollupAbi,
 } from "../../l1/index.ts";
+import type { DisputeHistory } from "../../prover/index.ts";
 import type { Logger } from "../../service/index.ts";
+import type { AssertionRecord } from "../records.ts";
 import type { Replayer } from "../replay/Replayer.ts";
 import type { VerifierDeployment } from "../VerifierDeployment.ts";
 import type { VerifierMetrics } from "../VerifierMetrics.ts";
@@ -17,6 +19,7 @@ import {
   clocks,
   type GameView,
   gameViewOf,
+  type History,
   Level,
   type Role,
   type Segment,
@@ -34,6 +37,9 @@ import {
 } from "./gameState.ts";
 import { moveCall } from "./moveCall.ts";
 
+/** Failures of one move at one position after which it is not sent again. */
+const REFUSED_LIMIT = 3;
+
 /** Which games we play (docs/verifier.md, "Modes"). */
 export type VerifierMode = "watch" | "challenge" | "defend" | "all";
 
@@ -43,7 +49,9 @@ export interface GameEntry {
   /** L1's Bisected and LevelSwitched events of the challenge already fed to the record. */
   seen: number;
   /** Our move handed to the transaction manager and not yet seen on L1. */
-  pending?: { key: string; kind: Move["kind"]; level: Level };
+  pending?: { key: string; kind: Move["kind"]; level: Level; position?: string };
+  /** The position our moves keep failing at and how often (after REFUSED_LIMIT we stop resending it). */
+  refused?: { position: string; count: number; error?: string };
   /** Moves of ours that reverted (a resent move gets a new key). */
   retries: number;
   /** The last thing chooseMove said, for the API and the logs. */
@@ -68,6 +76,8 @@ export interface GameAgentOptions {
   intents(): IntentQueue | undefined;
   /** Plays the game again after `delayMs` (a BullMQ delayed job). */
   schedule(id: number, why: "clock" | "poll", delayMs: number, tag: string | number): Promise<void>;
+  /** A fault-injecting party's false history for a game on `assertion` (verifier/fault), if it lies there. */
+  lie?(assertion: AssertionRecord, honest: DisputeHistory): History | undefined;
   /** Seconds before our clock runs out at which we still move (never wait that close). */
   readonly pollMs: number;
 }
@@ -152,10 +162,12 @@ export class GameAgent {
         : assertion.parent === deployment.genesisAssertion
           ? 0
           : this.o.store.assertions.get(assertion.parent)?.batchEnd;
-    const history =
+    const honest =
       assertion === undefined || parentBatchEnd === undefined
         ? undefined
         : this.o.replayer.history(parentBatchEnd, assertion.batchEnd);
+    const history =
+      honest === undefined || assertion === undefined ? honest : (this.o.lie?.(assertion, honest) ?? honest);
     if (history === undefined) {
       log.warn("the assertion's batches are not replayed yet: looking again shortly");
       await this.save(id, e);
@@ -187,6 +199,13 @@ export class GameAgent {
         );
         apply({ kind: "moveFailed", level: e.pending.level });
         e.retries++;
+        const position = e.pending.position;
+        if (position !== undefined)
+          e.refused = {
+            position,
+            count: e.refused?.position === position ? e.refused.count + 1 : 1,
+            error: s.progress.lastError?.errorName,
+          };
         e.pending = undefined;
       } else if (s && s.jobState !== "completed") {
         await this.save(id, e);
@@ -238,7 +257,9 @@ export class GameAgent {
         // The opponent's move comes as an L1 event (a job); the clock job claims the timeout if it never does.
         // Looked at again at least every 10 polls: L1's clock may run ahead of ours (a devnet's time jumps).
         const delayMs = Math.min(Math.max(0, (move.until - now) * 1000) + 1000, 10 * this.o.pollMs);
-        await this.o.schedule(id, "clock", delayMs, move.until);
+        // Tagged with the wall-clock second too: this job may be the clock job itself, still running, and a job id
+        // repeated while its job runs is dropped (the clock would stop and a silent opponent never be timed out).
+        await this.o.schedule(id, "clock", delayMs, `${move.until}-${Math.floor(Date.now() / 1000)}`);
         return move;
       }
       case "stuck":
@@ -256,6 +277,14 @@ export class GameAgent {
           move.kind === "timeout" || move.kind === "dismiss"
             ? `${move.kind}.${view.lastMoveAt}`
             : `${view.level}.${view.segment.lo}.${view.segment.hi}.${move.kind}`;
+        // A move L1 refused REFUSED_LIMIT times at one position will not pass (a false history's proof): stop
+        // sending it; the game is looked at again now and then and ends on the clock.
+        if (e.refused?.position === position && e.refused.count >= REFUSED_LIMIT) {
+          e.stuck = `MOVE_REFUSED ${move.kind} at ${position}: ${e.refused.error ?? "reverted"}`;
+          await this.save(id, e);
+          await this.o.schedule(id, "poll", 10 * this.o.pollMs, Date.now());
+          return move;
+        }
         const key = intentKey.challengeMove(id, e.retries > 0 ? `${position}.r${e.retries}` : position);
         const data = encodeFunctionData({
           abi: challengeManagerAbi,
@@ -268,7 +297,7 @@ export class GameAgent {
           move: move.kind,
           segment: postedSegment(move, view.level, view.maxTxSteps, view.txIndex),
         });
-        e.pending = { key, kind: move.kind, level: view.level };
+        e.pending = { key, kind: move.kind, level: view.level, position };
         e.stuck = undefined;
         this.o.metrics.moves.inc({ kind: move.kind });
         const a = this.o.store.assertions.get(c.assertion);
