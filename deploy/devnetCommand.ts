@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createPublicClient, getAddress, http } from "viem";
+import { type Address, createPublicClient, getAddress, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { DEFAULT_DEPLOYMENT_FILE, devnetRpcUrl } from "./deployCommand.ts";
 import { clientsFor, deployRollup } from "./deployRollup.ts";
@@ -70,9 +70,22 @@ export type DevnetServicesStarter = (
 export async function devnetCommand(
   argv: readonly string[],
   services?: DevnetServicesStarter,
+  /** Proposers allowed besides #0 (./optio devnet --evil adds its dishonest proposers' keys). */
+  extraProposers: readonly Address[] = [],
 ): Promise<number> {
   // --out moves the deployment record (tests use it so a running devnet's file is left alone).
-  const { values } = parseArgs({ args: [...argv], options: { out: { type: "string" } }, strict: true });
+  // --challenge-period S: a longer period leaves time to watch disputes (the fault-injection test uses an hour).
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { out: { type: "string" }, "challenge-period": { type: "string" } },
+    strict: true,
+  });
+  const period = values["challenge-period"];
+  if (period !== undefined && !/^\d{1,7}$/.test(period))
+    throw new DeployError(
+      `--challenge-period: expected whole seconds, got "${period}"`,
+      "e.g. --challenge-period 3600",
+    );
   const out = values.out ?? DEFAULT_DEPLOYMENT_FILE;
   const url = devnetRpcUrl();
   const port = new URL(url).port;
@@ -138,6 +151,8 @@ export async function devnetCommand(
     const d = await deployRollup({
       connection: { rpcUrl: url, privateKey: key },
       params: "devnet",
+      overrides: period === undefined ? undefined : { challengePeriod: Number(period) },
+      proposers: [getAddress(privateKeyToAccount(key).address), ...extraProposers],
       out,
     });
     const funded = HARDHAT_TEST_KEYS.slice(0, FUNDED_ACCOUNTS).map((k) =>

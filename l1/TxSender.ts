@@ -137,6 +137,14 @@ export class TxSender {
     return `${namespace}:l1lock:${chainId}:${signer.toLowerCase()}`;
   }
 
+  /**
+   * The lock namespace every service of one L1 chain uses (its genesis block's hash): a sequencer and a verifier
+   * on the same key then share one lock, so only one of them ever assigns the key's nonces.
+   */
+  static async chainNamespace(client: PublicClient): Promise<string> {
+    return `optio:${(await client.getBlock({ blockNumber: 0n })).hash}`;
+  }
+
   /** Adds (or replaces) the alreadyDone check of a kind: services sharing a key register theirs on its TxSender. */
   registerCheck(kind: IntentKind, check: AlreadyDone): void {
     this.checks[kind] = check;

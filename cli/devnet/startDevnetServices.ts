@@ -7,15 +7,16 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdirSync, openSync } from "node:fs";
+import { createWriteStream, mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createPublicClient, createWalletClient, http } from "viem";
+import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { HARDHAT_TEST_KEYS, type RollupDeployment } from "../../deploy/index.ts";
 import { startExplorer } from "../../explorer/index.ts";
 import { bridgeAbi, testTokenAbi } from "../../l1/index.ts";
 import { createOptioClient } from "../../sdk/index.ts";
+import { l1QueuePrefix } from "../../sequencer/l1/startL1Work.ts";
 import { CliError } from "../CliError.ts";
 import { setupDevnetMarkets } from "./devnetMarkets.ts";
 import { ensureRedis } from "./ensureRedis.ts";
@@ -29,6 +30,10 @@ export const DEVNET_PORTS = {
   explorer: Number(process.env.OPTIO_EXPLORER_PORT ?? 8548),
   verifier: Number(process.env.OPTIO_VERIFIER_PORT ?? 8549),
   verifierOperator: Number(process.env.OPTIO_VERIFIER_OPERATOR_PORT ?? 9200),
+  /** The proposer's defender's inspection API. */
+  defender: Number(process.env.OPTIO_DEFENDER_PORT ?? 8550),
+  /** The first dishonest party's inspection API (--evil); the next ones take the following ports. */
+  evil: Number(process.env.OPTIO_EVIL_PORT ?? 8560),
   sequencerOperator: Number(process.env.OPTIO_OPERATOR_PORT ?? 9100),
 };
 /** The market maker's deposit (tUSD). */
@@ -36,6 +41,8 @@ const MM_DEPOSIT = 200_000n * 10n ** 6n;
 const MM_KEY_INDEX = 4;
 /** The honest verifier's key (its bonds are paid in the test chain's ether). */
 const VERIFIER_KEY_INDEX = 3;
+/** The first dishonest party's key (./optio devnet --evil); the next ones take #6, #7, ... */
+export const EVIL_KEY_INDEX = 5;
 
 export interface DevnetServices {
   readonly lines: readonly string[];
@@ -75,10 +82,17 @@ function stopChild(c: ChildProcess): Promise<void> {
   });
 }
 
+/** `./optio devnet --evil KIND[,KIND]`: dishonest parties next to the honest ones, one key each from #5. */
+export interface DevnetEvil {
+  readonly kinds: readonly string[];
+  readonly seed: number;
+}
+
 export async function startDevnetServices(
   d: RollupDeployment,
   deploymentFile: string,
   rpcUrl: string,
+  evil?: DevnetEvil,
 ): Promise<DevnetServices> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -200,47 +214,102 @@ export async function startDevnetServices(
     await mm.requote();
     admin.close();
 
+    const verifierPrefix = `optio-verifier-${run.slice(-34)}`;
+    /** A `./optio verifier` child with its own data directory and log under the run's directory. */
+    const startVerifierChild = async (name: string, keyIndex: number, args: readonly string[]) => {
+      const logFile = join(dir, `${name}.log`);
+      const fd = openSync(logFile, "a");
+      const child = spawn(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          join(REPO_ROOT, "cli/main.ts"),
+          "verifier",
+          "--deployment",
+          deploymentFile,
+          "--l1-rpc",
+          rpcUrl,
+          "--data-dir",
+          join(dir, name),
+          "--confirmations",
+          "1",
+          "--redis-url",
+          redis.url,
+          ...args,
+        ],
+        {
+          cwd: REPO_ROOT,
+          stdio: ["ignore", fd, fd],
+          env: { ...process.env, OPTIO_KEY: HARDHAT_TEST_KEYS[keyIndex] },
+        },
+      );
+      stops.push(() => stopChild(child));
+      return { child, logFile };
+    };
+
     step("starting an honest verifier (replays L1 alone, challenges wrong assertions, defends, confirms)");
-    const vlog = openSync(join(dir, "verifier.log"), "a");
-    const verifier = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        join(REPO_ROOT, "cli/main.ts"),
-        "verifier",
-        "--deployment",
-        deploymentFile,
-        "--l1-rpc",
-        rpcUrl,
-        "--data-dir",
-        join(dir, "verifier"),
-        "--mode",
-        "all",
-        "--confirmations",
-        "1",
-        "--port",
-        String(DEVNET_PORTS.verifier),
-        "--operator-port",
-        String(DEVNET_PORTS.verifierOperator),
-        "--redis-url",
-        redis.url,
-        "--redis-prefix",
-        `optio-verifier-${run.slice(-34)}`,
-      ],
-      {
-        cwd: REPO_ROOT,
-        stdio: ["ignore", vlog, vlog],
-        env: { ...process.env, OPTIO_KEY: HARDHAT_TEST_KEYS[VERIFIER_KEY_INDEX] },
-      },
-    );
-    stops.push(() => stopChild(verifier));
+    const verifier = await startVerifierChild("verifier", VERIFIER_KEY_INDEX, [
+      "--mode",
+      "all",
+      "--port",
+      String(DEVNET_PORTS.verifier),
+      "--operator-port",
+      String(DEVNET_PORTS.verifierOperator),
+      "--redis-prefix",
+      verifierPrefix,
+    ]);
     const verifierUrl = `http://127.0.0.1:${DEVNET_PORTS.verifier}`;
     await waitFor(
-      `the verifier did not start (log: ${join(dir, "verifier.log")})`,
+      `the verifier did not start (log: ${verifier.logFile})`,
       async () => (await fetch(`http://127.0.0.1:${DEVNET_PORTS.verifierOperator}/healthz`)).ok,
       120,
-      () => verifier.exitCode === null,
+      () => verifier.child.exitCode === null,
+    );
+
+    // Only an assertion's proposer may defend it: a verifier on the proposer's key (#0) in defend mode answers every
+    // challenge of the sequencer's assertions. The sequencer holds the key's lock, so this one sends nothing itself:
+    // its moves go into the key's intent queue (the sequencer's L1 prefix) and the sequencer's TxSender sends them.
+    step("starting the proposer's defender (a verifier on the proposer's key, defend mode)");
+    const defender = await startVerifierChild("defender", 0, [
+      "--mode",
+      "defend",
+      "--port",
+      String(DEVNET_PORTS.defender),
+      "--operator-port",
+      "0",
+      "--redis-prefix",
+      await l1QueuePrefix(createPublicClient({ transport: http(rpcUrl) }) as PublicClient, d),
+      "--tx-lock-ttl-ms",
+      "1000",
+    ]);
+    const evilLines: string[] = [];
+    for (const [i, kind] of (evil?.kinds ?? []).entries()) {
+      const keyIndex = EVIL_KEY_INDEX + i;
+      step(`starting a DISHONEST party (Hardhat #${keyIndex}): ${kind}, seed ${evil?.seed}`);
+      const e = await startVerifierChild(`evil-${i}-${kind}`, keyIndex, [
+        "--mode",
+        "all",
+        "--fault",
+        kind,
+        "--fault-seed",
+        String(evil?.seed ?? 1),
+        "--port",
+        String(DEVNET_PORTS.evil + i),
+        "--operator-port",
+        "0",
+        "--redis-prefix",
+        `optio-evil-${i}-${run.slice(-30)}`,
+      ]);
+      evilLines.push(
+        `  DISHONEST party (Hardhat #${keyIndex}, ${kind}, seed ${evil?.seed}): its lies at http://127.0.0.1:${DEVNET_PORTS.evil + i}/faults, log ${e.logFile}`,
+      );
+    }
+    await waitFor(
+      `the defender did not start (log: ${defender.logFile})`,
+      async () => /"msg":"verifier running"/.test(readFileSync(defender.logFile, "utf8")),
+      120,
+      () => defender.child.exitCode === null,
     );
 
     step("building and serving the explorer");
@@ -259,6 +328,8 @@ export async function startDevnetServices(
         `  trader API (JSON-RPC over HTTP and WebSocket): ${api}  (docs/api.md; ./optio trade --help)`,
         `  sequencer operator: ${operator}/healthz /readyz /metrics; admin token: ${adminToken}`,
         `  verifier (Hardhat #${VERIFIER_KEY_INDEX}, mode all): inspection API ${verifierUrl} (./optio disputes --api ${verifierUrl}), operator http://127.0.0.1:${DEVNET_PORTS.verifierOperator}`,
+        `  proposer's defender (Hardhat #0, defend mode): inspection API http://127.0.0.1:${DEVNET_PORTS.defender}, log ${defender.logFile}`,
+        ...evilLines,
         `  Redis: ${redis.url}${redis.process ? " (started by the devnet)" : ""}`,
         `  service data and logs: ${dir} (sequencer.log, l1.log: the L1 node's requests)`,
         `Markets: perpetuals 1 (ETH) and 2 (BTC); options ${strip[0].market}-${strip.at(-1)?.market} on ETH (./optio trade markets).`,

@@ -101,7 +101,7 @@ export async function startL1Work(o: L1WorkOptions): Promise<L1Work> {
     redis: redisOptions(o.redisUrl),
     prefix: await l1QueuePrefix(client, d),
     // One writer per key per chain; the genesis block's hash tells apart local chains that share a chain id.
-    lockNamespace: `optio:${(await client.getBlock({ blockNumber: 0n })).hash}`,
+    lockNamespace: await TxSender.chainNamespace(client),
     publicClient: client,
     account,
     chainId: d.chainId,
