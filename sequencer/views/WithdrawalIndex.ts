@@ -2,13 +2,16 @@
  * The engine's outbox entries with the transactions that made them, by index and by recipient.
  * The engine appends entry i (engineKeys.outbox(i)) for each WITHDRAW that executes OK and for
  * nothing else (engine/collateral.as.ts `withdraw`), so the k-th OK WITHDRAW in the node's log is
- * outbox index k: the index reads the log once, from a cursor, as calls come (the first call reads
- * the whole log; later ones only what is new), and checks each entry's recipient against the
- * transaction's signer.
+ * outbox index k. The index reads the log once, from a cursor, as calls come (the first call reads
+ * the whole log, in chunks; later ones only what is new), keeps the entries in memory (about 200
+ * bytes each), and checks each entry's recipient against the transaction's signer.
  */
 import type { Hex } from "viem";
 import { decodeWithdrawal, engineKeys, Outcome } from "../../protocol/engine/index.ts";
 import type { LoggedTx } from "../intake/TxLog.ts";
+
+/** Log records read between two yields to the event loop (about 10 ms of work). */
+const CHUNK = 2_000;
 
 export interface WithdrawalRecord {
   readonly index: bigint;
@@ -33,6 +36,7 @@ export class OutboxMismatchError extends Error {
 
 export class WithdrawalIndex {
   private scanned = 0;
+  private reading: Promise<void> | undefined;
   private readonly list: WithdrawalRecord[] = [];
   private readonly byRecipient = new Map<Hex, number[]>();
 
@@ -42,13 +46,28 @@ export class WithdrawalIndex {
     private readonly get: (key: Uint8Array) => Uint8Array,
   ) {}
 
-  /** Reads the log written since the last call. */
-  catchUp(): void {
-    const end = this.log.nextSeq();
-    if (end <= this.scanned) return;
-    for (const t of this.log.range(this.scanned, end)) {
-      this.add(t);
-      this.scanned = t.seq + 1;
+  /**
+   * Reads the log written since the last call, CHUNK transactions at a time with a yield between chunks: the
+   * first call on a long log must not hold the event loop (the node's execution lane shares it). Concurrent
+   * callers share one pass.
+   */
+  catchUp(): Promise<void> {
+    this.reading ??= this.read().finally(() => {
+      this.reading = undefined;
+    });
+    return this.reading;
+  }
+
+  private async read(): Promise<void> {
+    for (;;) {
+      const end = Math.min(this.log.nextSeq(), this.scanned + CHUNK);
+      if (end <= this.scanned) return;
+      for (const t of this.log.range(this.scanned, end)) {
+        this.add(t);
+        this.scanned = t.seq + 1;
+      }
+      if (this.scanned < end) return; // not visible yet: the next call reads on
+      await new Promise((r) => setImmediate(r));
     }
   }
 

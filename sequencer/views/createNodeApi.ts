@@ -76,8 +76,8 @@ export function createNodeApi(
         lastConfirmedBatch: l1.lastConfirmed,
       };
     },
-    withdrawals: async (address) => withdrawals.withdrawals(address),
-    withdrawalProof: async (index) => withdrawals.withdrawalProof(index),
+    withdrawals: (address) => withdrawals.withdrawals(address),
+    withdrawalProof: (index) => withdrawals.withdrawalProof(index),
     subscribe: (listener) => node.subscribe(listener),
   };
 }

@@ -18,8 +18,8 @@ import { withdrawalStage } from "./withdrawalStage.ts";
 const ZERO_WORD = `0x${"00".repeat(32)}`;
 
 export interface WithdrawalViews {
-  withdrawals(address: Hex): WithdrawalView[];
-  withdrawalProof(index: bigint): WithdrawalProofResult;
+  withdrawals(address: Hex): Promise<WithdrawalView[]>;
+  withdrawalProof(index: bigint): Promise<WithdrawalProofResult>;
 }
 
 const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString();
@@ -39,8 +39,8 @@ export function createWithdrawalViews(
     });
 
   return {
-    withdrawals(address) {
-      index.catchUp();
+    async withdrawals(address) {
+      await index.catchUp();
       return index.of(address).map((w) => {
         const s = stageOf(w);
         return {
@@ -59,8 +59,8 @@ export function createWithdrawalViews(
       });
     },
 
-    withdrawalProof(i) {
-      index.catchUp();
+    async withdrawalProof(i) {
+      await index.catchUp();
       const w = index.at(i);
       const id = i.toString();
       if (w === undefined)
