@@ -89,7 +89,7 @@ export function createWithdrawalViews(
                     : `batch ${w.batch} is not on L1 yet`,
           },
         };
-      // The latest confirmed assertion covers every batch a claimable one does; its root is the newest, so kept.
+      // The latest confirmed assertion covers every batch an older one does, and its root is the likeliest kept.
       const a = latestConfirmed(state);
       if (a === null || a.batchEnd <= w.batch)
         throw new Error(
