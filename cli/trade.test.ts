@@ -27,9 +27,10 @@ async function trade(...args: string[]): Promise<{ code: number; stdout: string;
 }
 
 let server: ApiServer;
+let node: FakeNode;
 beforeAll(async () => {
-  const node = new FakeNode(31337n);
-  for (const k of HARDHAT_TEST_KEYS.slice(0, 3))
+  node = new FakeNode(31337n);
+  for (const k of HARDHAT_TEST_KEYS.slice(0, 4))
     node.fund(privateKeyToAccount(k).address.toLowerCase() as `0x${string}`, 0, 10n ** 12n);
   server = await createApiServer({ node });
 });
@@ -77,6 +78,34 @@ describe("./optio trade", () => {
       market: 1,
       base: "50000000",
     });
+  }, 60_000);
+
+  it("withdraws, lists the withdrawal with its stage, and says when it is not claimable yet", async () => {
+    const w = await trade("withdraw", "--api", server.url, "--account", "3", "--amount", "12.5");
+    expect(w.stdout).toMatch(/^WITHDRAW OK/);
+    const pending = await trade("withdrawals", "--api", server.url, "--account", "3");
+    expect(pending.stdout).toMatch(
+      /withdrawal 0: 12.5 to 0x[0-9a-f]{40}, batch \d+ \(tx 0x[0-9a-f]{64}\)\n {2}pending: batch \d+ is not on L1 yet/,
+    );
+    const none = await trade("claim", "--api", server.url, "--account", "3");
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(
+      /nothing claimable yet for 0x[0-9a-fA-F]{40}:\n {2}withdrawal 0 \(12.5\): pending/,
+    );
+    const batch = node.seal();
+    node.advance(batch, "asserted");
+    const early = await trade("claim", "--api", server.url, "--account", "3", "--index", "0");
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(
+      /withdrawal 0 is not claimable yet: asserted \(0x(a5){32}\), confirmable after 2023-11-14T22:18:20.000Z \(L1 time.*\n\s+fix: wait until its assertion is confirmed/,
+    );
+    const unknown = await trade("claim", "--api", server.url, "--account", "3", "--index", "9");
+    expect(unknown.stderr).toMatch(
+      /unknown withdrawal: no outbox entry at this index \(code -32040, UNKNOWN_WITHDRAWAL\)/,
+    );
+    node.advance(batch, "confirmed");
+    const ready = await trade("withdrawals", "--api", server.url, "--account", "3");
+    expect(ready.stdout).toContain("claimable: ./optio trade claim --index 0");
   }, 60_000);
 
   it("says what is wrong and what to do", async () => {

@@ -7,8 +7,15 @@ import { parseArgs } from "node:util";
 import { createPublicClient, createWalletClient, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { HARDHAT_TEST_KEYS, loadArtifact, readDeployment } from "../deploy/index.ts";
-import { createOptioClient, OptioRpcError, OptioTransportError } from "../sdk/index.ts";
-import type { Receipt } from "../sequencer/api/index.ts";
+import {
+  ClaimRevertedError,
+  createOptioClient,
+  NotClaimableError,
+  type OptioClient,
+  OptioRpcError,
+  OptioTransportError,
+} from "../sdk/index.ts";
+import type { Receipt, WithdrawalView } from "../sequencer/api/index.ts";
 import { CliError } from "./CliError.ts";
 import { formatUnits, parseUnits } from "./units.ts";
 
@@ -26,6 +33,8 @@ const USAGE = `usage: ./optio trade COMMAND [options]
   book        --market M [--depth N]
   markets     every market with its parameters and prices
   withdraw    --amount A          (L2: moves collateral to the outbox, claimable on L1 after confirmation)
+  withdrawals                     your withdrawals: outbox index, amount, batch, stage on the way to L1
+  claim       [--index I]         (L1: Outbox.claim of withdrawal I, or of every claimable one of the account)
   deposit     --amount A          (L1: approve + Bridge.deposit; credited on L2 when the sequencer includes it)
 options for all: --api URL (default $OPTIO_API_URL or ${DEFAULT_API_URL}), --key HEX (default $OPTIO_KEY) or
   --account N (Hardhat test account N, 0-4; default 1), --subaccount N (default 0), --deployment FILE, --json`;
@@ -45,6 +54,7 @@ const OPTIONS = {
   order: { type: "string" },
   depth: { type: "string" },
   amount: { type: "string" },
+  index: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean" },
 } as const;
@@ -194,6 +204,10 @@ export async function tradeCommand(argv: readonly string[]): Promise<number> {
       }
       case "deposit":
         return await deposit(v, account.address, keyOf(v), subaccount);
+      case "withdrawals":
+        return await listWithdrawals(client, account.address, v);
+      case "claim":
+        return await claim(client, account.address, keyOf(v), v);
       default:
         throw new CliError(`unknown trade command "${sub}"`, "./optio trade --help lists them");
     }
@@ -204,6 +218,13 @@ export async function tradeCommand(argv: readonly string[]): Promise<number> {
         "start it (./optio devnet starts one) or pass --api URL",
       );
     if (e instanceof OptioRpcError) throw new CliError(e.message, fixFor(e));
+    if (e instanceof ClaimRevertedError)
+      throw new CliError(
+        e.message,
+        e.errorName === "AlreadyClaimed"
+          ? "it was paid already: ./optio trade withdrawals shows the L1 transaction"
+          : "check ./optio trade withdrawals, then retry",
+      );
     throw e;
   }
 }
@@ -222,6 +243,170 @@ function fixFor(e: OptioRpcError): string {
   }
 }
 
+function readDeploymentOr(file: string): ReturnType<typeof readDeployment> {
+  try {
+    return readDeployment(file);
+  } catch (e) {
+    throw new CliError(
+      `cannot read the deployment record ${file}: ${(e as Error).message}`,
+      "run ./optio devnet, or pass --deployment FILE",
+    );
+  }
+}
+
+/** L1's latest block time (seconds), or null if L1 does not answer: assertions are timed on L1's clock. */
+async function l1Now(file: string): Promise<bigint | null> {
+  try {
+    const d = readDeployment(file);
+    const pub = createPublicClient({ transport: http(d.l1Rpc, { retryCount: 0, timeout: 5_000 }) });
+    return (await pub.getBlock({ blockTag: "latest" })).timestamp;
+  } catch {
+    return null;
+  }
+}
+
+function seconds(n: bigint): string {
+  const s = Number(n);
+  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+}
+
+/** What a withdrawal's stage means for its owner, and what to do (or wait for). */
+function describeStage(w: WithdrawalView, now: bigint | null): string {
+  switch (w.stage) {
+    case "pending":
+      return `pending: batch ${w.batch} is not on L1 yet (the sequencer posts it within seconds of sealing)`;
+    case "posted":
+      return `posted: batch ${w.batch} is on L1 (tx ${w.batchL1TxHash}); waiting for an assertion to cover it`;
+    case "asserted": {
+      const at = BigInt(w.confirmableAt ?? "0");
+      const left = now === null ? "" : at > now ? `; in ${seconds(at - now)}` : "; due now";
+      return `asserted (${w.assertion}), confirmable after ${new Date(Number(at) * 1000).toISOString()} (L1 time${left}), then claimable`;
+    }
+    case "claimable":
+      return `claimable: ./optio trade claim --index ${w.index}`;
+    case "claimed":
+      return `claimed on L1 (tx ${w.claimL1TxHash})`;
+  }
+}
+
+async function listWithdrawals(
+  client: OptioClient,
+  address: Hex,
+  v: { deployment?: string; json?: boolean },
+): Promise<number> {
+  const ws = await client.getWithdrawals(address);
+  if (v.json) {
+    console.log(JSON.stringify(ws, null, 2));
+    return 0;
+  }
+  const now = ws.some((w) => w.stage === "asserted") ? await l1Now(v.deployment ?? DEFAULT_DEPLOYMENT) : null;
+  console.log(
+    ws.length === 0
+      ? `no withdrawals for ${address}: ./optio trade withdraw --amount A`
+      : ws
+          .map(
+            (w) =>
+              `withdrawal ${w.index}: ${formatUnits(w.amount, COLLATERAL_DECIMALS)} to ${w.recipient}, batch ${w.batch} (tx ${w.txHash})
+  ${describeStage(w, now)}`,
+          )
+          .join("\n"),
+  );
+  return 0;
+}
+
+/**
+ * Claims withdrawal `--index`, or every claimable one of the account. The trader's key pays the L1 gas; the Outbox
+ * is the deployment record's (the node's proof must name the same contract).
+ */
+async function claim(
+  client: OptioClient,
+  address: Hex,
+  key: Hex,
+  v: { index?: string; deployment?: string; json?: boolean },
+): Promise<number> {
+  const file = v.deployment ?? DEFAULT_DEPLOYMENT;
+  let indexes: bigint[];
+  if (v.index !== undefined) {
+    if (!/^\d+$/.test(v.index))
+      throw new CliError(
+        `--index: expected an outbox index, got "${v.index}"`,
+        "list them with ./optio trade withdrawals",
+      );
+    const index = BigInt(v.index);
+    try {
+      const p = await client.getWithdrawalProof(index);
+      if (p.claimed)
+        throw new CliError(
+          `withdrawal ${index} was already claimed`,
+          "nothing to do: ./optio trade withdrawals shows it",
+        );
+    } catch (e) {
+      if (!(e instanceof NotClaimableError)) throw e;
+      const now = e.stage === "asserted" ? await l1Now(file) : null;
+      // Described like the list does when it is the account's own; anyone may claim any index.
+      const w = (await client.getWithdrawals(address)).find((x) => x.index === index.toString());
+      throw new CliError(
+        `withdrawal ${index} is not claimable yet: ${w === undefined ? e.stage : describeStage(w, now)}`,
+        e.stage === "asserted"
+          ? "wait until its assertion is confirmed, then run this again (./optio trade withdrawals shows the stage)"
+          : "wait for its batch to be posted and asserted (./optio trade withdrawals shows the stage)",
+      );
+    }
+    indexes = [index];
+  } else {
+    const ws = await client.getWithdrawals(address);
+    indexes = ws.filter((w) => w.stage === "claimable").map((w) => BigInt(w.index));
+    if (indexes.length === 0) {
+      const waiting = ws.filter((w) => w.stage !== "claimed");
+      const now = waiting.some((w) => w.stage === "asserted") ? await l1Now(file) : null;
+      console.log(
+        v.json
+          ? JSON.stringify({ claimed: [], waiting })
+          : waiting.length === 0
+            ? `nothing to claim for ${address}${ws.length === 0 ? ": no withdrawals (./optio trade withdraw --amount A)" : ": every withdrawal is claimed"}`
+            : [
+                `nothing claimable yet for ${address}:`,
+                ...waiting.map(
+                  (w) =>
+                    `  withdrawal ${w.index} (${formatUnits(w.amount, COLLATERAL_DECIMALS)}): ${describeStage(w, now)}`,
+                ),
+              ].join("\n"),
+      );
+      return 0;
+    }
+  }
+  const d = readDeploymentOr(file);
+  const transport = http(d.l1Rpc, { retryCount: 0, timeout: 30_000 });
+  const walletClient = createWalletClient({ account: privateKeyToAccount(key), transport });
+  const publicClient = createPublicClient({ transport });
+  const done = [];
+  for (const index of indexes) {
+    const c = await client.claimWithdrawal({
+      walletClient,
+      publicClient,
+      index,
+      outbox: d.contracts.outbox.address,
+    });
+    done.push(c);
+    if (!v.json)
+      console.log(
+        `claimed withdrawal ${index}: ${formatUnits(c.amount.toString(), COLLATERAL_DECIMALS)} ${d.token.symbol} paid to ${c.recipient} on L1 (tx ${c.l1TxHash}, block ${c.l1Block}), against assertion ${c.assertion}`,
+      );
+  }
+  if (v.json)
+    console.log(
+      JSON.stringify(
+        done.map((c) => ({
+          ...c,
+          index: c.index.toString(),
+          amount: c.amount.toString(),
+          l1Block: c.l1Block.toString(),
+        })),
+      ),
+    );
+  return 0;
+}
+
 async function deposit(
   v: { amount?: string; deployment?: string; json?: boolean },
   address: Hex,
@@ -230,16 +415,7 @@ async function deposit(
 ): Promise<number> {
   if (v.amount === undefined) throw new CliError("--amount is required", "e.g. --amount 1000");
   const amount = parseUnits(v.amount, COLLATERAL_DECIMALS, "amount");
-  const file = v.deployment ?? DEFAULT_DEPLOYMENT;
-  let d: ReturnType<typeof readDeployment>;
-  try {
-    d = readDeployment(file);
-  } catch (e) {
-    throw new CliError(
-      `cannot read the deployment record ${file}: ${(e as Error).message}`,
-      "run ./optio devnet, or pass --deployment FILE",
-    );
-  }
+  const d = readDeploymentOr(v.deployment ?? DEFAULT_DEPLOYMENT);
   const transport = http(d.l1Rpc, { retryCount: 0, timeout: 30_000 });
   const wallet = createWalletClient({ account: privateKeyToAccount(key), transport });
   const pub = createPublicClient({ transport });

@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, createApiServer } from "../sequencer/api/index.ts";
 import { FakeNode } from "../sequencer/api/testing/FakeNode.ts";
 import { hexOf, signOrder, testKey } from "../sequencer/api/testing/signing.ts";
-import { BadNonceError, BadSignatureError, createOptioClient, type OptioClient } from "./index.ts";
+import {
+  BadNonceError,
+  BadSignatureError,
+  createOptioClient,
+  NotClaimableError,
+  type OptioClient,
+  type OptioRpcError,
+} from "./index.ts";
 
 const CHAIN = 31337n;
 const alice = privateKeyToAccount(`0x${"11".repeat(32)}`);
@@ -94,6 +101,30 @@ describe("createOptioClient", () => {
     expect(bad).toBeInstanceOf(BadSignatureError);
     expect(bad.expectedDigest).toMatch(/^0x[0-9a-f]{64}$/);
     expect(bad.recovered?.toLowerCase()).not.toBe(key.address);
+  });
+
+  it("withdrawals: listed with their stage; the proof is typed, and NotClaimableError says the stage until confirmed", async () => {
+    const w = await a.send("WITHDRAW", { subaccount: 0n, amount: 7_000_000n });
+    expect(w.outcomeName).toBe("OK");
+    const [mine] = await a.getWithdrawals();
+    expect(mine).toMatchObject({ index: "0", amount: "7000000", txHash: w.txHash, stage: "pending" });
+    expect(await b.getWithdrawals()).toEqual([]);
+    const batch = node.seal();
+    node.advance(batch, "asserted");
+    const early = (await a.getWithdrawalProof(0n).catch((x) => x)) as NotClaimableError;
+    expect(early).toBeInstanceOf(NotClaimableError);
+    expect([early.code, early.reason, early.stage]).toEqual([-32041, "NOT_CLAIMABLE", "asserted"]);
+    expect(early.confirmableAt).toBe(BigInt(FakeNode.CONFIRMABLE_AT));
+    node.advance(batch, "confirmed");
+    expect(await a.getWithdrawalProof(0n)).toMatchObject({
+      index: "0",
+      amount: "7000000",
+      assertion: FakeNode.ASSERTION,
+      outbox: FakeNode.OUTBOX,
+      claimed: false,
+    });
+    const unknown = (await a.getWithdrawalProof(9n).catch((x) => x)) as OptioRpcError;
+    expect([unknown.code, unknown.reason]).toEqual([-32040, "UNKNOWN_WITHDRAWAL"]);
   });
 
   it("subscriptions resync after the connection drops: no delta is lost or repeated", async () => {

@@ -17,7 +17,10 @@ import type {
   Receipt,
   TxStage,
   UnderlyingView,
+  WithdrawalProof,
+  WithdrawalView,
 } from "../sequencer/api/index.ts";
+import { type ClaimedWithdrawal, type ClaimWithdrawalParams, claimWithdrawal } from "./claimWithdrawal.ts";
 import { createNonceSender, type NonceSender } from "./createNonceSender.ts";
 import { createSubscriber, type Subscriber, type SubscriberOptions } from "./createSubscriber.ts";
 import { OptioError, rpcErrorFrom } from "./errors.ts";
@@ -56,6 +59,15 @@ export interface OptioClient {
   getBatch(number: number): Promise<BatchView | null>;
   status(): Promise<NodeStatus>;
   getLimits(): Promise<Limits>;
+  /** The address's withdrawals (default: the client's account) with their stage on the way to L1. */
+  getWithdrawals(address?: Hex): Promise<WithdrawalView[]>;
+  /**
+   * For outbox index `index`: the confirmed assertion and the state proof Outbox.claim takes. Throws
+   * NotClaimableError (with `stage`, `confirmableAt`) until a confirmed assertion covers it.
+   */
+  getWithdrawalProof(index: bigint): Promise<WithdrawalProof>;
+  /** Asks the node for the proof, then sends Outbox.claim on L1 through `walletClient` and waits for it. */
+  claimWithdrawal(params: ClaimWithdrawalParams): Promise<ClaimedWithdrawal>;
   /** Sends signed bytes as they are (someone else signed them); resolves with the receipt. */
   sendRawTransaction(tx: Uint8Array | Hex): Promise<Receipt>;
   /** Sends many signed transactions in one call, executed in order; one outcome each. */
@@ -103,6 +115,18 @@ export function createOptioClient(options: OptioClientOptions): OptioClient {
     getBatch: (n) => rq("optio_getBatch", [n]),
     status: () => rq("optio_status"),
     getLimits: () => rq("optio_getLimits"),
+    getWithdrawals: (address) => {
+      const a = address ?? account?.address;
+      if (a === undefined)
+        throw new OptioError("getWithdrawals: pass an address or create the client with an account");
+      return rq("optio_getWithdrawals", [a]);
+    },
+    getWithdrawalProof: (index) => rq("optio_getWithdrawalProof", [index.toString()]),
+    claimWithdrawal: async (params) =>
+      claimWithdrawal(
+        await rq<WithdrawalProof>("optio_getWithdrawalProof", [params.index.toString()]),
+        params,
+      ),
     sendRawTransaction: (tx) => rq("optio_sendTransaction", [bytesToHex(asBytes(tx))]),
     async sendRawTransactions(txs) {
       const out = await rq<

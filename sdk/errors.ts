@@ -56,6 +56,44 @@ export class RetryLaterError extends OptioRpcError {
   }
 }
 
+/**
+ * NOT_CLAIMABLE: no confirmed assertion covers the withdrawal yet. `stage` says where it is;
+ * when asserted, `confirmableAt` (L1 seconds) is when its assertion can be confirmed.
+ */
+export class NotClaimableError extends OptioRpcError {
+  override name = "NotClaimableError";
+  get stage(): string {
+    return this.data.stage as string;
+  }
+  get assertion(): Hex | null {
+    return (this.data.assertion as Hex | null) ?? null;
+  }
+  get confirmableAt(): bigint | null {
+    const t = this.data.confirmableAt as string | null | undefined;
+    return t === null || t === undefined ? null : BigInt(t);
+  }
+}
+
+/**
+ * Outbox.claim reverted on L1 (at estimation or mined): `errorName` and `args` are the Outbox's
+ * custom error (AlreadyClaimed, AssertionNotConfirmed, NoSuchWithdrawal, a proof error), decoded.
+ */
+export class ClaimRevertedError extends OptioError {
+  override name = "ClaimRevertedError";
+  constructor(
+    readonly index: bigint,
+    readonly errorName: string,
+    readonly args: readonly unknown[],
+    readonly l1TxHash: Hex | null,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Outbox.claim of withdrawal ${index} reverted: ${errorName}(${args.map(String).join(", ")})${l1TxHash ? ` in ${l1TxHash}` : ""}`,
+      options,
+    );
+  }
+}
+
 /** The node could not be reached or answered something that is not JSON-RPC. */
 export class OptioTransportError extends OptioError {
   override name = "OptioTransportError";
@@ -82,6 +120,8 @@ export function rpcErrorFrom(
         ? BadSignatureError
         : reason === "RATE_LIMITED" || reason === "OVERLOADED"
           ? RetryLaterError
-          : OptioRpcError;
+          : reason === "NOT_CLAIMABLE"
+            ? NotClaimableError
+            : OptioRpcError;
   return new Class(method, e.code, reason, data, e.message);
 }

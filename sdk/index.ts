@@ -1,4 +1,9 @@
 // sdk/: the trader's TypeScript client (docs/sdk.md).
+export {
+  type ClaimedWithdrawal,
+  type ClaimWithdrawalParams,
+  claimWithdrawal,
+} from "./claimWithdrawal.ts";
 export { createNonceSender, type NonceSender } from "./createNonceSender.ts";
 export {
   createOptioClient,
@@ -18,6 +23,8 @@ export {
 export {
   BadNonceError,
   BadSignatureError,
+  ClaimRevertedError,
+  NotClaimableError,
   OptioError,
   OptioRpcError,
   OptioTransportError,

@@ -190,7 +190,7 @@ export async function startSequencer(
     });
   }
   const api = await createApiServer({
-    node: createNodeApi(n, greeks, l1?.batches),
+    node: createNodeApi(n, greeks, l1?.batches, l1?.assertions),
     host: config.host,
     port: config.apiPort,
     onInternalError: (e: unknown) => logger.error({ err: e }, "trader API internal error"),

@@ -333,6 +333,91 @@ export interface NodeStatus {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Withdrawals (the outbox, docs/api.md "Withdrawals")
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Where a withdrawal stands on its way to the trader's L1 address: `pending` (executed on L2, its
+ * batch not on L1 yet), `posted` (its batch is on L1), `asserted` (an assertion covering it waits
+ * out its challenge period), `claimable` (an assertion covering it is confirmed: Outbox.claim pays
+ * it), `claimed` (paid on L1).
+ */
+export type WithdrawalStage = "pending" | "posted" | "asserted" | "claimable" | "claimed";
+
+/** One entry of the engine's outbox (engineKeys.outbox(index)) with the transaction that made it. */
+export interface WithdrawalView {
+  /** The outbox index (Outbox.claim's `index`). */
+  readonly index: Decimal;
+  readonly recipient: Hex;
+  /** Collateral units (the token's, 6 decimals on the devnet). */
+  readonly amount: Decimal;
+  /** The WITHDRAW transaction that appended it, its seq and batch (L2 block). */
+  readonly txHash: Hex;
+  readonly seq: Decimal;
+  readonly batch: number;
+  readonly stage: WithdrawalStage;
+  /** The L1 transaction that posted its batch, once posted. */
+  readonly batchL1TxHash: Hex | null;
+  /**
+   * asserted: the assertion covering it; claimable: the confirmed assertion to claim against;
+   * claimed: the one it was claimed against; else null.
+   */
+  readonly assertion: Hex | null;
+  /** asserted: L1 time (seconds) from which that assertion can be confirmed; else null. */
+  readonly confirmableAt: Decimal | null;
+  /** claimed: the L1 transaction that paid it; else null. */
+  readonly claimL1TxHash: Hex | null;
+}
+
+/** What Outbox.claim(assertion, index, stateProof) needs for one withdrawal. */
+export interface WithdrawalProof {
+  readonly index: Decimal;
+  readonly recipient: Hex;
+  readonly amount: Decimal;
+  /** A confirmed assertion whose state root holds the withdrawal (the latest confirmed). */
+  readonly assertion: Hex;
+  readonly stateRoot: Hex;
+  /** The assertion covers batches up to batchEnd - 1. */
+  readonly batchEnd: number;
+  /** encodeProof of engineKeys.outbox(index) against stateRoot (docs/protocol.md, "State tree"). */
+  readonly proof: Hex;
+  /** The Outbox contract to send the claim to. */
+  readonly outbox: Hex;
+  /** Already paid on L1 (a claim would revert AlreadyClaimed). */
+  readonly claimed: boolean;
+}
+
+/** Why no proof can be given. Each reason maps to one JSON-RPC error code (errorCodes.ts). */
+export type WithdrawalRefusal =
+  | {
+      /** No withdrawal at this outbox index yet. */
+      readonly reason: "UNKNOWN_WITHDRAWAL";
+      readonly index: Decimal;
+      /** Withdrawals so far (indexes 0 .. count - 1). */
+      readonly count: Decimal;
+    }
+  | {
+      /** No confirmed assertion covers it yet (or the node does not follow L1). */
+      readonly reason: "NOT_CLAIMABLE";
+      readonly index: Decimal;
+      readonly stage: WithdrawalStage;
+      readonly assertion: Hex | null;
+      readonly confirmableAt: Decimal | null;
+      readonly message: string;
+    }
+  | {
+      /** Confirmed, but the node cannot prove it: the root is no longer kept, or L1 confirmed a root it disagrees with. */
+      readonly reason: "PROOF_UNAVAILABLE";
+      readonly index: Decimal;
+      readonly assertion: Hex;
+      readonly message: string;
+    };
+
+export type WithdrawalProofResult =
+  | { readonly ok: true; readonly proof: WithdrawalProof }
+  | { readonly ok: false; readonly refusal: WithdrawalRefusal };
+
+// ---------------------------------------------------------------------------------------------
 // Events (the source of the WebSocket channels)
 // ---------------------------------------------------------------------------------------------
 
@@ -407,6 +492,13 @@ export interface NodeApi {
   /** Where a transaction stands: null if unknown. */
   txStage(txHash: Hex): Promise<{ readonly stage: TxStage; readonly block: number | null } | null>;
   status(): Promise<NodeStatus>;
+  /**
+   * The address's withdrawals (outbox entries), oldest first. Optional: a node without it answers
+   * METHOD_NOT_FOUND for optio_getWithdrawals.
+   */
+  withdrawals?(address: Hex): Promise<WithdrawalView[]>;
+  /** The claim data of outbox entry `index`, or why there is none. Optional like withdrawals. */
+  withdrawalProof?(index: bigint): Promise<WithdrawalProofResult>;
 
   /** Registers a listener for every event; returns the function that removes it. Listeners must not throw. */
   subscribe(listener: NodeEventListener): () => void;

@@ -11,7 +11,7 @@ import { type ApiServer, createApiServer } from "./createApiServer.ts";
 import { ErrorCode } from "./errorCodes.ts";
 import { FakeNode } from "./testing/FakeNode.ts";
 import { httpCall, httpPost, WsClient } from "./testing/rpcClient.ts";
-import { hexOf, signOrder, testKey } from "./testing/signing.ts";
+import { hexOf, signOrder, signWith, testKey } from "./testing/signing.ts";
 
 const CHAIN = 31337n;
 const [alice, bob, carol] = [testKey(1), testKey(2), testKey(3)];
@@ -327,6 +327,125 @@ describe("errors", () => {
     expect(code(await w.call("optio_status"))).toBe(ErrorCode.INTERNAL_ERROR);
     w.close();
     node.status = saved;
+  });
+});
+
+describe("withdrawals", () => {
+  const dave = testKey(60);
+  let batch = -1;
+  const withdraw = (nonce: bigint, amount: bigint) =>
+    hexOf(signWith(dave, CHAIN, "WITHDRAW", nonce, { subaccount: 0n, amount }));
+
+  it("optio_getWithdrawals lists an address's outbox entries with their stage as its batch moves to L1", async () => {
+    node.fund(dave.address, 0, 1_000_000n);
+    const r = (await httpCall(url, "optio_sendTransaction", [withdraw(0n, 400_000n)])).result as {
+      txHash: string;
+      block: number;
+    };
+    const list = async () =>
+      (await httpCall(url, "optio_getWithdrawals", [dave.address])).result as Record<string, unknown>[];
+    expect(await list()).toEqual([
+      {
+        index: "0",
+        recipient: dave.address,
+        amount: "400000",
+        txHash: r.txHash,
+        seq: expect.any(String),
+        batch: r.block,
+        stage: "pending",
+        batchL1TxHash: null,
+        assertion: null,
+        confirmableAt: null,
+        claimL1TxHash: null,
+      },
+    ]);
+    expect((await httpCall(url, "optio_getWithdrawals", [alice.address])).result).toEqual([]);
+    batch = node.seal();
+    node.advance(batch, "posted");
+    expect((await list())[0]).toMatchObject({ stage: "posted", batchL1TxHash: `0x${"ab".repeat(32)}` });
+    node.advance(batch, "asserted");
+    expect((await list())[0]).toMatchObject({
+      stage: "asserted",
+      assertion: FakeNode.ASSERTION,
+      confirmableAt: FakeNode.CONFIRMABLE_AT,
+    });
+  });
+
+  it("optio_getWithdrawalProof refuses an unknown index and one not confirmed yet, with code, reason and data", async () => {
+    const unknown = await httpCall(url, "optio_getWithdrawalProof", ["7"]);
+    expect(code(unknown)).toBe(ErrorCode.UNKNOWN_WITHDRAWAL);
+    expect(errData(unknown)).toEqual({ reason: "UNKNOWN_WITHDRAWAL", index: "7", count: "1" });
+    const early = await httpCall(url, "optio_getWithdrawalProof", { index: 0 });
+    expect(code(early)).toBe(ErrorCode.NOT_CLAIMABLE);
+    expect((early.error as { message: string }).message).toBe(
+      "not claimable yet: no confirmed assertion covers this withdrawal: the fake's withdrawal is asserted",
+    );
+    expect(errData(early)).toEqual({
+      reason: "NOT_CLAIMABLE",
+      index: "0",
+      stage: "asserted",
+      assertion: FakeNode.ASSERTION,
+      confirmableAt: FakeNode.CONFIRMABLE_AT,
+    });
+    for (const [params, param] of [
+      [["-1"], "index"],
+      [[`0x${"00".repeat(8)}`], "index"],
+      [["18446744073709551616"], "index"],
+      [["not-an-address"], "address"],
+    ] as const) {
+      const method = param === "index" ? "optio_getWithdrawalProof" : "optio_getWithdrawals";
+      const bad = await httpCall(url, method, [...params]);
+      expect(code(bad)).toBe(ErrorCode.INVALID_PARAMS);
+      expect(errData(bad).param).toBe(param);
+    }
+  });
+
+  it("once confirmed: the proof with the assertion and the Outbox; claimed shows the L1 claim; a lost root is PROOF_UNAVAILABLE", async () => {
+    node.advance(batch, "confirmed");
+    const [w] = (await httpCall(url, "optio_getWithdrawals", [dave.address])).result as { stage: string }[];
+    expect(w.stage).toBe("claimable");
+    const p = await httpCall(url, "optio_getWithdrawalProof", ["0"]);
+    expect(p.result).toMatchObject({
+      index: "0",
+      recipient: dave.address,
+      amount: "400000",
+      assertion: FakeNode.ASSERTION,
+      outbox: FakeNode.OUTBOX,
+      claimed: false,
+    });
+    node.rootsForgotten = true;
+    const gone = await httpCall(url, "optio_getWithdrawalProof", ["0"]);
+    node.rootsForgotten = false;
+    expect(code(gone)).toBe(ErrorCode.PROOF_UNAVAILABLE);
+    expect(errData(gone)).toEqual({ reason: "PROOF_UNAVAILABLE", index: "0", assertion: FakeNode.ASSERTION });
+    node.claimWithdrawal(0);
+    const [c] = (await httpCall(url, "optio_getWithdrawals", [dave.address])).result as Record<
+      string,
+      unknown
+    >[];
+    expect(c).toMatchObject({ stage: "claimed", claimL1TxHash: `0x${"c1".repeat(32)}` });
+    expect((await httpCall(url, "optio_getWithdrawalProof", ["0"])).result).toMatchObject({ claimed: true });
+  });
+
+  it("a node without the outbox view answers METHOD_NOT_FOUND for both methods", async () => {
+    const bare = await createApiServer({
+      node: Object.assign(Object.create(node) as FakeNode, {
+        withdrawals: undefined,
+        withdrawalProof: undefined,
+      }),
+    });
+    try {
+      for (const [m, params] of [
+        ["optio_getWithdrawals", [dave.address]],
+        ["optio_getWithdrawalProof", ["0"]],
+      ] as const) {
+        const r = await httpCall(bare.url, m, [...params]);
+        expect(code(r)).toBe(ErrorCode.METHOD_NOT_FOUND);
+        expect(errData(r)).toEqual({ reason: "METHOD_NOT_FOUND", method: m });
+      }
+    } finally {
+      await bare.close();
+    }
   });
 });
 

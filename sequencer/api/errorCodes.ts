@@ -5,7 +5,7 @@
  * never entered the chain, -3202x admission control, -3203x subscriptions. Codes never change
  * meaning; new reasons get new codes.
  */
-import type { RejectionReason } from "./NodeApi.ts";
+import type { RejectionReason, WithdrawalRefusal } from "./NodeApi.ts";
 
 export const ErrorCode = {
   /** The body or message is not JSON (or not UTF-8). */
@@ -47,6 +47,13 @@ export const ErrorCode = {
   TOO_MANY_SUBSCRIPTIONS: -32030,
   /** optio_unsubscribe of an id this connection does not hold. */
   UNKNOWN_SUBSCRIPTION: -32031,
+
+  /** optio_getWithdrawalProof of an outbox index no withdrawal has reached. data: index, count. */
+  UNKNOWN_WITHDRAWAL: -32040,
+  /** No confirmed assertion covers the withdrawal yet. data: index, stage, assertion, confirmableAt. */
+  NOT_CLAIMABLE: -32041,
+  /** Confirmed, but the node cannot prove it (root no longer kept, or L1 confirmed a root it disagrees with). */
+  PROOF_UNAVAILABLE: -32042,
 } as const;
 export type ErrorName = keyof typeof ErrorCode;
 
@@ -70,6 +77,9 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorName, string>> = {
   NOT_READY: "node not ready",
   TOO_MANY_SUBSCRIPTIONS: "too many subscriptions on this connection",
   UNKNOWN_SUBSCRIPTION: "unknown subscription",
+  UNKNOWN_WITHDRAWAL: "unknown withdrawal: no outbox entry at this index",
+  NOT_CLAIMABLE: "not claimable yet: no confirmed assertion covers this withdrawal",
+  PROOF_UNAVAILABLE: "proof unavailable",
 };
 
 /** A JSON-RPC 2.0 error object. */
@@ -93,4 +103,11 @@ export function rejectionError(
   const { reason, message, ...rest } = r;
   const detail = typeof message === "string" ? message : undefined;
   return rpcError(reason, rest, detail);
+}
+
+/** The error a withdrawal refusal becomes (its fields are the data; `message` lengthens the message). */
+export function withdrawalRefusalError(r: WithdrawalRefusal): RpcErrorObject {
+  const { reason, ...rest } = r;
+  const { message, ...data } = rest as Record<string, unknown>;
+  return rpcError(reason, data, typeof message === "string" ? message : undefined);
 }

@@ -6,7 +6,7 @@
  */
 import type { ApiLimits } from "./apiParams.ts";
 import type { Connection } from "./Connection.ts";
-import { type RpcErrorObject, rejectionError, rpcError } from "./errorCodes.ts";
+import { type RpcErrorObject, rejectionError, rpcError, withdrawalRefusalError } from "./errorCodes.ts";
 import type { Hex, NodeApi, SubmitResult } from "./NodeApi.ts";
 import type { ChannelName, ParamSpec } from "./params.ts";
 import { precheckTx } from "./precheckTx.ts";
@@ -214,6 +214,37 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
     summary: "node status: head, last sealed/posted/asserted/confirmed batch, queue depths",
     params: [],
     handler: async (ctx) => ok(await ctx.node.status()),
+  },
+  optio_getWithdrawals: {
+    summary:
+      "an address's withdrawals (outbox index, amount, transaction, batch) with their stage on the way to L1",
+    extraUnits: () => HEAVY_READ_UNITS - 1,
+    params: [{ name: "address", kind: "address" }],
+    handler: async (ctx, p) => {
+      if (ctx.node.withdrawals === undefined)
+        return fail(
+          rpcError("METHOD_NOT_FOUND", { method: "optio_getWithdrawals" }, "this node has no outbox view"),
+        );
+      return ok(await ctx.node.withdrawals(p.address as Hex));
+    },
+  },
+  optio_getWithdrawalProof: {
+    summary:
+      "for an outbox index: the confirmed assertion to claim against and the state proof Outbox.claim takes",
+    extraUnits: () => HEAVY_READ_UNITS - 1,
+    params: [{ name: "index", kind: "uint64" }],
+    handler: async (ctx, p) => {
+      if (ctx.node.withdrawalProof === undefined)
+        return fail(
+          rpcError(
+            "METHOD_NOT_FOUND",
+            { method: "optio_getWithdrawalProof" },
+            "this node has no outbox view",
+          ),
+        );
+      const r = await ctx.node.withdrawalProof(p.index as bigint);
+      return r.ok ? ok(r.proof) : fail(withdrawalRefusalError(r.refusal));
+    },
   },
   optio_getLimits: {
     summary: "the limits in force (rates, sizes, in-flight bounds)",

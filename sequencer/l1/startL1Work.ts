@@ -23,6 +23,7 @@ import {
 import { encodeProof, OUTBOX_ROOT_KEY } from "../../protocol/index.ts";
 import { ServiceError } from "../../service/index.ts";
 import type { SequencerNode } from "../SequencerNode.ts";
+import { AssertionRecord } from "./AssertionRecord.ts";
 import { JsonFile } from "./JsonFile.ts";
 import { NodeBatchSource } from "./nodeBatchSource.ts";
 
@@ -76,6 +77,8 @@ export interface L1WorkOptions {
 
 export interface L1Work {
   readonly batches: NodeBatchSource;
+  /** Every assertion's and outbox claim's L1 events, as far as read (the trader API's withdrawal stages). */
+  readonly assertions: AssertionRecord;
   /** Why L1 work is degraded now (an RPC outage, a refused batch), or null. */
   degraded(): string | null;
   stop(): Promise<void>;
@@ -163,6 +166,16 @@ export async function startL1Work(o: L1WorkOptions): Promise<L1Work> {
     },
   });
 
+  const assertions = await AssertionRecord.open({
+    client,
+    rollup: d.contracts.rollup.address,
+    bridge: d.contracts.bridge.address,
+    fromBlock: BigInt(d.contracts.rollup.block),
+    confirmations: o.confirmations,
+    dataDir: o.dataDir,
+    logger: log,
+  });
+
   let proposer: Proposer | undefined;
   if (
     o.proposeEveryS > 0 &&
@@ -217,6 +230,10 @@ export async function startL1Work(o: L1WorkOptions): Promise<L1Work> {
       });
       ok = (await step("batch poster", () => poster.tick())) && ok;
       if (proposer !== undefined) ok = (await step("proposer", () => proposer.tick())) && ok;
+      ok =
+        (await step("assertion record", async () => {
+          while ((await assertions.poll()) && !stopped);
+        })) && ok;
       if (ok) degraded = null;
       await new Promise((r) => setTimeout(r, o.pollMs));
     }
@@ -224,6 +241,7 @@ export async function startL1Work(o: L1WorkOptions): Promise<L1Work> {
 
   return {
     batches,
+    assertions,
     degraded: () => degraded,
     async stop() {
       stopped = true;

@@ -4,7 +4,9 @@
  * book (price-time, fills at the maker's price, GTC rests, IOC does not, CANCEL) so receipts,
  * fills, book deltas, account updates and batch stages flow. It is not the engine: no margin,
  * fees are flat ppm, no funding. The real node implements NodeApi in sequencer/ (the lead wires it).
- * Test hooks: fund, seal/advance batches, overload, not-ready, a gate that holds submits.
+ * Test hooks: fund, seal/advance batches, overload, not-ready, a gate that holds submits; WITHDRAW
+ * appends to a toy outbox whose stages follow its batch's (confirmed: claimable), claimWithdrawal
+ * and forgetRoots for the claimed and proof-unavailable cases.
  */
 import { type Hex, toHex } from "viem";
 import { decodeTx, type MalformedTxError, recoveryInput } from "../../../protocol/engine/index.ts";
@@ -29,6 +31,9 @@ import type {
   SubmitResult,
   TxStage,
   UnderlyingView,
+  WithdrawalProofResult,
+  WithdrawalStage,
+  WithdrawalView,
 } from "../NodeApi.ts";
 
 interface RestingOrder {
@@ -58,6 +63,15 @@ export class FakeNode implements NodeApi {
   private readonly batches: BatchView[] = [];
   private openTxs: Hex[] = [];
   private seq = -1n;
+  private readonly outbox: { recipient: Hex; amount: bigint; txHash: Hex; seq: bigint; batch: number }[] = [];
+  private readonly claims = new Set<number>();
+  /** Test hook: proofs answer PROOF_UNAVAILABLE (the node no longer keeps the confirmed root). */
+  rootsForgotten = false;
+  /** The fake's Outbox address and the assertion its confirmed batches name. */
+  static readonly OUTBOX: Hex = `0x${"0b".repeat(20)}`;
+  static readonly ASSERTION: Hex = `0x${"a5".repeat(32)}`;
+  /** L1 time the fake's asserted batches are confirmable from. */
+  static readonly CONFIRMABLE_AT = "1700000300";
   /** Test hooks. */
   overloaded = false;
   ready = true;
@@ -204,6 +218,23 @@ export class FakeNode implements NodeApi {
       else {
         this.orders.delete(`${market}:${b.orderId}`);
         this.emitLevel(seq, market, o.side, o.price);
+      }
+    } else if (d.type === "WITHDRAW") {
+      const b = d.body as { subaccount: bigint; amount: bigint };
+      const k = `${signer}:${b.subaccount}`;
+      const have = this.collateral.get(k);
+      if (have === undefined) outcome = Outcome.UNKNOWN_ACCOUNT;
+      else if (b.amount === 0n) outcome = Outcome.BAD_AMOUNT;
+      else if (have < b.amount) outcome = Outcome.INSUFFICIENT_COLLATERAL;
+      else {
+        this.collateral.set(k, have - b.amount);
+        this.outbox.push({
+          recipient: signer as Hex,
+          amount: b.amount,
+          txHash,
+          seq,
+          batch: this.batches.length,
+        });
       }
     }
     const receipt: Receipt = {
@@ -537,6 +568,96 @@ export class FakeNode implements NodeApi {
     if (r === undefined) return null;
     const b = this.batches[r.block];
     return { stage: b === undefined ? "executed" : (b.stage as TxStage), block: r.block };
+  }
+
+  /** Test hook: Outbox.claim paid withdrawal `index` on L1. */
+  claimWithdrawal(index: number): void {
+    this.claims.add(index);
+  }
+
+  private withdrawalStage(index: number): { stage: WithdrawalStage; batch: BatchView | undefined } {
+    const batch = this.batches[this.outbox[index].batch];
+    if (this.claims.has(index)) return { stage: "claimed", batch };
+    const stage: WithdrawalStage =
+      batch === undefined || batch.stage === "sealed"
+        ? "pending"
+        : batch.stage === "confirmed"
+          ? "claimable"
+          : batch.stage === "asserted"
+            ? "asserted"
+            : "posted";
+    return { stage, batch };
+  }
+
+  async withdrawals(address: Hex): Promise<WithdrawalView[]> {
+    const a = address.toLowerCase();
+    return this.outbox.flatMap((w, i) => {
+      if (w.recipient !== a) return [];
+      const { stage, batch } = this.withdrawalStage(i);
+      return [
+        {
+          index: i.toString(),
+          recipient: w.recipient,
+          amount: w.amount.toString(),
+          txHash: w.txHash,
+          seq: w.seq.toString(),
+          batch: w.batch,
+          stage,
+          batchL1TxHash: batch?.l1TxHash ?? null,
+          assertion:
+            stage === "asserted" || stage === "claimable" || stage === "claimed" ? FakeNode.ASSERTION : null,
+          confirmableAt: stage === "asserted" ? FakeNode.CONFIRMABLE_AT : null,
+          claimL1TxHash: stage === "claimed" ? (`0x${"c1".repeat(32)}` as Hex) : null,
+        },
+      ];
+    });
+  }
+
+  async withdrawalProof(index: bigint): Promise<WithdrawalProofResult> {
+    const id = index.toString();
+    if (index >= BigInt(this.outbox.length))
+      return {
+        ok: false,
+        refusal: { reason: "UNKNOWN_WITHDRAWAL", index: id, count: this.outbox.length.toString() },
+      };
+    const w = this.outbox[Number(index)];
+    const { stage } = this.withdrawalStage(Number(index));
+    if (stage !== "claimable" && stage !== "claimed")
+      return {
+        ok: false,
+        refusal: {
+          reason: "NOT_CLAIMABLE",
+          index: id,
+          stage,
+          assertion: stage === "asserted" ? FakeNode.ASSERTION : null,
+          confirmableAt: stage === "asserted" ? FakeNode.CONFIRMABLE_AT : null,
+          message: `the fake's withdrawal is ${stage}`,
+        },
+      };
+    if (this.rootsForgotten)
+      return {
+        ok: false,
+        refusal: {
+          reason: "PROOF_UNAVAILABLE",
+          index: id,
+          assertion: FakeNode.ASSERTION,
+          message: "the fake forgot its roots",
+        },
+      };
+    return {
+      ok: true,
+      proof: {
+        index: id,
+        recipient: w.recipient,
+        amount: w.amount.toString(),
+        assertion: FakeNode.ASSERTION,
+        stateRoot: this.batches[w.batch].stateRoot as Hex,
+        batchEnd: w.batch + 1,
+        proof: "0x00",
+        outbox: FakeNode.OUTBOX,
+        claimed: stage === "claimed",
+      },
+    };
   }
 
   async status(): Promise<NodeStatus> {
