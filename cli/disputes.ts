@@ -28,7 +28,8 @@ const short = (h: string) => `${h.slice(0, 10)}…`;
 export function formatGame(g: any): string {
   const lines = [
     `game ${g.id} on ${short(g.assertion)}  ${g.ours ? `we are ${g.role}, ${g.phase}` : "not ours"}` +
-      (g.clocks
+      // Clocks as of the last look matter only while the game runs.
+      (g.clocks && !["won", "lost", "refunded"].includes(g.phase)
         ? `  clocks: ours ${g.clocks.ours}s theirs ${g.clocks.theirs}s (${g.clocks.ourTurn ? "our turn" : "their turn"})`
         : "") +
       (g.stuck ? `  STUCK ${g.stuck}` : ""),

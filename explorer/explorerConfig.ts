@@ -17,7 +17,7 @@ export interface ExplorerConfig {
 export const DEFAULT_CONFIG: ExplorerConfig = {
   apiUrl: "http://127.0.0.1:8547",
   wsUrl: "ws://127.0.0.1:8547/",
-  verifierUrl: "http://127.0.0.1:8549",
+  verifierUrl: "http://127.0.0.1:8549/explorer",
   quoteDecimals: 6,
 };
 

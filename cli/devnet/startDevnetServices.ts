@@ -314,7 +314,13 @@ export async function startDevnetServices(
 
     step("building and serving the explorer");
     const explorer = await startExplorer({
-      config: { apiUrl: api, wsUrl: api.replace(/^http/, "ws"), verifierUrl, quoteDecimals: 6 },
+      // The verifier serves the explorer's view of assertions and games under /explorer (docs/explorer.md).
+      config: {
+        apiUrl: api,
+        wsUrl: api.replace(/^http/, "ws"),
+        verifierUrl: `${verifierUrl}/explorer`,
+        quoteDecimals: 6,
+      },
       port: DEVNET_PORTS.explorer,
       outDir: join(REPO_ROOT, ".optio", "explorer"),
     });

@@ -67,7 +67,7 @@ test("devnet_newUser_depositsTradesAndSeesTheFill", async () => {
   // The explorer's page is served, with the API's URL in its config.
   const config = await (await fetch(`http://127.0.0.1:${explorerPort}/config.json`)).json();
   expect(config.apiUrl).toBe(`http://127.0.0.1:${apiPort}`);
-  expect(config.verifierUrl).toBe(`http://127.0.0.1:${verifierPort}`);
+  expect(config.verifierUrl).toBe(`http://127.0.0.1:${verifierPort}/explorer`);
 
   // Deposit on L1 through the bridge, as `./optio trade deposit` does.
   const d = readDeployment(out);
