@@ -6,10 +6,11 @@
 import { parseArgs } from "node:util";
 import { createPublicClient, createWalletClient, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { HARDHAT_TEST_KEYS, loadArtifact, readDeployment } from "../deploy/index.ts";
+import { HARDHAT_TEST_KEYS, readDeployment } from "../deploy/index.ts";
 import {
   ClaimRevertedError,
   createOptioClient,
+  depositToL2,
   NotClaimableError,
   type OptioClient,
   OptioRpcError,
@@ -418,32 +419,24 @@ async function deposit(
   const d = readDeploymentOr(v.deployment ?? DEFAULT_DEPLOYMENT);
   const transport = http(d.l1Rpc, { retryCount: 0, timeout: 30_000 });
   const wallet = createWalletClient({ account: privateKeyToAccount(key), transport });
-  const pub = createPublicClient({ transport });
-  const token = loadArtifact("TestToken").abi;
-  const bridge = loadArtifact("Bridge").abi;
-  const chain = null;
-  const approve = await wallet.writeContract({
-    address: d.token.address,
-    abi: token,
-    functionName: "approve",
-    args: [d.contracts.bridge.address, amount],
-    chain,
+  const r = await depositToL2({
+    walletClient: wallet,
+    publicClient: createPublicClient({ transport }),
+    token: d.token.address,
+    bridge: d.contracts.bridge.address,
+    amount,
+    to: address,
+    subaccount: Number(subaccount),
+  }).catch((e: unknown) => {
+    throw new CliError(
+      (e as Error).message,
+      "check the token balance (./optio devnet mints tUSD to accounts #0-#7)",
+    );
   });
-  await pub.waitForTransactionReceipt({ hash: approve });
-  const hash = await wallet.writeContract({
-    address: d.contracts.bridge.address,
-    abi: bridge,
-    functionName: "deposit",
-    args: [amount, address, Number(subaccount)],
-    chain,
-  });
-  const r = await pub.waitForTransactionReceipt({ hash });
-  if (r.status !== "success")
-    throw new CliError(`the deposit transaction ${hash} reverted`, "check the token balance and allowance");
   console.log(
     v.json
-      ? JSON.stringify({ l1TxHash: hash, l1Block: r.blockNumber.toString(), amount: amount.toString() })
-      : `deposited ${v.amount} ${d.token.symbol} for ${address} subaccount ${subaccount} in L1 block ${r.blockNumber} (tx ${hash});\n  credited on L2 once the sequencer includes it: ./optio trade account`,
+      ? JSON.stringify({ l1TxHash: r.l1TxHash, l1Block: r.l1Block.toString(), amount: amount.toString() })
+      : `deposited ${v.amount} ${d.token.symbol} for ${address} subaccount ${subaccount} in L1 block ${r.l1Block} (tx ${r.l1TxHash});\n  credited on L2 once the sequencer includes it: ./optio trade account`,
   );
   return 0;
 }

@@ -20,6 +20,7 @@ export {
   type SubscriberOptions,
   type Subscription,
 } from "./createSubscriber.ts";
+export { type Deposited, type DepositParams, depositToL2 } from "./depositToL2.ts";
 export {
   BadNonceError,
   BadSignatureError,

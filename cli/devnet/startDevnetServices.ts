@@ -14,8 +14,7 @@ import { createPublicClient, createWalletClient, http, type PublicClient } from 
 import { privateKeyToAccount } from "viem/accounts";
 import { HARDHAT_TEST_KEYS, type RollupDeployment } from "../../deploy/index.ts";
 import { startExplorer } from "../../explorer/index.ts";
-import { bridgeAbi, testTokenAbi } from "../../l1/index.ts";
-import { createOptioClient } from "../../sdk/index.ts";
+import { createOptioClient, depositToL2 } from "../../sdk/index.ts";
 import { l1QueuePrefix } from "../../sequencer/l1/startL1Work.ts";
 import { CliError } from "../CliError.ts";
 import { setupDevnetMarkets } from "./devnetMarkets.ts";
@@ -180,23 +179,12 @@ export async function startDevnetServices(
     const transport = http(rpcUrl, { retryCount: 0, timeout: 30_000 });
     const wallet = createWalletClient({ account: mmAccount, transport });
     const pub = createPublicClient({ transport });
-    await pub.waitForTransactionReceipt({
-      hash: await wallet.writeContract({
-        address: d.token.address,
-        abi: testTokenAbi,
-        functionName: "approve",
-        args: [d.contracts.bridge.address, MM_DEPOSIT],
-        chain: null,
-      }),
-    });
-    await pub.waitForTransactionReceipt({
-      hash: await wallet.writeContract({
-        address: d.contracts.bridge.address,
-        abi: bridgeAbi,
-        functionName: "deposit",
-        args: [MM_DEPOSIT, mmAccount.address, 0],
-        chain: null,
-      }),
+    await depositToL2({
+      walletClient: wallet,
+      publicClient: pub as PublicClient,
+      token: d.token.address,
+      bridge: d.contracts.bridge.address,
+      amount: MM_DEPOSIT,
     });
     await waitFor(
       "the market maker's deposit was not credited on L2",

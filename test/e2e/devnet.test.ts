@@ -4,65 +4,24 @@
  * L2, places an order that fills against the devnet's market maker, gets the receipt and the fill
  * on the WebSocket, and the batch reaches L1; Ctrl-C stops everything.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, expect, test } from "vitest";
-import { freePort } from "../../cli/devnet/ensureRedis.ts";
 import { HARDHAT_TEST_KEYS, readDeployment } from "../../deploy/index.ts";
-import { bridgeAbi, testTokenAbi } from "../../l1/index.ts";
-import { createOptioClient } from "../../sdk/index.ts";
+import { createOptioClient, depositToL2 } from "../../sdk/index.ts";
+import { type DevnetProcess, startDevnetProcess } from "./devnetProcess.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-let devnet: ChildProcess | undefined;
+let devnet: DevnetProcess | undefined;
 
 afterAll(async () => {
-  if (devnet?.pid !== undefined && devnet.exitCode === null) {
-    devnet.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 5_000));
-    try {
-      process.kill(devnet.pid, "SIGKILL");
-    } catch {}
-  }
+  await devnet?.stop(5_000);
 });
 
 test("devnet_newUser_depositsTradesAndSeesTheFill", async () => {
-  const ports: number[] = [];
-  for (let i = 0; i < 6; i++) ports.push(await freePort());
-  const [l1Port, apiPort, opPort, explorerPort, verifierPort, verifierOpPort] = ports;
-  const out = join(mkdtempSync(join(tmpdir(), "optio-e2e-")), "devnet.json");
-  const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", "devnet", "--out", out], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      OPTIO_L1_PORT: String(l1Port),
-      OPTIO_API_PORT: String(apiPort),
-      OPTIO_OPERATOR_PORT: String(opPort),
-      OPTIO_EXPLORER_PORT: String(explorerPort),
-      OPTIO_VERIFIER_PORT: String(verifierPort),
-      OPTIO_VERIFIER_OPERATOR_PORT: String(verifierOpPort),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  devnet = child;
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr?.on("data", (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const deadline = Date.now() + 240_000;
-  while (!stdout.includes("optio devnet: ready")) {
-    if (child.exitCode !== null) throw new Error(`devnet exited: ${stderr}`);
-    if (Date.now() > deadline) throw new Error(`devnet not ready: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  devnet = await startDevnetProcess();
+  const { child, out } = devnet;
+  const { l1: l1Port, api: apiPort, explorer: explorerPort, verifier: verifierPort } = devnet.ports;
+  const stdout = devnet.stdout();
   expect(stdout).toContain(`http://127.0.0.1:${apiPort}`);
   // The explorer's page is served, with the API's URL in its config.
   const config = await (await fetch(`http://127.0.0.1:${explorerPort}/config.json`)).json();
@@ -76,22 +35,13 @@ test("devnet_newUser_depositsTradesAndSeesTheFill", async () => {
   const wallet = createWalletClient({ account: trader, transport });
   const pub = createPublicClient({ transport });
   const amount = 10_000n * 10n ** 6n;
-  const approve = await wallet.writeContract({
-    address: d.token.address,
-    abi: testTokenAbi,
-    functionName: "approve",
-    args: [d.contracts.bridge.address, amount],
-    chain: null,
+  await depositToL2({
+    walletClient: wallet,
+    publicClient: pub,
+    token: d.token.address,
+    bridge: d.contracts.bridge.address,
+    amount,
   });
-  await pub.waitForTransactionReceipt({ hash: approve });
-  const deposit = await wallet.writeContract({
-    address: d.contracts.bridge.address,
-    abi: bridgeAbi,
-    functionName: "deposit",
-    args: [amount, trader.address, 0],
-    chain: null,
-  });
-  await pub.waitForTransactionReceipt({ hash: deposit });
 
   const client = createOptioClient({ url: `http://127.0.0.1:${apiPort}`, account: trader });
   const credited = Date.now() + 30_000;

@@ -12,11 +12,7 @@
  * L1 time is moved on (evm_increaseTime) only while every open challenge waits on a dishonest party that has been
  * silent for a while (a liar whose one-step proof L1 refuses has nothing left but to run out its clock).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { spawn } from "node:child_process";
 import {
   type Address,
   createPublicClient,
@@ -27,30 +23,23 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, expect, test } from "vitest";
-import { freePort } from "../../cli/devnet/ensureRedis.ts";
 import { HARDHAT_TEST_KEYS, readDeployment } from "../../deploy/index.ts";
-import { bridgeAbi, challengeManagerAbi, rollupAbi, testTokenAbi } from "../../l1/index.ts";
+import { challengeManagerAbi, rollupAbi } from "../../l1/index.ts";
 import { FAULT_KINDS } from "../../prover/index.ts";
-import { createOptioClient } from "../../sdk/index.ts";
+import { createOptioClient, depositToL2 } from "../../sdk/index.ts";
 import { ChallengeStatus, TERMINAL_PHASES } from "../../verifier/index.ts";
+import { type DevnetProcess, ROOT, startDevnetProcess } from "./devnetProcess.ts";
 import { checkExplorerOnDevnet } from "./explorerOnDevnet.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SEED = Number(process.env.OPTIO_FAULT_SEED ?? Math.floor(Math.random() * 1_000_000));
 const PROPOSER_KINDS = FAULT_KINDS.filter((k) => k !== "dishonest-challenger");
 const EVIL = [5, 6].map((i) => privateKeyToAccount(HARDHAT_TEST_KEYS[i]).address.toLowerCase());
 const HONEST_VERIFIER = privateKeyToAccount(HARDHAT_TEST_KEYS[3]).address;
 const REJECTED = 3;
-let devnet: ChildProcess | undefined;
+let devnet: DevnetProcess | undefined;
 
 afterAll(async () => {
-  if (devnet?.pid !== undefined && devnet.exitCode === null) {
-    devnet.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 8_000));
-    try {
-      process.kill(devnet.pid, "SIGKILL");
-    } catch {}
-  }
+  await devnet?.stop();
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: the inspection API's JSON.
@@ -68,59 +57,20 @@ interface Plan {
 
 test("fraud_everyKindAndTwoDishonestParties_caughtBisectedProvenAndSlashed", async () => {
   console.log(JSON.stringify({ test: "fraud", seed: SEED }));
-  const ports: number[] = [];
-  for (let i = 0; i < 9; i++) ports.push(await freePort());
-  const [l1Port, apiPort, opPort, explorerPort, verifierPort, verifierOpPort, defenderPort, evilPort] = ports;
-  const out = join(mkdtempSync(join(tmpdir(), "optio-fraud-")), "devnet.json");
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "cli/main.ts",
-      "devnet",
-      "--out",
-      out,
-      "--evil",
-      "cycle,dishonest-challenger",
-      "--evil-seed",
-      String(SEED),
-      // An hour: the jumps past the liars' clocks must not carry the honest siblings past their period (a lie
-      // whose sibling is confirmed dies, and its game ends refunded instead of won).
-      "--challenge-period",
-      "3600",
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        OPTIO_L1_PORT: String(l1Port),
-        OPTIO_API_PORT: String(apiPort),
-        OPTIO_OPERATOR_PORT: String(opPort),
-        OPTIO_EXPLORER_PORT: String(explorerPort),
-        OPTIO_VERIFIER_PORT: String(verifierPort),
-        OPTIO_VERIFIER_OPERATOR_PORT: String(verifierOpPort),
-        OPTIO_DEFENDER_PORT: String(defenderPort),
-        OPTIO_EVIL_PORT: String(evilPort),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  devnet = child;
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr?.on("data", (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const ready = Date.now() + 240_000;
-  while (!stdout.includes("optio devnet: ready")) {
-    if (child.exitCode !== null) throw new Error(`devnet exited: ${stderr}`);
-    if (Date.now() > ready) throw new Error(`devnet not ready: ${stderr}`);
-    await sleep(500);
-  }
+  devnet = await startDevnetProcess([
+    "--evil",
+    "cycle,dishonest-challenger",
+    "--evil-seed",
+    String(SEED),
+    // An hour: the jumps past the liars' clocks must not carry the honest siblings past their period (a lie
+    // whose sibling is confirmed dies, and its game ends refunded instead of won).
+    "--challenge-period",
+    "3600",
+  ]);
+  const { out } = devnet;
+  const { l1: l1Port, api: apiPort, explorer: explorerPort, verifier: verifierPort } = devnet.ports;
+  const { defender: defenderPort, evil: evilPort } = devnet.ports;
+  const stdout = devnet.stdout();
   expect(stdout).toContain("DISHONEST party (Hardhat #5, cycle");
   expect(stdout).toContain("DISHONEST party (Hardhat #6, dishonest-challenger");
 
@@ -147,26 +97,15 @@ test("fraud_everyKindAndTwoDishonestParties_caughtBisectedProvenAndSlashed", asy
   // An honest trader deposits through the bridge throughout (so a deposit can be skipped, and must still arrive).
   const trader = privateKeyToAccount(HARDHAT_TEST_KEYS[1]);
   const wallet = createWalletClient({ account: trader, transport });
-  await pub.waitForTransactionReceipt({
-    hash: await wallet.writeContract({
-      address: d.token.address,
-      abi: testTokenAbi,
-      functionName: "approve",
-      args: [d.contracts.bridge.address, 10n ** 15n],
-      chain: null,
-    }),
-  });
   let deposited = 0n;
   const deposit = async () => {
     const amount = 100n * 10n ** 6n;
-    await pub.waitForTransactionReceipt({
-      hash: await wallet.writeContract({
-        address: d.contracts.bridge.address,
-        abi: bridgeAbi,
-        functionName: "deposit",
-        args: [amount, trader.address, 0],
-        chain: null,
-      }),
+    await depositToL2({
+      walletClient: wallet,
+      publicClient: pub,
+      token: d.token.address,
+      bridge: d.contracts.bridge.address,
+      amount,
     });
     deposited += amount;
   };
@@ -221,7 +160,7 @@ test("fraud_everyKindAndTwoDishonestParties_caughtBisectedProvenAndSlashed", asy
   };
   for (;;) {
     if (Date.now() > deadline)
-      throw new Error(`not every kind resolved in time; seed ${SEED}\n${stderr.slice(-2000)}`);
+      throw new Error(`not every kind resolved in time; seed ${SEED}\n${devnet.stderr().slice(-2000)}`);
     const lies = (await getJson(`${evilApi[0]}/faults`)) as Plan[];
     const challenges = (await getJson(`${evilApi[1]}/faults`)) as Plan[];
     const won = new Set((await resolved(lies, verifierApi)).map((p) => p.kind));

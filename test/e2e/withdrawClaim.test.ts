@@ -17,9 +17,14 @@ import { createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, expect, test } from "vitest";
 import { HARDHAT_TEST_KEYS, writeDeployment } from "../../deploy/index.ts";
-import { bridgeAbi, testTokenAbi } from "../../l1/index.ts";
+import { testTokenAbi } from "../../l1/index.ts";
 import { freePort, startDevnet, type TestDevnet } from "../../l1/testing/startDevnet.ts";
-import { ClaimRevertedError, createOptioClient, type NotClaimableError } from "../../sdk/index.ts";
+import {
+  ClaimRevertedError,
+  createOptioClient,
+  depositToL2,
+  type NotClaimableError,
+} from "../../sdk/index.ts";
 import type { WithdrawalView } from "../../sequencer/api/index.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -146,23 +151,12 @@ test("withdrawClaim_depositWithdrawConfirmClaim_paysExactlyOnce", async () => {
   const wallet = createWalletClient({ account: trader, transport });
   const pub = createPublicClient({ transport });
   const deposit = 1_000n * 10n ** 6n;
-  await pub.waitForTransactionReceipt({
-    hash: await wallet.writeContract({
-      address: d.token.address,
-      abi: testTokenAbi,
-      functionName: "approve",
-      args: [d.contracts.bridge.address, deposit],
-      chain: null,
-    }),
-  });
-  await pub.waitForTransactionReceipt({
-    hash: await wallet.writeContract({
-      address: d.contracts.bridge.address,
-      abi: bridgeAbi,
-      functionName: "deposit",
-      args: [deposit, trader.address, 0],
-      chain: null,
-    }),
+  await depositToL2({
+    walletClient: wallet,
+    publicClient: pub,
+    token: d.token.address,
+    bridge: d.contracts.bridge.address,
+    amount: deposit,
   });
   const collateral = async () => BigInt((await client.getAccount()).subaccounts[0]?.collateral ?? "0");
   await until("deposit credited on L2", async () => (await collateral()) === deposit, 30_000);
