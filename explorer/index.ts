@@ -11,4 +11,10 @@ export {
 export { contentSecurityPolicy, createExplorerServer, type ExplorerServer } from "./serve.ts";
 export { DEFAULT_EXPLORER_PORT, DEFAULT_OUT_DIR, startExplorer } from "./startExplorer.ts";
 export type * from "./verifierApi.ts";
-export { createVerifierClient, parseGameDetail, VerifierApiError } from "./verifierApi.ts";
+export {
+  createVerifierClient,
+  parseAssertions,
+  parseGameDetail,
+  parseGames,
+  VerifierApiError,
+} from "./verifierApi.ts";

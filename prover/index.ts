@@ -10,6 +10,7 @@ export {
 export { MachineOpeningError, PositionError, StepIndexError } from "./errors.ts";
 export { FAULT_KINDS, type FaultKind, type FaultSite, faultSite } from "./faults/faultSites.ts";
 export { faultyHistory, type HistoryValues } from "./faults/faultyHistory.ts";
+export { instructionAt, instructionName } from "./instructionAt.ts";
 export { machineOpening } from "./machineOpening.ts";
 export { InvalidProofError, ProofFault, type ProofFaultReason } from "./proof/InvalidProofError.ts";
 export {

@@ -12,6 +12,7 @@ import {
   TxSender,
   type TxSenderConfig,
 } from "../l1/index.ts";
+import type { DisputeHistory } from "../prover/index.ts";
 import type { Logger, Registry } from "../service/index.ts";
 import { GameAgent, type GameEntry, type VerifierMode } from "./dispute/GameAgent.ts";
 import { TERMINAL_PHASES } from "./dispute/gameState.ts";
@@ -264,6 +265,20 @@ export class Verifier {
       }
     };
     this.ticking = loop();
+  }
+
+  /** Our history over an assertion's range (as the game agent builds it), undefined until replayed. */
+  historyOf(a: AssertionRecord): DisputeHistory | undefined {
+    const parent = this.parentOf(a);
+    return parent === undefined ? undefined : this.replayer.history(parent.batchEnd, a.batchEnd);
+  }
+
+  get deployment(): VerifierDeployment {
+    return this.o.deployment;
+  }
+
+  get client(): PublicClient {
+    return this.o.client;
   }
 
   private parentOf(a: AssertionRecord): { batchEnd: number; txEnd: number } | undefined {

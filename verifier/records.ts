@@ -98,10 +98,19 @@ export interface AssertionRecord {
   seenAt?: number;
 }
 
+/**
+ * Where L1 recorded a challenge event: the transaction and its block's time (L1 seconds). Optional: records
+ * written before they were kept lack them (the explorer API then reads the block's time from L1).
+ */
+export interface OnL1 {
+  readonly l1Tx?: Hex;
+  readonly at?: number;
+}
+
 /** A challenge's moves as L1 shows them (for the inspection API; play reads L1 itself). */
 export type ChallengeEvent =
-  | { readonly kind: "started"; readonly l1Block: number; readonly transactions: number }
-  | {
+  | ({ readonly kind: "started"; readonly l1Block: number; readonly transactions: number } & OnL1)
+  | ({
       readonly kind: "bisected";
       readonly l1Block: number;
       readonly mover: Hex;
@@ -109,14 +118,29 @@ export type ChallengeEvent =
       readonly lo: number;
       readonly hi: number;
       readonly values: readonly Hex[];
-    }
-  | { readonly kind: "levelSwitched"; readonly l1Block: number; readonly txIndex: number }
-  | {
+    } & OnL1)
+  | ({
+      readonly kind: "levelSwitched";
+      readonly l1Block: number;
+      readonly txIndex: number;
+      /** The roots LevelSwitched announced (absent in older records). */
+      readonly roots?: { readonly rootBefore: Hex; readonly defenderRoot: Hex; readonly challengerRoot: Hex };
+    } & OnL1)
+  | ({
       readonly kind: "ended";
       readonly l1Block: number;
       readonly defenderWon: boolean;
+      /** ChallengeEnded's reason: 0 clock ran out, 1 one-step proof, 2 dismissed. */
       readonly reason: number;
-    };
+      /** Who sent the ending transaction (timeout, proveStep or dismiss). */
+      readonly by?: Hex;
+      /**
+       * A proof that ended it (reason 1), from the proveStep calldata (ChallengeEnded does not carry it): the part
+       * picked of the last segment and the step proven (from machine hash `step` to `step + 1`).
+       */
+      readonly part?: number;
+      readonly step?: number;
+    } & OnL1);
 
 export interface ChallengeRecord {
   readonly id: number;

@@ -10,6 +10,7 @@ import { loadModule, ProvableState, TransactionRunner } from "../../vm/index.ts"
 import { rng } from "../../vm/testing/randomProgram.ts";
 import { batchRoots } from "../batchRoots.ts";
 import { DisputeHistory } from "../DisputeHistory.ts";
+import { instructionAt } from "../instructionAt.ts";
 import { type PlacedTransaction, placedBatchContext } from "../transactionProof.ts";
 import { FAULT_KINDS, faultSite } from "./faultSites.ts";
 import { faultyHistory } from "./faultyHistory.ts";
@@ -99,6 +100,18 @@ describe("faultSite", () => {
         expect(site.step).toBe(h.transaction(site.tx).steps - 1);
       }
     }
+  });
+
+  it("test_instructionAt_namesEachSitesStep_andAStoppedMachine", () => {
+    // instructionAt (what the explorer API shows for a one-step proof) runs to the step on its own machine and
+    // must name what faultSite found by walking every step.
+    for (const kind of ["wrong-arithmetic", "wrong-slot-write", "wrong-host-result", "wrong-root"] as const) {
+      const site = faultSite(h, kind, rng(5));
+      if (site === undefined) throw new Error(`no ${kind} site`);
+      expect(instructionAt(h, site.tx, site.step), kind).toBe(site.instruction);
+    }
+    const last = h.count - 1;
+    expect(instructionAt(h, last, h.transaction(last).steps)).toMatch(/^stopped \(/);
   });
 
   it("test_faultyHistory_agreesUpToTheSite_thenDiffersFromTheNextHashOn", () => {

@@ -1,6 +1,7 @@
 import { Origin } from "../../protocol/index.ts";
-import { FLAT_CONTROL_NAMES, hostId, OPCODE_NAMES, Op, ProvableTransaction } from "../../vm/index.ts";
+import { type FlatModule, hostId, Op, ProvableTransaction } from "../../vm/index.ts";
 import type { DisputeHistory } from "../DisputeHistory.ts";
+import { instructionName } from "../instructionAt.ts";
 
 /**
  * The faults a dishonest party can inject (docs/verifier.md, "Fault injection"): where its history departs from
@@ -41,6 +42,8 @@ const HOST = {
 
 interface Step {
   readonly step: number;
+  /** Where the instruction is (its name is looked up only for the step picked). */
+  readonly pc: number;
   readonly op: number;
   /** The host function a CALL_HOST step calls. */
   readonly host?: number;
@@ -63,7 +66,7 @@ const MATCH: Record<FaultKind, (s: Step) => boolean> = {
 };
 
 /** Every step of transaction p with its instruction (the machine run unhashed, one step at a time). */
-function stepsOf(history: DisputeHistory, p: number): Step[] {
+function stepsOf(history: DisputeHistory, p: number): { module: FlatModule; steps: Step[] } {
   const tx = ProvableTransaction.start(history.engine, history.request(p));
   const it = tx.interpreter;
   const m = it.module;
@@ -75,16 +78,10 @@ function stepsOf(history: DisputeHistory, p: number): Step[] {
       op === Op.CALL_HOST
         ? hostId(m.imports[m.a[pc]]?.module ?? "", m.imports[m.a[pc]]?.name ?? "")
         : undefined;
-    out.push({ step: it.stepCount, op, host, gas: m.gas[pc] });
+    out.push({ step: it.stepCount, pc, op, host, gas: m.gas[pc] });
     it.runUntil(it.stepCount + 1);
   }
-  return out;
-}
-
-function describe(s: Step): string {
-  if (s.host !== undefined)
-    return `call_host ${Object.entries(HOST).find(([, id]) => id === s.host)?.[0] ?? s.host}`;
-  return FLAT_CONTROL_NAMES.get(s.op) ?? OPCODE_NAMES.get(s.op) ?? `op 0x${s.op.toString(16)}`;
+  return { module: m, steps: out };
 }
 
 /** The transactions of the range a kind may depart in. */
@@ -119,7 +116,8 @@ export function faultSite(
     [txs[i], txs[j]] = [txs[j], txs[i]];
   }
   for (const tx of txs) {
-    const steps = stepsOf(history, tx);
+    const { module, steps } = stepsOf(history, tx);
+    const describe = (s: Step) => instructionName(module, s.pc);
     if (kind === "wrong-root") {
       const last = steps[steps.length - 1];
       return last === undefined ? undefined : { kind, tx, step: last.step, instruction: describe(last) };

@@ -4,6 +4,7 @@
 // against a dishonest party driven from this test (chooseMove on a false history).
 import { createWalletClient, http } from "viem";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { parseGameDetail, parseGames } from "../../explorer/index.ts";
 import { challengeManagerAbi, rollupAbi } from "../../l1/index.ts";
 import { startDevnet, type TestDevnet } from "../../l1/testing/startDevnet.ts";
 import { ChallengeStatus } from "../../verifier/index.ts";
@@ -331,13 +332,28 @@ test("verifier_severalGamesAtOnce_bothWonWithBothEndings", async () => {
     );
     for (const r of results) expect(r.status).toBe(ChallengeStatus.CHALLENGER_WON);
     const endings = new Set<string>();
+    let proven: unknown;
     for (const r of results) {
       const g = await gameWhen(v.api, r.id, "won");
       const sent = g.transitions.filter((t: { event: { kind: string } }) => t.event.kind === "sent");
-      endings.add(sent[sent.length - 1].event.move);
+      const ending = sent[sent.length - 1].event.move;
+      endings.add(ending);
+      // The explorer's view of the same game (what its Disputes page reads), checked by its own parser.
+      const view = parseGameDetail(await getJson(`${v.api}/explorer/games/${r.id}`));
+      expect(view).toMatchObject({ role: "challenger", phase: "won", outcome: { winner: "challenger" } });
+      if (ending === "proveStep") {
+        expect(view.proof?.instruction).toMatch(/^(call_host )?[a-z][a-z0-9_.]*$/);
+        proven = { tx: view.proof?.tx, step: view.proof?.step, instruction: view.proof?.instruction };
+      }
     }
+    expect(parseGames(await getJson(`${v.api}/explorer/games`)).games.length).toBeGreaterThanOrEqual(3);
     console.log(
-      JSON.stringify({ test: "severalGames", seconds: (Date.now() - t0) / 1000, endings: [...endings] }),
+      JSON.stringify({
+        test: "severalGames",
+        seconds: (Date.now() - t0) / 1000,
+        endings: [...endings],
+        proven,
+      }),
     );
     // Our one-step proof through the TxSender, and the liar's refused proof followed by our timeout claim.
     expect([...endings].sort()).toEqual(["proveStep", "timeout"]);

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../../service/index.ts";
 import type { Verifier } from "../Verifier.ts";
+import { explorerRoutes, ourValuesOf } from "./explorerRoutes.ts";
 import { assertionView, gameView } from "./inspection.ts";
 
 export interface InspectionServer {
@@ -12,7 +13,9 @@ export interface InspectionServer {
 
 /**
  * The verifier's inspection API (docs/verifier.md, "API"): read-only JSON over HTTP on the public port.
- * GET /status, /assertions, /assertions/<id>, /games, /games/<id>. Anything else is 404; only GET is served.
+ * GET /status, /assertions, /assertions/<id>, /games, /games/<id>, and under /explorer what the web explorer reads
+ * (explorerRoutes.ts: /explorer/assertions, /explorer/games, /explorer/games/<id>). Anything else is 404; only GET
+ * is served. Every answer allows any origin (CORS): it is read-only, and the explorer's page is on another port.
  */
 export async function startInspectionServer(opts: {
   host: string;
@@ -22,7 +25,18 @@ export async function startInspectionServer(opts: {
   logger: Logger;
 }): Promise<InspectionServer> {
   const v = opts.verifier;
+  const explorer = explorerRoutes({
+    store: v.store,
+    entry: (id) => v.agent.entry(id),
+    values: (a) => {
+      const h = v.historyOf(a);
+      return h === undefined ? undefined : ourValuesOf(h);
+    },
+    deployment: v.deployment,
+    client: v.client,
+  });
   const route = (path: string): unknown => {
+    if (path.startsWith("/explorer/")) return explorer(path);
     if (path === "/status") return v.status();
     if (path === "/assertions") return v.store.allAssertions().map(assertionView);
     if (path.startsWith("/assertions/")) {
@@ -40,19 +54,20 @@ export async function startInspectionServer(opts: {
     }
     return undefined;
   };
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
       const text = JSON.stringify(body, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
       res.writeHead(status, {
         "content-type": "application/json",
         "content-length": Buffer.byteLength(text),
+        "access-control-allow-origin": "*",
       });
       res.end(text);
     };
     if (req.method !== "GET") return send(405, { error: "only GET is served" });
     try {
       const path = new URL(req.url ?? "/", "http://x").pathname;
-      const body = route(path);
+      const body = await route(path);
       if (body === undefined) return send(404, { error: `nothing at ${path}` });
       send(200, body);
     } catch (e) {

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesToHex, encodeFunctionData, type Hex, type PublicClient } from "viem";
 import { afterEach, describe, expect, it } from "vitest";
-import { sequencerInboxAbi, silentLogger } from "../../l1/index.ts";
+import { challengeManagerAbi, sequencerInboxAbi, silentLogger } from "../../l1/index.ts";
 import {
   batchHash,
   batchTransactionRoot,
@@ -43,11 +43,16 @@ const postBatchInput = (data: Uint8Array) =>
     args: [bytesToHex(data), BigInt(header.timestamp), 0n],
   });
 
-function follower(tx: { input: Hex; to: Hex }) {
+function follower(tx: { input: Hex; to: Hex; from?: Hex }) {
   const dir = mkdtempSync(join(tmpdir(), "optio-follower-"));
   dirs.push(dir);
   const store = new VerifierStore(dir);
-  const client = { getTransaction: async () => tx } as unknown as PublicClient;
+  const client = {
+    getTransaction: async () => tx,
+    getBlock: async ({ blockNumber }: { blockNumber: bigint }) => ({
+      timestamp: 1_700_000_000n + blockNumber,
+    }),
+  } as unknown as PublicClient;
   const deployment = {
     fromBlock: 1,
     contracts: {
@@ -139,5 +144,49 @@ describe("L1Follower", () => {
     expect(store.cursor()).toBeNull();
     await feed(f, [message(good)]);
     expect(store.delayed.get(0)?.accumulator).toBe(good);
+  });
+
+  it("test_follower_challengeEvents_recordTimeTransactionRootsAndTheProvenStep", async () => {
+    const [lo, hi, k] = [100n, 116n, 5n];
+    const values = Array.from({ length: 17 }, (_, j) => `0x${j.toString(16).padStart(64, "0")}` as Hex);
+    const prover = "0x00000000000000000000000000000000000000c3" as const;
+    const input = encodeFunctionData({
+      abi: challengeManagerAbi,
+      functionName: "proveStep",
+      args: [1n, { lo, hi, values }, k, "0x01"],
+    });
+    const { f, store } = follower({ input, to: INBOX, from: prover });
+    const r = (b: string) => `0x${b.repeat(32)}` as Hex;
+    const log = (eventName: string, block: bigint, tx: string, args: Record<string, unknown>) => ({
+      eventName,
+      address: INBOX,
+      blockNumber: block,
+      blockHash: r("11"),
+      transactionHash: r(tx),
+      logIndex: 0,
+      args: { id: 1n, ...args },
+    });
+    const roots = { rootBefore: r("0a"), defenderRoot: r("0b"), challengerRoot: r("0c") };
+    await feed(f, [
+      log("ChallengeStarted", 5n, "a1", {
+        assertion: r("aa"),
+        challenger: prover,
+        defender: INBOX,
+        transactions: 3n,
+        startRoot: r("01"),
+        claimedRoot: r("02"),
+      }),
+      log("LevelSwitched", 7n, "a2", { txIndex: 1n, globalIndex: 1n, initialMachineHash: r("03"), roots }),
+      log("ChallengeEnded", 9n, "a3", { assertion: r("aa"), defenderWon: false, reason: 1 }),
+    ]);
+    const events = store.challenges.get(1)?.events ?? [];
+    expect(events.map((e) => [e.kind, e.at, e.l1Tx])).toEqual([
+      ["started", 1_700_000_005, r("a1")],
+      ["levelSwitched", 1_700_000_007, r("a2")],
+      ["ended", 1_700_000_009, r("a3")],
+    ]);
+    expect(events[1]).toMatchObject({ txIndex: 1, roots });
+    // Part 5 of the segment 100..116 in 16 parts: the step from machine hash 105 to 106.
+    expect(events[2]).toMatchObject({ reason: 1, by: prover, part: 5, step: 105 });
   });
 });

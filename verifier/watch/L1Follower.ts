@@ -22,6 +22,13 @@ import {
 import type { VerifierDeployment } from "../VerifierDeployment.ts";
 import type { VerifierStore } from "../VerifierStore.ts";
 
+const CHALLENGE_EVENTS: readonly string[] = [
+  "ChallengeStarted",
+  "Bisected",
+  "LevelSwitched",
+  "ChallengeEnded",
+];
+
 /** The events the verifier follows, from the four contracts, as one ABI (one watcher: one cursor, chain order). */
 export const FOLLOWED_ABI = [
   ...sequencerInboxAbi.filter((e) => e.type === "event" && e.name === "BatchPosted"),
@@ -31,12 +38,17 @@ export const FOLLOWED_ABI = [
       e.type === "event" &&
       ["AssertionCreated", "AssertionConfirmed", "AssertionRejected"].includes(e.name as string),
   ),
-  ...challengeManagerAbi.filter(
-    (e) =>
-      e.type === "event" &&
-      ["ChallengeStarted", "Bisected", "LevelSwitched", "ChallengeEnded"].includes(e.name as string),
-  ),
+  ...challengeManagerAbi.filter((e) => e.type === "event" && CHALLENGE_EVENTS.includes(e.name as string)),
 ] as const satisfies Abi;
+
+/** What the follower reads from L1 for a challenge event besides its log (records.ts OnL1 and `ended`). */
+interface ChallengeExtras {
+  l1Tx: Hex;
+  at: number;
+  by?: Hex;
+  part?: number;
+  step?: number;
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: the merged ABI's decoded arguments, read by event name below.
 type AnyLog = DecodedLog<Abi> & { args: any; eventName: string };
@@ -135,11 +147,12 @@ export class L1Follower {
           `${FindingCode.DELAYED_CHAIN}: delayed message ${check.index} fails the ${check.reason} check; retrying the range`,
         );
     }
+    const onL1 = await this.challengeExtras(logs);
     const news = { batches: batches.length, assertions: [] as Hex[], challenges: [] as number[] };
     await store.commit(cursor, () => {
       for (const b of batches) store.batches.put(b.number, b);
       for (const d of delayed) store.delayed.put(d.index, d);
-      for (const log of logs) this.applyRollupOrGame(log, news);
+      for (const log of logs) this.applyRollupOrGame(log, news, onL1.get(log) ?? {});
     });
     for (const b of batches)
       if (b.finding)
@@ -150,7 +163,46 @@ export class L1Follower {
     await this.o.onRange?.(news);
   }
 
-  private applyRollupOrGame(log: AnyLog, news: { assertions: Hex[]; challenges: number[] }): void {
+  /**
+   * What a challenge event's log does not carry, read from L1 before the range is stored (one block read per block
+   * with challenge events, one transaction read per ended challenge): the block's time, and for ChallengeEnded who
+   * sent it and, if it was a direct proveStep call, the part and step it proved (the explorer API shows them).
+   */
+  private async challengeExtras(logs: readonly AnyLog[]): Promise<Map<AnyLog, ChallengeExtras>> {
+    const out = new Map<AnyLog, ChallengeExtras>();
+    const times = new Map<bigint, number>();
+    for (const log of logs) {
+      if (!CHALLENGE_EVENTS.includes(log.eventName)) continue;
+      let at = times.get(log.blockNumber);
+      if (at === undefined) {
+        at = Number((await this.o.client.getBlock({ blockNumber: log.blockNumber })).timestamp);
+        times.set(log.blockNumber, at);
+      }
+      const extras: ChallengeExtras = { l1Tx: log.transactionHash, at };
+      out.set(log, extras);
+      if (log.eventName !== "ChallengeEnded") continue;
+      const tx = await this.o.client.getTransaction({ hash: log.transactionHash });
+      extras.by = tx.from;
+      if (tx.to?.toLowerCase() !== log.address.toLowerCase()) continue;
+      try {
+        const call = decodeFunctionData({ abi: challengeManagerAbi, data: tx.input });
+        if (call.functionName !== "proveStep") continue;
+        const [, prev, k] = call.args;
+        const parts = BigInt(prev.values.length - 1);
+        extras.part = Number(k);
+        extras.step = Number(prev.lo + (k * (prev.hi - prev.lo)) / parts);
+      } catch {
+        // Not a ChallengeManager call we know: the proof's step stays unknown (the API derives it).
+      }
+    }
+    return out;
+  }
+
+  private applyRollupOrGame(
+    log: AnyLog,
+    news: { assertions: Hex[]; challenges: number[] },
+    extras: Partial<ChallengeExtras>,
+  ): void {
     const { store } = this.o;
     const a = log.args;
     const block = Number(log.blockNumber);
@@ -193,7 +245,7 @@ export class L1Follower {
           l1Block: block,
           startRoot: a.startRoot,
           claimedRoot: a.claimedRoot,
-          events: [{ kind: "started", l1Block: block, transactions: Number(a.transactions) }],
+          events: [{ kind: "started", l1Block: block, transactions: Number(a.transactions), ...extras }],
         };
         store.challenges.put(c.id, c);
         news.challenges.push(c.id);
@@ -215,14 +267,26 @@ export class L1Follower {
                 lo: Number(a.lo),
                 hi: Number(a.hi),
                 values: a.values,
+                ...extras,
               }
             : log.eventName === "LevelSwitched"
-              ? { kind: "levelSwitched" as const, l1Block: block, txIndex: Number(a.txIndex) }
+              ? {
+                  kind: "levelSwitched" as const,
+                  l1Block: block,
+                  txIndex: Number(a.txIndex),
+                  roots: {
+                    rootBefore: a.roots.rootBefore as Hex,
+                    defenderRoot: a.roots.defenderRoot as Hex,
+                    challengerRoot: a.roots.challengerRoot as Hex,
+                  },
+                  ...extras,
+                }
               : {
                   kind: "ended" as const,
                   l1Block: block,
                   defenderWon: a.defenderWon as boolean,
                   reason: Number(a.reason),
+                  ...extras,
                 };
         store.challenges.put(id, { ...c, events: [...c.events, event] });
         news.challenges.push(id);
