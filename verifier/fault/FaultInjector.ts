@@ -32,6 +32,8 @@ export interface FaultPlan extends FaultSite {
 
 const PLAN = (assertion: Hex) => `fault/${assertion}`;
 const COUNT = "fault/count";
+/** A lie not on L1 after this long (its transaction refused) no longer holds the next one back. */
+const LIE_LANDS_MS = 120_000;
 /** Marks an honest assertion already lied about (one lie each). */
 const ABOUT = (assertion: Hex) => `faultAbout/${assertion}`;
 
@@ -90,7 +92,8 @@ export class FaultInjector {
             );
           if (ours === undefined || !this.o.gameOver(ours.id)) return true;
         }
-      } else if (a === undefined || a.status === "pending") return true;
+      } else if (a?.status === "pending" || (a === undefined && Date.now() - p.at < LIE_LANDS_MS))
+        return true;
     }
     return false;
   }
