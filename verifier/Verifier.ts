@@ -493,11 +493,6 @@ export class Verifier {
     };
   }
 
-  /** L1 as this verifier reads it (the inspection API's withdrawal views ask the Outbox whether an entry is paid). */
-  get l1(): { readonly client: PublicClient; readonly deployment: VerifierDeployment } {
-    return { client: this.o.client, deployment: this.o.deployment };
-  }
-
   get intentQueue(): IntentQueue | undefined {
     return this.intents;
   }
