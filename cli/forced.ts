@@ -78,12 +78,13 @@ export async function forcedNonce(
 export async function sendForced<N extends SignedTypeName>(
   client: OptioClient,
   account: LocalAccount,
-  d: RollupDeployment,
+  deployment: () => RollupDeployment,
   type: N,
   body: TxBody<N>,
   v: { nonce?: string; "from-verifier"?: string; json?: boolean },
 ): Promise<number> {
   const { nonce, source } = await forcedNonce(client, account.address, v);
+  const d = deployment();
   const transport = http(d.l1Rpc, { retryCount: 0, timeout: 30_000 });
   const walletClient = createWalletClient({ account, transport });
   const publicClient = createPublicClient({ transport });

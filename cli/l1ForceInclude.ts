@@ -19,6 +19,12 @@ import {
 import { CliError } from "./CliError.ts";
 import { keyOf } from "./trade.ts";
 
+const USAGE = `usage: ./optio l1 force-include [--deployment FILE] [--key HEX | --account N] [--json]
+  Includes every delayed message queued longer than forceInclusionDelay (SequencerInbox.forceInclusion, open to
+  anyone): deposits and users' own signed transactions (./optio trade withdraw --forced) the sequencer left out.
+  --deployment FILE  the deployment record (default .optio/devnet.json)
+  --key HEX          the key that pays the L1 gas (default $OPTIO_KEY, else --account N: Hardhat account N, default 1)`;
+
 const iso = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString();
 
 export async function forceIncludeCommand(argv: readonly string[]): Promise<number> {
@@ -29,9 +35,14 @@ export async function forceIncludeCommand(argv: readonly string[]): Promise<numb
       key: { type: "string" },
       account: { type: "string" },
       json: { type: "boolean" },
+      help: { type: "boolean" },
     },
     strict: true,
   });
+  if (v.help) {
+    console.log(USAGE);
+    return 0;
+  }
   let d: ReturnType<typeof readDeployment>;
   try {
     d = readDeployment(v.deployment);

@@ -155,7 +155,7 @@ export async function tradeCommand(argv: readonly string[]): Promise<number> {
           return await sendForced(
             client,
             account,
-            readDeploymentOr(v.deployment ?? DEFAULT_DEPLOYMENT),
+            () => readDeploymentOr(v.deployment ?? DEFAULT_DEPLOYMENT),
             "CANCEL_ALL",
             body,
             v,
@@ -171,7 +171,7 @@ export async function tradeCommand(argv: readonly string[]): Promise<number> {
           return await sendForced(
             client,
             account,
-            readDeploymentOr(v.deployment ?? DEFAULT_DEPLOYMENT),
+            () => readDeploymentOr(v.deployment ?? DEFAULT_DEPLOYMENT),
             "WITHDRAW",
             body,
             v,
