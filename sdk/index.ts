@@ -20,12 +20,12 @@ export {
   type SubscriberOptions,
   type Subscription,
 } from "./createSubscriber.ts";
-export { type Deposited, type DepositParams, depositToL2 } from "./depositToL2.ts";
 export {
   createVerifierClient,
   type VerifierClient,
   type VerifierClientOptions,
 } from "./createVerifierClient.ts";
+export { type Deposited, type DepositParams, depositToL2 } from "./depositToL2.ts";
 export {
   BadNonceError,
   BadSignatureError,

@@ -21,9 +21,9 @@ import { bytesToHex, createPublicClient, createWalletClient, type Hex, http } fr
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, expect, test } from "vitest";
 import { HARDHAT_TEST_KEYS, writeDeployment } from "../../deploy/index.ts";
-import { bridgeAbi, rollupAbi, testTokenAbi } from "../../l1/index.ts";
+import { rollupAbi, testTokenAbi } from "../../l1/index.ts";
 import { freePort, startDevnet, type TestDevnet } from "../../l1/testing/startDevnet.ts";
-import { createOptioClient, createVerifierClient } from "../../sdk/index.ts";
+import { createOptioClient, createVerifierClient, depositToL2 } from "../../sdk/index.ts";
 import { l1QueuePrefix } from "../../sequencer/l1/startL1Work.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -207,13 +207,13 @@ test("forcedWithdraw_sequencerStopped_forcedInAssertedByTheVerifierAndClaimed", 
   const wallet = createWalletClient({ account: trader, transport });
   const pub = createPublicClient({ transport });
   const deposit = 1_000n * 10n ** 6n;
-  for (const [address, abi, functionName, args] of [
-    [d.token.address, testTokenAbi, "approve", [d.contracts.bridge.address, deposit]],
-    [d.contracts.bridge.address, bridgeAbi, "deposit", [deposit, trader.address, 0]],
-  ] as const)
-    await pub.waitForTransactionReceipt({
-      hash: await wallet.writeContract({ address, abi, functionName, args, chain: null } as never),
-    });
+  await depositToL2({
+    walletClient: wallet,
+    publicClient: pub,
+    token: d.token.address,
+    bridge: d.contracts.bridge.address,
+    amount: deposit,
+  });
   const collateral = async (sub: number) =>
     BigInt((await client.getAccount()).subaccounts.find((s) => s.subaccount === sub)?.collateral ?? "0");
   await until("deposit credited on L2", async () => (await collateral(0)) === deposit, 30_000);

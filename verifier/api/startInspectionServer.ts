@@ -46,12 +46,15 @@ export async function startInspectionServer(opts: {
     deployment: v.deployment,
     client: v.client,
   });
-  const views = createWithdrawalViews({
-    store: v.store,
-    replayer: v.replayer,
-    client: v.client,
-    outbox: v.deployment.contracts.outbox.address,
-  });
+  // Made on first use: only the trader routes need the replay's tree and the Outbox.
+  let made: ReturnType<typeof createWithdrawalViews> | undefined;
+  const views = () =>
+    (made ??= createWithdrawalViews({
+      store: v.store,
+      replayer: v.replayer,
+      client: v.client,
+      outbox: v.deployment.contracts.outbox.address,
+    }));
   const route = async (path: string): Promise<unknown> => {
     if (path.startsWith("/explorer/")) return explorer(path);
     if (path === "/status") return v.status();
@@ -65,11 +68,11 @@ export async function startInspectionServer(opts: {
     const account = /^\/accounts\/(0x[0-9a-fA-F]{40})\/(nonce|withdrawals)$/.exec(path);
     if (account) {
       const address = account[1] as `0x${string}`;
-      return account[2] === "nonce" ? views.nonce(address) : await views.withdrawals(address);
+      return account[2] === "nonce" ? views().nonce(address) : await views().withdrawals(address);
     }
     const proof = /^\/withdrawals\/(\d{1,19})\/proof$/.exec(path);
     if (proof) {
-      const r = await views.withdrawalProof(BigInt(proof[1]));
+      const r = await views().withdrawalProof(BigInt(proof[1]));
       return r.ok ? r.proof : new Answer(r.refused.reason === "UNKNOWN_WITHDRAWAL" ? 404 : 409, r.refused);
     }
     if (path === "/games")
