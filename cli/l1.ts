@@ -2,6 +2,7 @@
  * `./optio l1 status [--deployment FILE] [--redis HOST:PORT] [--json]`: every L1 intent of the
  * deployment's sequencer key (post batch n, post/confirm assertion, bond withdrawals) with its
  * state, nonce, transaction hashes, fees and last error (docs/l1.md).
+ * `./optio l1 force-include`: cli/l1ForceInclude.ts.
  */
 import { parseArgs } from "node:util";
 import { createPublicClient, http, type PublicClient } from "viem";
@@ -9,13 +10,15 @@ import { readDeployment } from "../deploy/index.ts";
 import { statusCommand } from "../l1/statusCommand.ts";
 import { l1QueuePrefix } from "../sequencer/l1/startL1Work.ts";
 import { CliError } from "./CliError.ts";
+import { forceIncludeCommand } from "./l1ForceInclude.ts";
 
 export async function l1Command(argv: readonly string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === "force-include") return forceIncludeCommand(rest);
   if (sub !== "status")
     throw new CliError(
       `unknown l1 command "${sub ?? ""}"`,
-      "./optio l1 status [--deployment FILE] [--redis HOST:PORT] [--json]",
+      "./optio l1 status [--deployment FILE] [--redis HOST:PORT] [--json], or ./optio l1 force-include [--deployment FILE] [--key HEX | --account N] [--json]",
     );
   const { values } = parseArgs({
     args: rest,

@@ -14,10 +14,15 @@ import { FakeNode } from "../sequencer/api/testing/FakeNode.ts";
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const run = promisify(execFile);
 
-async function trade(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function trade(
+  ...args: (string | { env: Record<string, string> })[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = args.find((a): a is { env: Record<string, string> } => typeof a !== "string")?.env ?? {};
+  const argv = args.filter((a): a is string => typeof a === "string");
   try {
-    const r = await run(process.execPath, ["--import", "tsx", "cli/main.ts", "trade", ...args], {
+    const r = await run(process.execPath, ["--import", "tsx", "cli/main.ts", "trade", ...argv], {
       cwd: ROOT,
+      env: { ...process.env, ...env },
     });
     return { code: 0, ...r };
   } catch (e) {
@@ -142,5 +147,18 @@ describe("./optio trade", () => {
     expect(down.stderr).toMatch(/the sequencer does not answer at http:\/\/127.0.0.1:1.*\n\s+fix: start it/);
     const unknown = await trade("fly");
     expect(unknown.stderr).toMatch(/unknown trade command "fly"/);
+  }, 60_000);
+
+  it("withdraw --forced with neither the sequencer nor a verifier: says where a nonce comes from", async () => {
+    const nowhere = { OPTIO_VERIFIER_URL: "http://127.0.0.1:2" };
+    const r = await trade("withdraw", "--forced", "--amount", "1", "--api", "http://127.0.0.1:1", {
+      env: nowhere,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /cannot learn the L2 nonce of 0x[0-9a-fA-F]{40}: the sequencer does not answer at http:\/\/127.0.0.1:1 and no verifier at http:\/\/127.0.0.1:2\n\s+fix: pass --from-verifier URL .* or --nonce N/,
+    );
+    const bad = await trade("withdraw", "--forced", "--amount", "1", "--nonce", "x");
+    expect(bad.stderr).toMatch(/--nonce: expected a whole number, got "x"/);
   }, 60_000);
 });

@@ -18,6 +18,7 @@ import {
 } from "../sdk/index.ts";
 import type { Receipt, WithdrawalView } from "../sequencer/api/index.ts";
 import { CliError } from "./CliError.ts";
+import { claimFromVerifier, DEFAULT_VERIFIER_URL, sendForced } from "./forced.ts";
 import { formatUnits, parseUnits } from "./units.ts";
 
 const COLLATERAL_DECIMALS = 6;
@@ -29,13 +30,19 @@ const DEFAULT_DEPLOYMENT = ".optio/devnet.json";
 const USAGE = `usage: ./optio trade COMMAND [options]
   order       --market M --side buy|sell --price P --qty Q [--tif gtc|ioc|fok|post] [--reduce-only]
   cancel      --market M --order ID
-  cancel-all  --market M
+  cancel-all  --market M          [--forced ...: as for withdraw]
   account     (balances, positions, open orders, margin)   positions (positions only)
   book        --market M [--depth N]
   markets     every market with its parameters and prices
   withdraw    --amount A          (L2: moves collateral to the outbox, claimable on L1 after confirmation)
+              [--forced [--nonce N] [--from-verifier URL]]  without the sequencer: signed and queued in the L1
+                                  bridge's delayed inbox; forced in after forceInclusionDelay (./optio l1 force-include).
+                                  The nonce: --nonce, else a verifier's replay of L1 (--from-verifier, default
+                                  $OPTIO_VERIFIER_URL or ${DEFAULT_VERIFIER_URL} when the sequencer does not answer)
   withdrawals                     your withdrawals: outbox index, amount, batch, stage on the way to L1
-  claim       [--index I]         (L1: Outbox.claim of withdrawal I, or of every claimable one of the account)
+  claim       [--index I] [--from-verifier URL]  (L1: Outbox.claim of withdrawal I, or of every claimable one of
+                                  the account; the proof from the sequencer, or from a verifier's replay of L1 with
+                                  --from-verifier or when the sequencer does not answer)
   deposit     --amount A          (L1: approve + Bridge.deposit; credited on L2 when the sequencer includes it)
 options for all: --api URL (default $OPTIO_API_URL or ${DEFAULT_API_URL}), --key HEX (default $OPTIO_KEY) or
   --account N (Hardhat test account N, 0-4; default 1), --subaccount N (default 0), --deployment FILE, --json`;
@@ -56,6 +63,9 @@ const OPTIONS = {
   depth: { type: "string" },
   amount: { type: "string" },
   index: { type: "string" },
+  forced: { type: "boolean" },
+  nonce: { type: "string" },
+  "from-verifier": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean" },
 } as const;
@@ -70,7 +80,8 @@ function integer(text: string | undefined, what: string, max: number): number {
   return Number(text);
 }
 
-function keyOf(v: { key?: string; account?: string }): Hex {
+/** The trader's key: --key, $OPTIO_KEY, or Hardhat test account --account N (default 1). */
+export function keyOf(v: { key?: string; account?: string }): Hex {
   const key = v.key ?? process.env.OPTIO_KEY;
   if (key !== undefined) {
     if (!/^0x[0-9a-fA-F]{64}$/.test(key))
@@ -139,19 +150,33 @@ export async function tradeCommand(argv: readonly string[]): Promise<number> {
         return r.outcome === 0 ? 0 : 1;
       }
       case "cancel-all": {
-        const r = await client.send("CANCEL_ALL", {
-          market: BigInt(integer(v.market, "market", 65_535)),
-          subaccount,
-        });
+        const body = { market: BigInt(integer(v.market, "market", 65_535)), subaccount };
+        if (v.forced)
+          return await sendForced(
+            client,
+            account,
+            () => readDeploymentOr(v.deployment ?? DEFAULT_DEPLOYMENT),
+            "CANCEL_ALL",
+            body,
+            v,
+          );
+        const r = await client.send("CANCEL_ALL", body);
         out(describeReceipt(r), r);
         return r.outcome === 0 ? 0 : 1;
       }
       case "withdraw": {
         if (v.amount === undefined) throw new CliError("--amount is required", "e.g. --amount 100");
-        const r = await client.send("WITHDRAW", {
-          subaccount,
-          amount: parseUnits(v.amount, COLLATERAL_DECIMALS, "amount"),
-        });
+        const body = { subaccount, amount: parseUnits(v.amount, COLLATERAL_DECIMALS, "amount") };
+        if (v.forced)
+          return await sendForced(
+            client,
+            account,
+            () => readDeploymentOr(v.deployment ?? DEFAULT_DEPLOYMENT),
+            "WITHDRAW",
+            body,
+            v,
+          );
+        const r = await client.send("WITHDRAW", body);
         out(describeReceipt(r), r);
         return r.outcome === 0 ? 0 : 1;
       }
@@ -207,8 +232,20 @@ export async function tradeCommand(argv: readonly string[]): Promise<number> {
         return await deposit(v, account.address, keyOf(v), subaccount);
       case "withdrawals":
         return await listWithdrawals(client, account.address, v);
-      case "claim":
-        return await claim(client, account.address, keyOf(v), v);
+      case "claim": {
+        const file = v.deployment ?? DEFAULT_DEPLOYMENT;
+        if (v["from-verifier"] !== undefined)
+          return await claimFromVerifier(v["from-verifier"], readDeploymentOr(file), account, v);
+        try {
+          return await claim(client, account.address, keyOf(v), v);
+        } catch (e) {
+          if (!(e instanceof OptioTransportError)) throw e;
+          // The sequencer is gone: a verifier's replay of L1 proves withdrawals as well.
+          const url = process.env.OPTIO_VERIFIER_URL ?? DEFAULT_VERIFIER_URL;
+          console.error(`the sequencer does not answer at ${api}; asking the verifier at ${url}`);
+          return await claimFromVerifier(url, readDeploymentOr(file), account, v);
+        }
+      }
       default:
         throw new CliError(`unknown trade command "${sub}"`, "./optio trade --help lists them");
     }

@@ -17,6 +17,8 @@ export {
   type DelayedInboxFollowerOptions,
   type DelayedSink,
 } from "./delayed/DelayedInboxFollower.ts";
+export { type ForceInclusionPlan, planForceInclusion } from "./delayed/planForceInclusion.ts";
+export { readWaitingMessages, type WaitingMessages } from "./delayed/readWaitingMessages.ts";
 export {
   L1ConfigError,
   L1Error,
@@ -72,6 +74,11 @@ export {
   type PlannedBatch,
   planBatches,
 } from "./poster/planBatches.ts";
+export {
+  type AssertionDataArg,
+  assertionIntent,
+  type BatchHeaderArg,
+} from "./proposer/assertionIntent.ts";
 export {
   Proposer,
   type ProposerOptions,

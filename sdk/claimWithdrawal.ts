@@ -6,9 +6,7 @@
  */
 import {
   type Account,
-  BaseError,
   type Chain,
-  ContractFunctionRevertedError,
   type Hex,
   type PublicClient,
   publicActions,
@@ -19,6 +17,7 @@ import {
 import { outboxAbi } from "../l1/abi/index.ts";
 import type { WithdrawalProof } from "../sequencer/api/index.ts";
 import { ClaimRevertedError, OptioError } from "./errors.ts";
+import { revertOf } from "./revertOf.ts";
 
 export interface ClaimWithdrawalParams {
   /** Sends the claim and pays its gas (its account). */
@@ -37,14 +36,6 @@ export interface ClaimedWithdrawal {
   readonly assertion: Hex;
   readonly l1TxHash: Hex;
   readonly l1Block: bigint;
-}
-
-/** The Outbox's custom error inside whatever viem threw, or null. */
-function revertOf(e: unknown): { errorName: string; args: readonly unknown[] } | null {
-  if (!(e instanceof BaseError)) return null;
-  const r = e.walk((x) => x instanceof ContractFunctionRevertedError);
-  if (!(r instanceof ContractFunctionRevertedError) || r.data === undefined) return null;
-  return { errorName: r.data.errorName, args: r.data.args ?? [] };
 }
 
 export async function claimWithdrawal(

@@ -4,7 +4,7 @@
  * (EIP-712, docs/engine.md "Transactions"), nonces handled for concurrent callers, and WebSocket
  * subscriptions that reconnect and resync by themselves.
  */
-import { bytesToHex, type Hex, hexToBytes, type LocalAccount } from "viem";
+import { bytesToHex, type Hex, hexToBytes, type LocalAccount, publicActions } from "viem";
 import { type SignedTypeName, signTx, type TxBody } from "../protocol/engine/index.ts";
 import type {
   AccountView,
@@ -25,6 +25,11 @@ import { createNonceSender, type NonceSender } from "./createNonceSender.ts";
 import { createSubscriber, type Subscriber, type SubscriberOptions } from "./createSubscriber.ts";
 import { OptioError, rpcErrorFrom } from "./errors.ts";
 import { createHttpTransport, type HttpTransportOptions, type RpcTransport } from "./rpcTransport.ts";
+import {
+  type ForcedTransaction,
+  type SendForcedParams,
+  sendForcedTransaction,
+} from "./sendForcedTransaction.ts";
 
 export interface OptioClientOptions extends HttpTransportOptions {
   /** The sequencer's API, e.g. http://127.0.0.1:8547 (the devnet prints it). */
@@ -74,6 +79,18 @@ export interface OptioClient {
   sendRawTransactions(txs: readonly (Uint8Array | Hex)[]): Promise<SendOutcome[]>;
   /** Signs a transaction of `type` with the client's account and the next nonce, sends it, returns its receipt. */
   send<N extends SignedTypeName>(type: N, body: TxBody<N>): Promise<Receipt>;
+  /**
+   * Signs a transaction of `type` with the client's account and `nonce` and queues it in the bridge's delayed inbox
+   * (sendForcedTransaction): L2 runs it whatever the sequencer does, once it is included (by the sequencer, or by
+   * anyone through forceInclusion after forceInclusionDelay). Needs no sequencer: the EIP-712 chain id is the
+   * client's `chainId` option or else L1's (GENESIS sets the engine's to L1's), and the nonce is yours to give
+   * (a verifier's view: createVerifierClient(...).getNonce, or getNonce while the sequencer answers).
+   */
+  sendForced<N extends SignedTypeName>(
+    type: N,
+    body: TxBody<N>,
+    params: SendForcedParams & { readonly nonce: bigint },
+  ): Promise<ForcedTransaction & { readonly transaction: Hex }>;
   /** WebSocket subscriptions (opened on first use). */
   subscriber(): Subscriber;
   close(): void;
@@ -141,6 +158,15 @@ export function createOptioClient(options: OptioClientOptions): OptioClient {
       const id = await getChainId();
       sender ??= createNonceSender(transport, account.address);
       return sender.send((nonce) => signTx(account, id, { type, nonce, body }));
+    },
+    async sendForced(type, body, params) {
+      if (account === undefined)
+        throw new OptioError("sendForced: create the client with an account to sign");
+      const id =
+        options.chainId ??
+        BigInt(await (params.publicClient ?? params.walletClient.extend(publicActions)).getChainId());
+      const tx = await signTx(account, id, { type, nonce: params.nonce, body });
+      return { ...(await sendForcedTransaction(tx, params)), transaction: bytesToHex(tx) };
     },
     subscriber() {
       subscriber ??= createSubscriber(

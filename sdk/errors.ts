@@ -94,6 +94,53 @@ export class ClaimRevertedError extends OptioError {
   }
 }
 
+/**
+ * Bridge.sendTransaction reverted on L1 (at estimation or mined): `errorName` and `args` are the bridge's custom
+ * error (TransactionNotAllowed for GENESIS, DEPOSIT or empty bytes; TransactionTooLong), decoded.
+ */
+export class ForcedRevertedError extends OptioError {
+  override name = "ForcedRevertedError";
+  constructor(
+    readonly errorName: string,
+    readonly args: readonly unknown[],
+    readonly l1TxHash: Hex | null,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Bridge.sendTransaction reverted: ${errorName}(${args.map(String).join(", ")})${l1TxHash ? ` in ${l1TxHash}` : ""}`,
+      options,
+    );
+  }
+}
+
+/**
+ * A verifier's inspection API refused (docs/verifier.md, "Inspection API"): `reason` UNKNOWN_WITHDRAWAL,
+ * NOT_CLAIMABLE (with `stage`, and `confirmableAt` when asserted) or PROOF_UNAVAILABLE; `fix` says what to do.
+ */
+export class VerifierRefusedError extends OptioError {
+  override name = "VerifierRefusedError";
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly data: Readonly<Record<string, unknown>>,
+  ) {
+    super(`${url}: ${typeof data.error === "string" ? data.error : `HTTP ${status}`}`);
+  }
+  get reason(): string {
+    return typeof this.data.reason === "string" ? this.data.reason : "";
+  }
+  get stage(): string | null {
+    return typeof this.data.stage === "string" ? this.data.stage : null;
+  }
+  get confirmableAt(): bigint | null {
+    const t = this.data.confirmableAt;
+    return typeof t === "string" ? BigInt(t) : null;
+  }
+  get fix(): string | null {
+    return typeof this.data.fix === "string" ? this.data.fix : null;
+  }
+}
+
 /** The node could not be reached or answered something that is not JSON-RPC. */
 export class OptioTransportError extends OptioError {
   override name = "OptioTransportError";

@@ -20,15 +20,27 @@ export {
   type SubscriberOptions,
   type Subscription,
 } from "./createSubscriber.ts";
+export {
+  createVerifierClient,
+  type VerifierClient,
+  type VerifierClientOptions,
+} from "./createVerifierClient.ts";
 export { type Deposited, type DepositParams, depositToL2 } from "./depositToL2.ts";
 export {
   BadNonceError,
   BadSignatureError,
   ClaimRevertedError,
+  ForcedRevertedError,
   NotClaimableError,
   OptioError,
   OptioRpcError,
   OptioTransportError,
   RetryLaterError,
+  VerifierRefusedError,
 } from "./errors.ts";
 export { createHttpTransport, type RpcTransport } from "./rpcTransport.ts";
+export {
+  type ForcedTransaction,
+  type SendForcedParams,
+  sendForcedTransaction,
+} from "./sendForcedTransaction.ts";

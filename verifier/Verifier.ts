@@ -18,6 +18,7 @@ import { GameAgent, type GameEntry, type VerifierMode } from "./dispute/GameAgen
 import { TERMINAL_PHASES } from "./dispute/gameState.ts";
 import { FaultInjector, type FaultSetting } from "./fault/FaultInjector.ts";
 import { GAME_QUEUE, type GameJob, gameJobId } from "./jobs/queues.ts";
+import { InactivityProposer } from "./propose/InactivityProposer.ts";
 import type { AssertionRecord, ChallengeRecord } from "./records.ts";
 import { checkAssertion } from "./replay/checkAssertion.ts";
 import { Replayer, type ReplayWait } from "./replay/Replayer.ts";
@@ -45,6 +46,11 @@ export interface VerifierOptions {
   /** Worker threads recovering the next batch's signers while one replays (default 1). */
   readonly recoveryThreads?: number;
   readonly txSender?: Partial<TxSenderConfig>;
+  /**
+   * Propose from our own replay once proposing is open to our key and the chain we agree with is idle this long
+   * (`proposeWhenInactive`, verifier/propose); absent: never propose.
+   */
+  readonly propose?: { readonly idleSeconds: number; readonly maxBatches: number };
   /** Fault injection (devnets and tests only): play a dishonest party of this kind, seeded. */
   readonly fault?: { readonly setting: FaultSetting; readonly seed: number };
   readonly logger: Logger;
@@ -98,6 +104,8 @@ export class Verifier {
   readonly metrics: VerifierMetrics;
   /** The dishonest party this verifier plays (fault injection), if any. */
   readonly faults?: FaultInjector;
+  /** Our proposer of last resort (proposeWhenInactive), if on. */
+  readonly proposer?: InactivityProposer;
   private sender?: TxSender;
   private intents?: IntentQueue;
   private readonly redis: Redis;
@@ -168,6 +176,18 @@ export class Verifier {
       schedule: (id, why, delayMs, tag) => this.schedule(id, why, delayMs, tag),
       pollMs: o.pollMs,
     });
+    if (o.propose !== undefined && o.account !== undefined && o.mode !== "watch")
+      this.proposer = new InactivityProposer({
+        ...o.propose,
+        client: o.client,
+        deployment: o.deployment,
+        store: this.store,
+        replayer: this.replayer,
+        me: o.account.address,
+        intents: () => this.intents,
+        withdrawBonds: () => this.agent.withdraw(),
+        logger: o.logger,
+      });
   }
 
   /** Opens the data directory, starts the key's TxSender (unless watching) and the game worker. */
@@ -243,7 +263,13 @@ export class Verifier {
       this.o.logger.debug({ batch: r.record.number, root: r.record.rootAfter }, "batch replayed");
     }
     await this.judge();
-    await this.confirm();
+    // Proposing before confirming: a confirmation resets the rollup's inactivity clock, so while proposing is open
+    // by time alone, our assertion (which opens it for good) goes first and confirmations wait for it.
+    const hold =
+      this.proposer === undefined || this.intents === undefined
+        ? false
+        : (await this.proposer.tick()).holdConfirms;
+    if (!hold) await this.confirm();
     this.updateMetrics();
     if (!this.caughtUp) {
       const head = await this.o.client.getBlockNumber();
@@ -462,6 +488,8 @@ export class Verifier {
       caughtUp: this.caughtUp,
       txSender: this.sender?.metrics() ?? null,
       fault: this.faults?.kind ?? null,
+      proposal:
+        this.proposer === undefined ? null : (this.proposer.lastDecision ?? { kind: "notYetDecided" }),
     };
   }
 

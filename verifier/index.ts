@@ -2,6 +2,16 @@
 // on L1 and our history, the game's state machine, and the ChallengeManager calls that carry moves out.
 
 export { startInspectionServer } from "./api/startInspectionServer.ts";
+export {
+  createWithdrawalViews,
+  type Refused as VerifierRefused,
+  type VerifierNonce,
+  type VerifierRefusal,
+  type VerifierWithdrawalProof,
+  type VerifierWithdrawalStage,
+  type VerifierWithdrawalView,
+  type WithdrawalViews as VerifierWithdrawalViews,
+} from "./api/withdrawalViews.ts";
 export { chooseMove, type Move, MoveReason } from "./dispute/chooseMove.ts";
 // The service half: following L1, replay, verdicts, games (docs/verifier.md).
 export { GameAgent, type GameEntry, type VerifierMode } from "./dispute/GameAgent.ts";
@@ -38,6 +48,14 @@ export { type MoveCall, moveCall, openingArg, segmentArg, transactionProofArg } 
 // Fault injection (devnets and tests): a dishonest party played by the verifier's machinery.
 export { FAULT_SETTINGS, FaultInjector, type FaultPlan, type FaultSetting } from "./fault/FaultInjector.ts";
 export { GAME_QUEUE, type GameJob } from "./jobs/queues.ts";
+export {
+  agreedTip,
+  decideProposal,
+  type ProposalDecision,
+  type ProposalTip,
+  ProposalWait,
+} from "./propose/decideProposal.ts";
+export { InactivityProposer, type InactivityProposerOptions } from "./propose/InactivityProposer.ts";
 export {
   type AssertionRecord,
   type BatchRecord,

@@ -151,6 +151,24 @@ export const VERIFIER_SETTINGS = [
     description: "port of /healthz /readyz /metrics /admin/* (0: any free port)",
   },
   {
+    name: "proposeWhenInactive",
+    type: "boolean",
+    default: false,
+    unit: "",
+    description:
+      "propose from our own replay when the proposers are gone: once proposing is open to our key (Rollup: no assertion created or confirmed for proposerInactivity, or our key allowlisted) and our replay has batches past the chain we agree with; then confirm it and withdraw the bond (needs a key; mode defend or all defends it)",
+  },
+  {
+    name: "proposeIdleSeconds",
+    type: "integer",
+    default: 600,
+    unit: "s",
+    min: 0,
+    max: 31_536_000,
+    description:
+      "with proposeWhenInactive: propose only when the newest assertion we agree with is at least this old (L1 time), so a proposer at work or come back goes first",
+  },
+  {
     name: "fault",
     type: "string",
     default: "",

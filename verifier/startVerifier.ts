@@ -18,6 +18,9 @@ import type { VerifierDeployment } from "./VerifierDeployment.ts";
 
 export type VerifierConfig = ConfigOf<typeof VERIFIER_SETTINGS>;
 
+/** Batches one assertion of ours covers at most (the sequencer's proposer uses the same bound). */
+const PROPOSE_MAX_BATCHES = 1_000;
+
 export interface RunningVerifier {
   readonly verifier: Verifier;
   readonly operator: OperatorServer;
@@ -87,6 +90,16 @@ export async function startVerifier(
       { mode: config.mode },
       "no key: running in watch mode (pass OPTIO_KEY to challenge or defend)",
     );
+  if (config.proposeWhenInactive && (account === undefined || mode === "watch"))
+    throw new ServiceError(
+      "--propose-when-inactive needs a key and a mode that sends (challenge, defend or all)",
+      "pass OPTIO_KEY (an account with the assertion bond) and --mode all, or drop --propose-when-inactive",
+    );
+  if (config.proposeWhenInactive && (mode === "challenge" || config.fault !== ""))
+    logger.warn(
+      { mode },
+      "proposeWhenInactive in challenge mode: our assertions would not be defended (use --mode all)",
+    );
   const verifier = await Verifier.start({
     deployment,
     client,
@@ -105,6 +118,9 @@ export async function startVerifier(
       jobLockMs: config.txJobLockMs,
       pollMs: Math.min(1000, config.pollMs),
     },
+    propose: config.proposeWhenInactive
+      ? { idleSeconds: config.proposeIdleSeconds, maxBatches: PROPOSE_MAX_BATCHES }
+      : undefined,
     fault:
       config.fault === "" ? undefined : { setting: config.fault as FaultSetting, seed: config.faultSeed },
     logger,

@@ -1,13 +1,4 @@
-import {
-  type Address,
-  bytesToHex,
-  encodeFunctionData,
-  type Hash,
-  type Hex,
-  hexToBytes,
-  type PublicClient,
-} from "viem";
-import { assertionHash } from "../../protocol/index.ts";
+import { type Address, encodeFunctionData, type Hash, type Hex, type PublicClient } from "viem";
 import { rollupAbi, sequencerInboxAbi } from "../abi/index.ts";
 import { L1Error } from "../errors.ts";
 import { type IntentKind, intentKey } from "../intent.ts";
@@ -15,6 +6,7 @@ import type { L1Logger } from "../logger.ts";
 import { stderrLogger } from "../logger.ts";
 import type { BatchSource } from "../poster/BatchSource.ts";
 import type { AlreadyDone, TxSender } from "../TxSender.ts";
+import { assertionIntent } from "./assertionIntent.ts";
 import { AssertionStatus, nextAssertionEnd, type OwnAssertion } from "./planProposal.ts";
 
 /** The node's own replay: the state after batch `batchEnd - 1`, with the proof of its outbox root. */
@@ -244,44 +236,21 @@ export class Proposer {
     if (!sealed || sealed.number !== end - 1n) return null;
     if (sealed.postRoot !== replayed.stateRoot)
       throw new ReplayDisagreesError(end - 1n, replayed.stateRoot, sealed.postRoot);
-    const h = lastBatch.args.header;
-    const data = {
-      parent: last.id,
-      stateRoot: replayed.stateRoot,
-      outboxRoot: replayed.outboxRoot,
-      batchEnd: end,
-      txEnd: h.txsBefore + h.seqCount + (h.delayedAfter - h.delayedBefore),
-      delayedEnd: h.delayedAfter,
-    };
-    const id = bytesToHex(
-      assertionHash(
-        {
-          parent: hexToBytes(data.parent),
-          stateRoot: hexToBytes(data.stateRoot),
-          outboxRoot: hexToBytes(data.outboxRoot),
-          batchEnd: Number(data.batchEnd),
-          txEnd: Number(data.txEnd),
-          delayedEnd: Number(data.delayedEnd),
-        },
-        this.address,
-      ),
-    );
     const bond = await this.o.client.readContract({
       address: this.o.rollup,
       abi: rollupAbi,
       functionName: "assertionBond",
     });
-    await this.o.sender.submit({
-      key: intentKey.postAssertion(id),
-      kind: "postAssertion",
-      to: this.o.rollup,
-      value: bond.toString(),
-      data: encodeFunctionData({
-        abi: rollupAbi,
-        functionName: "createAssertion",
-        args: [data, h, replayed.outboxProof],
-      }),
+    const { id, intent } = assertionIntent({
+      rollup: this.o.rollup,
+      proposer: this.address,
+      bond,
+      parent: last.id,
+      batchEnd: end,
+      lastBatch: lastBatch.args.header,
+      state: replayed,
     });
+    await this.o.sender.submit(intent);
     this.log.info({ assertion: id, parent: last.id, batchEnd: end.toString() }, "assertion submitted");
     return id;
   }

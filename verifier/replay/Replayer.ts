@@ -1,5 +1,5 @@
 import { bytesToHex, type Hex, hexToBytes } from "viem";
-import { StateTree, ZERO } from "../../protocol/index.ts";
+import { encodeProof, OUTBOX_ROOT_KEY, StateTree, ZERO } from "../../protocol/index.ts";
 import {
   batchRoots,
   DisputeHistory,
@@ -75,6 +75,24 @@ export class Replayer {
   rootAfterBatches(batches: number): Hex | undefined {
     if (batches === 0) return this.opts.genesisStateRoot;
     return this.store.replays.get(batches - 1)?.rootAfter;
+  }
+
+  /**
+   * The state after `batches` batches as an assertion claims it: the state root, the outbox root (the value at
+   * OUTBOX_ROOT_KEY, ZERO while the engine keeps none) and its state proof, which Rollup.createAssertion checks.
+   * Undefined when the replay has not run that far or the root is past `keepRoots`.
+   */
+  stateAfter(batches: number): { stateRoot: Hex; outboxRoot: Hex; outboxProof: Hex } | undefined {
+    if (batches > this.store.replayedCount()) return undefined;
+    const stateRoot = this.rootAfterBatches(batches);
+    if (stateRoot === undefined) return undefined;
+    const root = hexToBytes(stateRoot);
+    if (!this.tree.hasRoot(root)) return undefined;
+    return {
+      stateRoot,
+      outboxRoot: bytesToHex(this.tree.get(OUTBOX_ROOT_KEY, root)),
+      outboxProof: bytesToHex(encodeProof(this.tree.prove(OUTBOX_ROOT_KEY, root))),
+    };
   }
 
   /**
