@@ -45,7 +45,7 @@ const USAGE = `usage: ./optio trade COMMAND [options]
                                   --from-verifier or when the sequencer does not answer)
   deposit     --amount A          (L1: approve + Bridge.deposit; credited on L2 when the sequencer includes it)
 options for all: --api URL (default $OPTIO_API_URL or ${DEFAULT_API_URL}), --key HEX (default $OPTIO_KEY) or
-  --account N (Hardhat test account N, 0-4; default 1), --subaccount N (default 0), --deployment FILE, --json`;
+  --account N (Hardhat test account N, 0-7; default 1), --subaccount N (default 0), --deployment FILE, --json`;
 
 const OPTIONS = {
   api: { type: "string" },

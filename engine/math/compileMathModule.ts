@@ -9,7 +9,6 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import asc from "assemblyscript/asc";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, "../..");
@@ -46,6 +45,9 @@ export async function compileMathModule(): Promise<Uint8Array> {
 
 /** Compiles one AssemblyScript entry file (path from the repository root) with the engine's flags. */
 export async function compileAs(entry: string): Promise<Uint8Array> {
+  // Imported here, not at the top: loading the compiler costs seconds (much more through tsx), and every process that
+  // finds the module in the cache (the sequencer at each start) must not pay it.
+  const { default: asc } = await import("assemblyscript/asc");
   let binary: Uint8Array | undefined;
   let errors = "";
   const result = await asc.main([entry, "--baseDir", ROOT, ...ENGINE_ASC_FLAGS, "-o", "out.wasm"], {
