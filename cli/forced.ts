@@ -16,6 +16,7 @@ import {
   VerifierRefusedError,
 } from "../sdk/index.ts";
 import { CliError } from "./CliError.ts";
+import { printClaimed, printClaimsJson } from "./claimOutput.ts";
 import { formatUnits } from "./units.ts";
 
 /** The devnet's honest verifier's inspection API (OPTIO_VERIFIER_URL moves it). */
@@ -187,22 +188,9 @@ export async function claimFromVerifier(
         outbox: d.contracts.outbox.address,
       });
       done.push(c);
-      if (!v.json)
-        console.log(
-          `claimed withdrawal ${index}: ${formatUnits(c.amount.toString(), 6)} ${d.token.symbol} paid to ${c.recipient} on L1 (tx ${c.l1TxHash}, block ${c.l1Block}), against assertion ${c.assertion} (proof from ${url})`,
-        );
+      if (!v.json) printClaimed(c, d.token.symbol, url);
     }
-    if (v.json)
-      console.log(
-        JSON.stringify(
-          done.map((c) => ({
-            ...c,
-            index: c.index.toString(),
-            amount: c.amount.toString(),
-            l1Block: c.l1Block.toString(),
-          })),
-        ),
-      );
+    if (v.json) printClaimsJson(done);
     return 0;
   } catch (e) {
     if (e instanceof VerifierRefusedError)

@@ -18,6 +18,7 @@ import {
 } from "../sdk/index.ts";
 import type { Receipt, WithdrawalView } from "../sequencer/api/index.ts";
 import { CliError } from "./CliError.ts";
+import { printClaimed, printClaimsJson } from "./claimOutput.ts";
 import { claimFromVerifier, DEFAULT_VERIFIER_URL, sendForced } from "./forced.ts";
 import { formatUnits, parseUnits } from "./units.ts";
 
@@ -426,22 +427,9 @@ async function claim(
       outbox: d.contracts.outbox.address,
     });
     done.push(c);
-    if (!v.json)
-      console.log(
-        `claimed withdrawal ${index}: ${formatUnits(c.amount.toString(), COLLATERAL_DECIMALS)} ${d.token.symbol} paid to ${c.recipient} on L1 (tx ${c.l1TxHash}, block ${c.l1Block}), against assertion ${c.assertion}`,
-      );
+    if (!v.json) printClaimed(c, d.token.symbol);
   }
-  if (v.json)
-    console.log(
-      JSON.stringify(
-        done.map((c) => ({
-          ...c,
-          index: c.index.toString(),
-          amount: c.amount.toString(),
-          l1Block: c.l1Block.toString(),
-        })),
-      ),
-    );
+  if (v.json) printClaimsJson(done);
   return 0;
 }
 

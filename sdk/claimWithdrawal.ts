@@ -17,7 +17,7 @@ import {
 import { outboxAbi } from "../l1/abi/index.ts";
 import type { WithdrawalProof } from "../sequencer/api/index.ts";
 import { ClaimRevertedError, OptioError } from "./errors.ts";
-import { revertOf } from "./revertOf.ts";
+import { sendDecodingRevert } from "./revertOf.ts";
 
 export interface ClaimWithdrawalParams {
   /** Sends the claim and pays its gas (its account). */
@@ -61,24 +61,13 @@ export async function claimWithdrawal(
     account,
     chain: wallet.chain ?? null,
   } as const;
-  let hash: Hex;
-  try {
-    hash = await wallet.writeContract(call);
-  } catch (e) {
-    const r = revertOf(e);
-    if (r !== null) throw new ClaimRevertedError(index, r.errorName, r.args, null, { cause: e });
-    throw e;
-  }
   const pub = p.publicClient ?? wallet.extend(publicActions);
-  const receipt = await pub.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") {
-    // Mined reverted (someone claimed it in between): replay the call to name the error.
-    const why = await pub
-      .simulateContract({ ...call, chain: wallet.chain })
-      .then(() => null)
-      .catch(revertOf);
-    throw new ClaimRevertedError(index, why?.errorName ?? "unknown", why?.args ?? [], hash);
-  }
+  const { hash, receipt } = await sendDecodingRevert(
+    () => wallet.writeContract(call),
+    () => pub.simulateContract({ ...call, chain: wallet.chain }),
+    pub,
+    (r, sent, cause) => new ClaimRevertedError(index, r.errorName, r.args, sent, { cause }),
+  );
   return {
     index,
     recipient: proof.recipient,

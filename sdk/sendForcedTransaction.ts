@@ -20,7 +20,7 @@ import {
 import { bridgeAbi, sequencerInboxAbi } from "../l1/abi/index.ts";
 import { transactionHash } from "../protocol/index.ts";
 import { ForcedRevertedError, OptioError } from "./errors.ts";
-import { revertOf } from "./revertOf.ts";
+import { sendDecodingRevert } from "./revertOf.ts";
 
 export interface SendForcedParams {
   /** Sends Bridge.sendTransaction and pays its gas (its account; not necessarily the transaction's signer). */
@@ -66,23 +66,13 @@ export async function sendForcedTransaction(
     account,
     chain: wallet.chain ?? null,
   } as const;
-  let hash: Hex;
-  try {
-    hash = await wallet.writeContract(call);
-  } catch (e) {
-    const r = revertOf(e);
-    if (r !== null) throw new ForcedRevertedError(r.errorName, r.args, null, { cause: e });
-    throw e;
-  }
   const pub = p.publicClient ?? wallet.extend(publicActions);
-  const receipt = await pub.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") {
-    const why = await pub
-      .simulateContract({ ...call, chain: wallet.chain })
-      .then(() => null)
-      .catch(revertOf);
-    throw new ForcedRevertedError(why?.errorName ?? "unknown", why?.args ?? [], hash);
-  }
+  const { hash, receipt } = await sendDecodingRevert(
+    () => wallet.writeContract(call),
+    () => pub.simulateContract({ ...call, chain: wallet.chain }),
+    pub,
+    (r, sent, cause) => new ForcedRevertedError(r.errorName, r.args, sent, { cause }),
+  );
   const [queued] = parseEventLogs({ abi: bridgeAbi, logs: receipt.logs, eventName: "MessageQueued" }).filter(
     (l) => l.address.toLowerCase() === p.bridge.toLowerCase(),
   );
