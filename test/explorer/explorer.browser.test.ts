@@ -339,7 +339,7 @@ describe.skipIf("skip" in chrome)("explorer in Chromium", () => {
     const outcome = await page.locator("[data-testid=outcome]").textContent();
     expect(outcome).toContain("The challenger won by one step proof");
     expect(outcome).toContain("defender's assertion bond of 0.1 ETH slashed");
-    expect(outcome).toContain("0.08 ETH paid");
+    expect(outcome).toContain("0.08 ETH of the assertion bond paid to the challenger");
     // Both clocks, stopped; the narrowing drawn at both levels down to one step.
     expect(await page.getByRole("timer").count()).toBe(2);
     const figures = await page

@@ -126,8 +126,21 @@ function Game({ conn, id }: { conn: Connections; id: string }) {
           <ul>
             {g.outcome.bonds.map((b, i) => (
               <li key={i} class={`bond f-${b.fate}`}>
-                {b.role}'s {b.bond} bond of {fmtEth(b.amount)} <strong>{b.fate}</strong> (
-                <code title={b.party}>{shortHex(b.party, 4)}</code>)
+                {b.fate === "paid" ? (
+                  <>
+                    {fmtEth(b.amount)} of the {b.bond} bond <strong>paid</strong> to the {b.role} (
+                    <code title={b.party}>{shortHex(b.party, 4)}</code>)
+                  </>
+                ) : b.fate === "burned" ? (
+                  <>
+                    {fmtEth(b.amount)} of the {b.role}'s {b.bond} bond <strong>burned</strong>
+                  </>
+                ) : (
+                  <>
+                    {b.role}'s {b.bond} bond of {fmtEth(b.amount)} <strong>{b.fate}</strong> (
+                    <code title={b.party}>{shortHex(b.party, 4)}</code>)
+                  </>
+                )}
               </li>
             ))}
           </ul>
@@ -236,7 +249,7 @@ function MoveLine({ m, g }: { m: GameMove; g: GameDetail }) {
     <>
       <strong>{m.kind}</strong> by the {m.mover}
       {m.mover === g.role ? " (us)" : ""} at {fmtTime(m.at)},{" "}
-      {m.level === 0 ? "transactions" : `steps of tx ${m.tx}`}
+      {m.level === 0 ? "transactions" : m.tx === undefined ? "steps" : `steps of tx ${m.tx}`}
       {m.part !== undefined && `, part ${m.part}`}
       {m.lo !== undefined && `, ${m.lo}..${m.hi}`}
       {m.l1TxHash && (
