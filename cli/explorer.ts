@@ -45,7 +45,9 @@ export async function explorerCommand(argv: readonly string[]): Promise<number> 
     config = parseExplorerConfig({
       apiUrl,
       wsUrl: values.ws,
-      verifierUrl: verifier === "none" ? null : verifier,
+      // The verifier's inspection API serves the explorer's view under /explorer: a user gives the verifier's URL.
+      verifierUrl:
+        verifier === "none" ? null : verifier.replace(/\/+$/, "").replace(/(\/explorer)?$/, "/explorer"),
     });
   } catch (e) {
     if (e instanceof ExplorerConfigError) throw new CliError(e.message, e.fix);
