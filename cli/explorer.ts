@@ -47,7 +47,9 @@ export async function explorerCommand(argv: readonly string[]): Promise<number> 
       wsUrl: values.ws,
       // The verifier's inspection API serves the explorer's view under /explorer: a user gives the verifier's URL.
       verifierUrl:
-        verifier === "none" ? null : verifier.replace(/\/+$/, "").replace(/(\/explorer)?$/, "/explorer"),
+        verifier === null || verifier === "none"
+          ? null
+          : verifier.replace(/\/+$/, "").replace(/(\/explorer)?$/, "/explorer"),
     });
   } catch (e) {
     if (e instanceof ExplorerConfigError) throw new CliError(e.message, e.fix);
