@@ -171,7 +171,13 @@ describe("sequencer process under kill -9", () => {
           }
         };
         const clients = [0, 1, 2].map(client);
-        await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 350)));
+        // Kill under load: once this round has acknowledgements (a restarted process on a busy machine may take a
+        // while to answer; at most 10 s), then at a random moment within the next half second.
+        const before = acked.size;
+        const waitUntil = Date.now() + 10_000;
+        while (acked.size < before + 10 && Date.now() < waitUntil)
+          await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 500)));
         await kill9(running);
         stop = true;
         await Promise.all(clients);

@@ -339,7 +339,15 @@ test("verifier_severalGamesAtOnce_bothWonWithBothEndings", async () => {
       const ending = sent[sent.length - 1].event.move;
       endings.add(ending);
       // The explorer's view of the same game (what its Disputes page reads), checked by its own parser.
-      const view = parseGameDetail(await getJson(`${v.api}/explorer/games/${r.id}`));
+      // Its outcome comes from the follower's record of ChallengeEnded, which may land a poll after the game's end.
+      const view = await until(
+        `game ${r.id}'s outcome in the explorer view`,
+        async () => {
+          const d = parseGameDetail(await getJson(`${v.api}/explorer/games/${r.id}`));
+          return d.outcome === null ? undefined : d;
+        },
+        20_000,
+      );
       expect(view).toMatchObject({ role: "challenger", phase: "won", outcome: { winner: "challenger" } });
       if (ending === "proveStep") {
         expect(view.proof?.instruction).toMatch(/^(call_host )?[a-z][a-z0-9_.]*$/);
