@@ -3,6 +3,7 @@
  * service a user needs (cli/devnet/startDevnetServices.ts), a "ready" line, and Ctrl-C stops all.
  * `--evil KIND[,KIND...]` adds a dishonest party of each kind (a verifier with --fault, Hardhat #5, #6, ...;
  * the proposer kinds are allowed proposers), `--evil-seed N` places their faults (printed, so a run replays).
+ * OPTIO_DEVNET_SHORT_EXPIRY_S=N adds a call and a put expiring N seconds after setup (cli/devnet/devnetMarkets.ts).
  */
 import { getAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -10,6 +11,7 @@ import { devnetCommand } from "../deploy/devnetCommand.ts";
 import { HARDHAT_TEST_KEYS } from "../deploy/index.ts";
 import { FAULT_SETTINGS } from "../verifier/index.ts";
 import { CliError } from "./CliError.ts";
+import { devnetShortExpirySeconds } from "./devnet/devnetMarkets.ts";
 import { EVIL_KEY_INDEX, startDevnetServices } from "./devnet/startDevnetServices.ts";
 
 /** Takes `--evil` and `--evil-seed` (either `--flag value` or `--flag=value`) out of argv. */
@@ -49,6 +51,7 @@ function evilOptions(argv: readonly string[]): { rest: string[]; kinds: string[]
 
 export function devnetCli(argv: readonly string[]): Promise<number> {
   const { rest, kinds, seed } = evilOptions(argv);
+  devnetShortExpirySeconds(process.env); // a bad value fails here, before the chain starts, not after
   // Every dishonest party may propose (a dishonest challenger never does, but being allowed costs nothing).
   const proposers = kinds.map((_, i) =>
     getAddress(privateKeyToAccount(HARDHAT_TEST_KEYS[EVIL_KEY_INDEX + i]).address),

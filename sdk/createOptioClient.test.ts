@@ -4,8 +4,11 @@
  * calls, EIP-712 signing with a viem account, nonces under concurrent sends, typed errors, and
  * subscriptions that resync after the connection drops.
  */
+import { toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeSettle, MalformedTxError } from "../protocol/engine/index.ts";
+import { transactionHash } from "../protocol/index.ts";
 import { type ApiServer, createApiServer } from "../sequencer/api/index.ts";
 import { FakeNode } from "../sequencer/api/testing/FakeNode.ts";
 import { hexOf, signOrder, testKey } from "../sequencer/api/testing/signing.ts";
@@ -101,6 +104,18 @@ describe("createOptioClient", () => {
     expect(bad).toBeInstanceOf(BadSignatureError);
     expect(bad.expectedDigest).toMatch(/^0x[0-9a-f]{64}$/);
     expect(bad.recovered?.toLowerCase()).not.toBe(key.address);
+  });
+
+  it("settle: sends the unsigned SETTLE for any account, no signing key needed; out-of-range ids never leave", async () => {
+    const anyone = createOptioClient({ url: server.url });
+    const r = await anyone.settle(20, 3);
+    expect(r).toMatchObject({ type: "SETTLE", signer: null, nonce: null, outcomeName: "OK" });
+    expect(r.txHash).toBe(toHex(transactionHash(encodeSettle(20, 3))));
+    const calls = node.submitCalls;
+    await expect(anyone.settle(70_000, 1)).rejects.toBeInstanceOf(MalformedTxError);
+    await expect(anyone.settle(1, 2 ** 32)).rejects.toBeInstanceOf(MalformedTxError);
+    expect(node.submitCalls).toBe(calls);
+    anyone.close();
   });
 
   it("withdrawals: listed with their stage; the proof is typed, and NotClaimableError says the stage until confirmed", async () => {

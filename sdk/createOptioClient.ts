@@ -5,7 +5,7 @@
  * subscriptions that reconnect and resync by themselves.
  */
 import { bytesToHex, type Hex, hexToBytes, type LocalAccount, publicActions } from "viem";
-import { type SignedTypeName, signTx, type TxBody } from "../protocol/engine/index.ts";
+import { encodeSettle, type SignedTypeName, signTx, type TxBody } from "../protocol/engine/index.ts";
 import type {
   AccountView,
   BatchView,
@@ -77,6 +77,14 @@ export interface OptioClient {
   sendRawTransaction(tx: Uint8Array | Hex): Promise<Receipt>;
   /** Sends many signed transactions in one call, executed in order; one outcome each. */
   sendRawTransactions(txs: readonly (Uint8Array | Hex)[]): Promise<SendOutcome[]>;
+  /**
+   * Sends SETTLE(market, accountId) (docs/engine.md, "Options"): settles that account's position in an expired
+   * option series at the series' settlement price. Unsigned: anyone may send it for any account, so no account
+   * is needed. `SETTLEMENT_PENDING` until the price is fixed (the first index update at or after expiry) and, for a
+   * long, until the shorts have paid in (settle them first); `NOTHING_TO_SETTLE` once the account holds nothing
+   * there. `accountId` is the engine's (`getAccount(address).subaccounts[i].accountId`).
+   */
+  settle(market: number, accountId: number): Promise<Receipt>;
   /** Signs a transaction of `type` with the client's account and the next nonce, sends it, returns its receipt. */
   send<N extends SignedTypeName>(type: N, body: TxBody<N>): Promise<Receipt>;
   /**
@@ -145,6 +153,8 @@ export function createOptioClient(options: OptioClientOptions): OptioClient {
         params,
       ),
     sendRawTransaction: (tx) => rq("optio_sendTransaction", [bytesToHex(asBytes(tx))]),
+    settle: async (market, accountId) =>
+      rq("optio_sendTransaction", [bytesToHex(encodeSettle(market, accountId))]),
     async sendRawTransactions(txs) {
       const out = await rq<
         ({ receipt: Receipt } | { error: { code: number; message: string; data?: unknown } })[]

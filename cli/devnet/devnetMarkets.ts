@@ -6,6 +6,7 @@
 import { type Hex, keccak256, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { OptioClient } from "../../sdk/index.ts";
+import { CliError } from "../CliError.ts";
 
 /** Quote units (6 decimals) per whole base unit. */
 const UNIT = 1_000_000n;
@@ -54,8 +55,55 @@ export function optionStrip(now: bigint): OptionSeries[] {
   return out;
 }
 
-/** Sends the governance transactions (admin client). Returns the option series listed. */
-export async function setupDevnetMarkets(admin: OptioClient, now: bigint): Promise<OptionSeries[]> {
+/** The short-expiry call and put take the market ids after the strip's (8-19). */
+export const SHORT_EXPIRY_FIRST_MARKET = FIRST_OPTION_MARKET + optionStrip(0n).length;
+/**
+ * Shortest OPTIO_DEVNET_SHORT_EXPIRY_S (seconds): the engine lists a series only if its settlement window fits
+ * before expiry (expiry - now >= the window, docs/engine.md "SET_OPTION"), and `now` here is read a few
+ * governance transactions before the listing's batch: 10 s of slack for those.
+ */
+export const MIN_SHORT_EXPIRY_S = SETTLEMENT_WINDOW_S + 10n;
+/** Longest: a day, the strip's long expiry; beyond it the series is no longer short. */
+export const MAX_SHORT_EXPIRY_S = 86_400n;
+
+/**
+ * OPTIO_DEVNET_SHORT_EXPIRY_S: seconds from the markets' setup to the expiry of an extra call and put on ETH, so a
+ * test or a demo sees a series expire and settle within minutes. Unset or empty: none.
+ */
+export function devnetShortExpirySeconds(
+  env: Readonly<Record<string, string | undefined>>,
+): bigint | undefined {
+  const v = env.OPTIO_DEVNET_SHORT_EXPIRY_S;
+  if (v === undefined || v === "") return undefined;
+  const s = /^\d{1,9}$/.test(v) ? BigInt(v) : -1n;
+  if (s < MIN_SHORT_EXPIRY_S || s > MAX_SHORT_EXPIRY_S)
+    throw new CliError(
+      `OPTIO_DEVNET_SHORT_EXPIRY_S: expected whole seconds from ${MIN_SHORT_EXPIRY_S} to ${MAX_SHORT_EXPIRY_S}, got "${v}"`,
+      `the series' ${SETTLEMENT_WINDOW_S} s settlement window must fit before expiry; e.g. OPTIO_DEVNET_SHORT_EXPIRY_S=180, or unset it`,
+    );
+  return s;
+}
+
+/** The short-expiry pair: a call and a put at the money (the first underlying's start price), expiring at now + seconds. */
+export function shortExpirySeries(now: bigint, seconds: bigint): OptionSeries[] {
+  const strike = DEVNET_UNDERLYINGS[0].price;
+  return [true, false].map((isCall, i) => ({
+    market: SHORT_EXPIRY_FIRST_MARKET + i,
+    isCall,
+    strike,
+    expiry: now + seconds,
+  }));
+}
+
+/**
+ * Sends the governance transactions (admin client). Returns the option series listed: the strip, then the
+ * short-expiry pair when `shortExpiryS` is set (default: OPTIO_DEVNET_SHORT_EXPIRY_S).
+ */
+export async function setupDevnetMarkets(
+  admin: OptioClient,
+  now: bigint,
+  shortExpiryS: bigint | undefined = devnetShortExpirySeconds(process.env),
+): Promise<OptionSeries[]> {
   const reporters = REPORTER_KEYS.map((k) => privateKeyToAccount(k).address);
   const check = (what: string, r: { outcomeName: string }) => {
     if (r.outcomeName !== "OK") throw new Error(`devnet setup: ${what} answered ${r.outcomeName}`);
@@ -96,9 +144,11 @@ export async function setupDevnetMarkets(admin: OptioClient, now: bigint): Promi
       }),
     );
   }
+  // The short pair first: the fewer transactions between `now` and its listing, the less of its slack they use.
+  const short = shortExpiryS === undefined ? [] : shortExpirySeries(now, shortExpiryS);
   const strip = optionStrip(now);
   const u = DEVNET_UNDERLYINGS[0];
-  for (const s of strip) {
+  for (const s of [...short, ...strip]) {
     check(
       `SET_OPTION ${s.market}`,
       await admin.send("SET_OPTION", {
@@ -120,5 +170,5 @@ export async function setupDevnetMarkets(admin: OptioClient, now: bigint): Promi
       }),
     );
   }
-  return strip;
+  return [...strip, ...short];
 }

@@ -33,6 +33,8 @@ export interface DevnetProcess {
 export async function startDevnetProcess(
   args: readonly string[] = [],
   readyMs = 240_000,
+  /** Extra environment for the devnet (e.g. OPTIO_DEVNET_SHORT_EXPIRY_S); the ports above win. */
+  env: Readonly<Record<string, string>> = {},
 ): Promise<DevnetProcess> {
   const p: number[] = [];
   for (let i = 0; i < 9; i++) p.push(await freePort());
@@ -51,6 +53,7 @@ export async function startDevnetProcess(
     cwd: ROOT,
     env: {
       ...process.env,
+      ...env,
       OPTIO_L1_PORT: String(ports.l1),
       OPTIO_API_PORT: String(ports.api),
       OPTIO_OPERATOR_PORT: String(ports.operator),
