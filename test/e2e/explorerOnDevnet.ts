@@ -14,8 +14,9 @@ import { createOptioClient } from "../../sdk/index.ts";
 export async function checkExplorerOnDevnet(o: {
   explorerUrl: string;
   apiUrl: string;
-  /** A game the honest verifier won (its id on L1). */
+  /** A game the honest verifier won by its one-step proof (its id on L1), and where the liar departed. */
   game: number;
+  proof?: { tx: number; step: number; instruction: string };
   /** A batch L1 has confirmed. */
   confirmedBatch: number;
   /** A funded trader (its order goes into market 1's book). */
@@ -45,7 +46,12 @@ export async function checkExplorerOnDevnet(o: {
     await expect.poll(() => game.getAttribute("data-phase"), { timeout: 10_000 }).toBe("won");
     expect(await page.locator("[data-testid=moves] > li").count()).toBeGreaterThan(4);
     const outcome = await page.locator("[data-testid=outcome]").textContent();
-    expect(outcome).toContain("challenger won");
+    if (o.proof !== undefined) {
+      const proof = await page.locator("[data-testid=proof]").textContent();
+      expect(proof).toContain(`Step ${o.proof.step.toLocaleString("en-US")} of transaction ${o.proof.tx}`);
+      expect(proof).toContain(o.proof.instruction);
+      expect(outcome).toContain("challenger won by one step proof");
+    } else expect(outcome).toContain("challenger won by timeout");
     expect(outcome).toContain("slashed");
     await shot("dispute");
 

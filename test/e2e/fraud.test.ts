@@ -331,11 +331,23 @@ test(
       functionName: "getAssertion",
       args: [confirmed],
     });
-    const firstWon = games.find((g: { assertion: string }) => g.assertion === lies[0].assertion);
+    // A game we won by our one-step proof: the page must name the instruction the liar departed at.
+    const lastSent = (g: { transitions: { event: { kind: string; move?: string } }[] }) =>
+      g.transitions.filter((t) => t.event.kind === "sent").at(-1)?.event.move;
+    const proven = lies
+      .map((p) => ({ p, g: games.find((x: { assertion: string }) => x.assertion === p.assertion) }))
+      .find(({ g }) => g?.phase === "won" && lastSent(g) === "proveStep");
+    // (Which side proves depends on where the bisection leaves the step; should every lie of a run have ended on
+    // the liar's clock, the page is checked on the first game without a proof.)
+    const shown = proven ?? {
+      p: lies[0],
+      g: games.find((x: { assertion: string }) => x.assertion === lies[0].assertion),
+    };
     const seen = await checkExplorerOnDevnet({
       explorerUrl: `http://127.0.0.1:${explorerPort}`,
       apiUrl: `http://127.0.0.1:${apiPort}`,
-      game: firstWon.id,
+      game: shown.g.id,
+      proof: proven && { tx: proven.p.tx, step: proven.p.step, instruction: proven.p.instruction },
       confirmedBatch: Number(latest.batchEnd) - 1,
       trader,
     });
