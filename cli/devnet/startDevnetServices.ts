@@ -272,6 +272,7 @@ export async function startDevnetServices(
       "1000",
     ]);
     const evilLines: string[] = [];
+    const evilStarted: { url: string; logFile: string; alive: () => boolean }[] = [];
     for (const [i, kind] of (evil?.kinds ?? []).entries()) {
       const keyIndex = EVIL_KEY_INDEX + i;
       step(`starting a DISHONEST party (Hardhat #${keyIndex}): ${kind}, seed ${evil?.seed}`);
@@ -289,6 +290,11 @@ export async function startDevnetServices(
         "--redis-prefix",
         `optio-evil-${i}-${run.slice(-30)}`,
       ]);
+      evilStarted.push({
+        url: `http://127.0.0.1:${DEVNET_PORTS.evil + i}`,
+        logFile: e.logFile,
+        alive: () => e.child.exitCode === null,
+      });
       evilLines.push(
         `  DISHONEST party (Hardhat #${keyIndex}, ${kind}, seed ${evil?.seed}): its lies at http://127.0.0.1:${DEVNET_PORTS.evil + i}/faults, log ${e.logFile}`,
       );
@@ -299,6 +305,13 @@ export async function startDevnetServices(
       120,
       () => defender.child.exitCode === null,
     );
+    for (const e of evilStarted)
+      await waitFor(
+        `a dishonest party did not start (log: ${e.logFile})`,
+        async () => (await fetch(`${e.url}/status`)).ok,
+        120,
+        e.alive,
+      );
 
     step("building and serving the explorer");
     const explorer = await startExplorer({
