@@ -36,6 +36,8 @@ const SEED = Number(process.env.OPTIO_FAULT_SEED ?? Math.floor(Math.random() * 1
 const ROUNDS = Number(process.env.OPTIO_FAULT_ROUNDS ?? 1);
 const PROPOSER_KINDS = FAULT_KINDS.filter((k) => k !== "dishonest-challenger");
 const EVIL = [5, 6].map((i) => privateKeyToAccount(HARDHAT_TEST_KEYS[i]).address.toLowerCase());
+/** The most L1 time moves at once (under the devnet's 60 s firstMoveDeadline, with room for a slow first move). */
+const MAX_JUMP = 40;
 const HONEST_VERIFIER = privateKeyToAccount(HARDHAT_TEST_KEYS[3]).address;
 const REJECTED = 3;
 let devnet: DevnetProcess | undefined;
@@ -116,7 +118,9 @@ test(
 
     /**
      * Seconds L1 time may jump (0: none): only if every open challenge waits on a dishonest party silent for 8+ L1
-     * seconds, and then just past the longest of their clocks.
+     * seconds, and then toward the end of the longest of their clocks, by at most MAX_JUMP: a lie posted and
+     * challenged between this look and the jump must not lose the honest challenger its first move (a seed once
+     * did, jumping 110 s just after the honest challenge began: firstMoveDeadline is 60 s on the devnet).
      */
     const jumpSeconds = async (): Promise<number> => {
       const count = Number(
@@ -146,9 +150,10 @@ test(
           functionName: "getAssertion",
           args: [p.assertion],
         });
-        if (Number(a.status) === 1 && a.openChallenges === 0) return 0;
+        // Not on L1 yet (0) or pending without a challenge (1).
+        if (Number(a.status) === 0 || (Number(a.status) === 1 && a.openChallenges === 0)) return 0;
       }
-      return jump;
+      return Math.min(jump, MAX_JUMP);
     };
 
     const deadline = Date.now() + ROUNDS * 900_000;
