@@ -25,6 +25,7 @@ import { rollupAbi, testTokenAbi } from "../../l1/index.ts";
 import { freePort, startDevnet, type TestDevnet } from "../../l1/testing/startDevnet.ts";
 import { createOptioClient, createVerifierClient, depositToL2 } from "../../sdk/index.ts";
 import { l1QueuePrefix } from "../../sequencer/l1/startL1Work.ts";
+import { until as untilOr } from "./until.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const run = promisify(execFile);
@@ -89,22 +90,11 @@ function logTail(name: string): string {
   }
 }
 
-async function until<T>(
-  what: string,
-  f: () => Promise<T | null | undefined | false>,
-  ms: number,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f().catch(() => null);
-    if (v !== null && v !== undefined && v !== false) return v;
-    if (Date.now() > deadline)
-      throw new Error(
-        `${what}: not within ${ms} ms; the verifier's log ends:\n${logTail("verifier")}\nthe sequencer's:\n${logTail("sequencer")}`,
-      );
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const until = <T>(what: string, f: () => Promise<T | null | undefined | false>, ms: number) =>
+  untilOr(what, f, ms, {
+    explain: () =>
+      `the verifier's log ends:\n${logTail("verifier")}\nthe sequencer's:\n${logTail("sequencer")}`,
+  });
 
 /** `./optio ...` (cli/main.ts) in its own process, as a user runs it. */
 async function optio(

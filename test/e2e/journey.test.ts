@@ -28,6 +28,7 @@ import { createOptioClient, depositToL2, type OptioClient } from "../../sdk/inde
 import type { Fill, MarketView, SubaccountView } from "../../sequencer/api/index.ts";
 import { type DevnetProcess, startDevnetProcess } from "./devnetProcess.ts";
 import { fillsOf, ledger, notional, optionPayoff, settlementAmount } from "./journeyLedger.ts";
+import { until as untilOr } from "./until.ts";
 
 /** Seconds from the devnet's market setup to the short series' expiry: its start, the deposits and the trades fit. */
 const EXPIRY_S = process.env.OPTIO_DEVNET_SHORT_EXPIRY_S ?? "150";
@@ -55,27 +56,15 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(
-  what: string,
-  f: () => Promise<T | null | undefined | false>,
-  ms: number,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f().catch(() => null);
-    if (v !== null && v !== undefined && v !== false) return v;
-    if (devnet !== undefined && devnet.child.exitCode !== null)
-      throw new Error(
-        `${what}: the devnet exited (${devnet.child.exitCode}):\n${devnet.stderr().slice(-2000)}`,
-      );
-    if (Date.now() > deadline)
-      throw new Error(
-        `${what}: not within ${ms} ms; the devnet's stderr ends:\n${devnet?.stderr().slice(-2000)}`,
-      );
-    await sleep(500);
-  }
-}
-
+const until = <T>(what: string, f: () => Promise<T | null | undefined | false>, ms: number) =>
+  untilOr(what, f, ms, {
+    pollMs: 500,
+    gone: () =>
+      devnet !== undefined && devnet.child.exitCode !== null
+        ? `the devnet exited (${devnet.child.exitCode}):\n${devnet.stderr().slice(-2000)}`
+        : undefined,
+    explain: () => `the devnet's stderr ends:\n${devnet?.stderr().slice(-2000)}`,
+  });
 test("journey_depositTradeSettleWithdrawClaim_reconcilesToTheUnit", async () => {
   const t0 = Date.now();
   const timings: Record<string, number> = {};

@@ -26,6 +26,7 @@ import {
   type NotClaimableError,
 } from "../../sdk/index.ts";
 import type { WithdrawalView } from "../../sequencer/api/index.ts";
+import { until as untilOr } from "./until.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const run = promisify(execFile);
@@ -73,22 +74,14 @@ function logTail(): string {
   }
 }
 
-async function until<T>(
-  what: string,
-  f: () => Promise<T | null | undefined | false>,
-  ms: number,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f().catch(() => null);
-    if (v !== null && v !== undefined && v !== false) return v;
-    if (sequencer?.exitCode !== null && sequencer?.exitCode !== undefined)
-      throw new Error(`${what}: the sequencer exited (${sequencer.exitCode}); log in ${dir}/sequencer.log`);
-    if (Date.now() > deadline)
-      throw new Error(`${what}: not within ${ms} ms; the sequencer's log ends:\n${logTail()}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const until = <T>(what: string, f: () => Promise<T | null | undefined | false>, ms: number) =>
+  untilOr(what, f, ms, {
+    gone: () =>
+      sequencer?.exitCode !== null && sequencer?.exitCode !== undefined
+        ? `the sequencer exited (${sequencer.exitCode}); log in ${dir}/sequencer.log`
+        : undefined,
+    explain: () => `the sequencer's log ends:\n${logTail()}`,
+  });
 
 /** `./optio trade ...` in its own process, as a user runs it. */
 async function trade(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
